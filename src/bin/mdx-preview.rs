@@ -1,0 +1,2 @@
+//! Command-line interface (placeholder).
+fn main() {}
