@@ -12,8 +12,24 @@
 //! ```
 #![forbid(unsafe_code)]
 
+pub mod code_meta;
 pub mod diagnostic;
+pub mod esm;
+pub mod frontmatter;
+pub mod hast;
+pub mod heading_ids;
+pub mod js;
+pub mod jsx;
 pub mod options;
+pub mod parse;
+pub mod prepass;
+pub mod raw_html;
+pub mod sanitize;
+pub mod scope;
+pub mod slug;
+pub mod suggest;
+pub mod to_hast;
+pub mod toc;
 
 pub use diagnostic::{Diagnostic, Severity};
 pub use options::{Format, Options, OptionsError, TocOptions};
@@ -60,12 +76,41 @@ pub struct Rendered {
 /// an error.
 pub fn render(source: &str, options: &Options) -> Result<Rendered, OptionsError> {
     options.validate()?;
-    let _ = source;
+    let mut prepared = prepass::prepare(source, options.format);
+    let tree = parse::parse(&mut prepared, options);
+    let mut reports = std::mem::take(&mut prepared.reports);
+    let converted = to_hast::to_hast(tree, source, &prepared, options, &mut reports);
+    let mut nodes = converted.nodes;
+    let headings = heading_ids::assign(&mut nodes);
+    let schema = sanitize::Schema {
+        id_prefix: options.id_prefix.clone(),
+        ..sanitize::Schema::default()
+    };
+    let nodes = sanitize::sanitize(nodes, &schema, &mut reports);
+    let index = diagnostic::LineIndex::new(source);
+    let toc = toc::build(&headings, options, |offset| index.line(offset));
+    let html = hast::to_html(&nodes);
+    hast::dispose(nodes);
+
+    let title = converted
+        .frontmatter
+        .as_ref()
+        .and_then(|front| front.get("title"))
+        .and_then(|title| title.as_str())
+        .map(String::from)
+        .or_else(|| {
+            headings
+                .iter()
+                .find(|h| h.level == 1)
+                .map(|h| h.text.trim().to_string())
+        });
+    reports.sort_by_key(|r| (r.start, r.end));
+    let diagnostics = reports.iter().map(|r| index.diagnostic(r)).collect();
     Ok(Rendered {
-        html: String::new(),
-        toc: Vec::new(),
-        diagnostics: Vec::new(),
-        frontmatter: None,
-        title: None,
+        html,
+        toc,
+        diagnostics,
+        frontmatter: converted.frontmatter,
+        title,
     })
 }

@@ -1,2 +1,462 @@
-//! Command-line interface (placeholder).
-fn main() {}
+//! Command-line interface: render MDX or Markdown files to HTML, JSON or a
+//! list of diagnostics.
+//!
+//! A thin shell around [`mdx_preview::render`]: it parses the arguments (by
+//! hand, there are few), expands directories into the `.md` and `.mdx` files
+//! under them, renders each file and prints the result. Diagnostics go to
+//! stderr as `FILE:LINE:COL: severity: message [rule-id]`, the form editors
+//! and terminals turn into links.
+//!
+//! Exit status: 2 on a usage error, an unreadable file or invalid options;
+//! else 1 if any document has an error; else 0.
+
+use mdx_preview::{Diagnostic, Format, Options, Rendered, Severity, render};
+use serde::Serialize;
+use std::ffi::OsString;
+use std::fmt::Write as _;
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+const USAGE: &str = "\
+Usage: mdx-preview [OPTIONS] FILE...
+
+Render Docusaurus-flavoured MDX (or Markdown) to sanitized HTML.
+A directory is searched recursively for *.md and *.mdx files.
+
+Output:
+  (default)            HTML on stdout; several inputs are each preceded by
+                       a `<!-- FILE -->` line
+      --json           the whole result (html, toc, diagnostics,
+                       frontmatter, title) as JSON on stdout; several inputs
+                       give an array of objects with a `file` field
+      --check          no HTML: diagnostics, then a summary line
+Diagnostics go to stderr as `FILE:LINE:COL: severity: message [rule-id]`
+(except with --json, where they are part of the JSON).
+
+Rendering:
+      --format md|mdx  syntax of the inputs (default: `.md` files are md,
+                       everything else mdx)
+      --base-url URL   resolve relative import specifiers against URL
+      --id-prefix P    prefix of every id and name (default `user-content-`)
+      --math           parse $…$ and $$…$$ math
+      --no-source-lines
+                       leave out the data-line attributes
+      --toc-min N      smallest heading level in the TOC (default 2)
+      --toc-max N      largest heading level in the TOC (default 3)
+
+  -h, --help           print this help
+  -V, --version        print the version
+
+Exit status: 0 if all is well, 1 if any document has an error, 2 on a usage
+error, an unreadable file or invalid options.
+";
+
+fn main() -> ExitCode {
+    let cli = match parse_args(std::env::args_os().skip(1)) {
+        Ok(Command::Run(cli)) => cli,
+        Ok(Command::Help) => return print_and_exit(USAGE),
+        Ok(Command::Version) => {
+            return print_and_exit(&format!("mdx-preview {}\n", env!("CARGO_PKG_VERSION")));
+        }
+        Err(UsageError(message)) => {
+            eprintln!("mdx-preview: {message}\nTry `mdx-preview --help` for more information.");
+            return ExitCode::from(2);
+        }
+    };
+    if let Err(error) = cli.options.validate() {
+        eprintln!("mdx-preview: {error}");
+        return ExitCode::from(2);
+    }
+    ExitCode::from(run(&cli))
+}
+
+/// What to print for each file.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Mode {
+    Html,
+    Json,
+    Check,
+}
+
+/// A parsed command line that renders files.
+#[derive(Debug)]
+struct Cli {
+    mode: Mode,
+    /// `--format`, overriding the choice by file extension.
+    format: Option<Format>,
+    options: Options,
+    inputs: Vec<PathBuf>,
+}
+
+/// What the command line asks for.
+#[derive(Debug)]
+enum Command {
+    Run(Cli),
+    Help,
+    Version,
+}
+
+/// A command line that makes no sense, and why.
+#[derive(Debug)]
+struct UsageError(String);
+
+fn parse_args(args: impl IntoIterator<Item = OsString>) -> Result<Command, UsageError> {
+    let mut cli = Cli {
+        mode: Mode::Html,
+        format: None,
+        options: Options::default(),
+        inputs: Vec::new(),
+    };
+    let (mut json, mut check) = (false, false);
+    let mut args = args.into_iter();
+    while let Some(arg) = args.next() {
+        let Some(text) = arg
+            .to_str()
+            .filter(|text| text.starts_with('-') && *text != "-")
+        else {
+            cli.inputs.push(PathBuf::from(arg));
+            continue;
+        };
+        // `--name=value` or `--name value`.
+        let (name, inline_value) = match text.split_once('=') {
+            Some((name, value)) if name.starts_with("--") => (name, Some(value.to_string())),
+            _ => (text, None),
+        };
+        let mut value = || -> Result<String, UsageError> {
+            match inline_value.clone() {
+                Some(value) => Ok(value),
+                None => args
+                    .next()
+                    .ok_or_else(|| UsageError(format!("`{name}` needs a value")))?
+                    .into_string()
+                    .map_err(|_| UsageError(format!("the value of `{name}` is not valid UTF-8"))),
+            }
+        };
+        match name {
+            "-h" | "--help" => return Ok(Command::Help),
+            "-V" | "--version" => return Ok(Command::Version),
+            "--" => {
+                cli.inputs.extend(args.by_ref().map(PathBuf::from));
+            }
+            "--json" => json = true,
+            "--check" => check = true,
+            "--math" => cli.options.math = true,
+            "--no-source-lines" => cli.options.source_lines = false,
+            "--format" => {
+                cli.format = Some(match value()?.as_str() {
+                    "md" => Format::Md,
+                    "mdx" => Format::Mdx,
+                    other => {
+                        return Err(UsageError(format!(
+                            "`--format` must be `md` or `mdx`, got `{other}`"
+                        )));
+                    }
+                });
+            }
+            "--base-url" => cli.options.base_url = Some(value()?),
+            "--id-prefix" => cli.options.id_prefix = value()?,
+            "--toc-min" => cli.options.toc.min_level = parse_level(name, &value()?)?,
+            "--toc-max" => cli.options.toc.max_level = parse_level(name, &value()?)?,
+            _ => return Err(UsageError(format!("unknown option `{name}`"))),
+        }
+        if inline_value.is_some() && !takes_value(name) {
+            return Err(UsageError(format!("`{name}` does not take a value")));
+        }
+    }
+    cli.mode = match (json, check) {
+        (true, true) => {
+            return Err(UsageError(
+                "`--json` and `--check` cannot be used together".into(),
+            ));
+        }
+        (true, false) => Mode::Json,
+        (false, true) => Mode::Check,
+        (false, false) => Mode::Html,
+    };
+    if cli.inputs.is_empty() {
+        return Err(UsageError("no input files".into()));
+    }
+    Ok(Command::Run(cli))
+}
+
+fn takes_value(name: &str) -> bool {
+    matches!(
+        name,
+        "--format" | "--base-url" | "--id-prefix" | "--toc-min" | "--toc-max"
+    )
+}
+
+fn parse_level(name: &str, value: &str) -> Result<u8, UsageError> {
+    value
+        .parse()
+        .map_err(|_| UsageError(format!("`{name}` must be a heading level, got `{value}`")))
+}
+
+/// Render every input and print the results; returns the exit status.
+fn run(cli: &Cli) -> u8 {
+    let mut status = 0;
+    // The shape of the output depends on the command line, not on how many
+    // files a directory happens to hold.
+    let several = cli.inputs.len() > 1 || cli.inputs.iter().any(|input| input.is_dir());
+    let files = expand_inputs(&cli.inputs, &mut status);
+    let mut tally = Tally::default();
+    let mut json_results = Vec::new();
+    let mut stdout = io::stdout().lock();
+    for path in &files {
+        let file = path.display().to_string();
+        let Some(source) = read_source(path, &file) else {
+            status = 2;
+            continue;
+        };
+        let mut options = cli.options.clone();
+        options.format = cli.format.unwrap_or_else(|| format_of(path));
+        let rendered = match render(&source, &options) {
+            Ok(rendered) => rendered,
+            Err(error) => {
+                eprintln!("mdx-preview: {file}: {error}");
+                status = 2;
+                continue;
+            }
+        };
+        tally.add(&rendered.diagnostics);
+        if cli.mode != Mode::Json {
+            eprint!("{}", format_diagnostics(&file, &rendered.diagnostics));
+        }
+        let written = match cli.mode {
+            Mode::Html => write_html(&mut stdout, several.then_some(&file), &rendered.html),
+            Mode::Json => {
+                json_results.push((file, rendered));
+                Ok(())
+            }
+            Mode::Check => Ok(()),
+        };
+        if let Err(status) = stop_on_write_error(written) {
+            return status;
+        }
+    }
+    let written = match cli.mode {
+        Mode::Json => write_json(&mut stdout, several, &json_results),
+        Mode::Check => {
+            eprintln!("{}", tally.summary());
+            Ok(())
+        }
+        Mode::Html => Ok(()),
+    };
+    if let Err(status) = stop_on_write_error(written.and_then(|()| stdout.flush())) {
+        return status;
+    }
+    if status == 0 && tally.errors > 0 {
+        1
+    } else {
+        status
+    }
+}
+
+/// Turn a failed write into an exit status: a closed pipe (`| head`) ends
+/// the program quietly, anything else is reported.
+fn stop_on_write_error(written: io::Result<()>) -> Result<(), u8> {
+    match written {
+        Ok(()) => Ok(()),
+        Err(error) if error.kind() == io::ErrorKind::BrokenPipe => Err(0),
+        Err(error) => {
+            eprintln!("mdx-preview: cannot write output: {error}");
+            Err(2)
+        }
+    }
+}
+
+fn print_and_exit(text: &str) -> ExitCode {
+    let mut stdout = io::stdout().lock();
+    match stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush())
+    {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(_) => ExitCode::from(2),
+    }
+}
+
+/// Files and directories from the command line → the files to render.
+/// Directories give their `.md` and `.mdx` files, recursively, sorted.
+/// Problems are reported on stderr and set `status` to 2.
+fn expand_inputs(inputs: &[PathBuf], status: &mut u8) -> Vec<PathBuf> {
+    let mut files = Vec::new();
+    for input in inputs {
+        if !input.is_dir() {
+            files.push(input.clone());
+            continue;
+        }
+        match find_documents(input) {
+            Ok(found) if found.is_empty() => {
+                eprintln!(
+                    "mdx-preview: note: no .md or .mdx files in {}",
+                    input.display()
+                );
+            }
+            Ok(found) => files.extend(found),
+            Err(error) => {
+                eprintln!("mdx-preview: cannot read {}: {error}", input.display());
+                *status = 2;
+            }
+        }
+    }
+    files
+}
+
+/// Every `.md` and `.mdx` file under `root`, sorted. Walks with an explicit
+/// stack and does not follow symbolic links to directories (no loops).
+fn find_documents(root: &Path) -> io::Result<Vec<PathBuf>> {
+    let mut found = Vec::new();
+    let mut stack = vec![root.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir)? {
+            let entry = entry?;
+            let path = entry.path();
+            if entry.file_type()?.is_dir() {
+                stack.push(path);
+            } else if is_document(&path) && path.is_file() {
+                found.push(path);
+            }
+        }
+    }
+    found.sort();
+    Ok(found)
+}
+
+fn extension_is(path: &Path, wanted: &str) -> bool {
+    path.extension()
+        .and_then(|extension| extension.to_str())
+        .is_some_and(|extension| extension.eq_ignore_ascii_case(wanted))
+}
+
+fn is_document(path: &Path) -> bool {
+    extension_is(path, "md") || extension_is(path, "mdx")
+}
+
+/// `.md` files are Markdown, everything else MDX.
+fn format_of(path: &Path) -> Format {
+    if extension_is(path, "md") {
+        Format::Md
+    } else {
+        Format::Mdx
+    }
+}
+
+/// Read a file as UTF-8, replacing invalid bytes (with a note on stderr).
+/// `None` (after a message on stderr) if it cannot be read.
+fn read_source(path: &Path, file: &str) -> Option<String> {
+    match std::fs::read(path) {
+        Ok(bytes) => Some(match String::from_utf8(bytes) {
+            Ok(source) => source,
+            Err(error) => {
+                eprintln!("{file}: note: not valid UTF-8; invalid bytes were replaced with U+FFFD");
+                String::from_utf8_lossy(error.as_bytes()).into_owned()
+            }
+        }),
+        Err(error) => {
+            eprintln!("mdx-preview: cannot read {file}: {error}");
+            None
+        }
+    }
+}
+
+/// One line per diagnostic:
+/// `FILE:LINE:COL: severity: message [rule-id] (suggestion: `…`)`.
+fn format_diagnostics(file: &str, diagnostics: &[Diagnostic]) -> String {
+    let mut out = String::new();
+    for diagnostic in diagnostics {
+        let _ = write!(
+            out,
+            "{file}:{}:{}: {}: {} [{}]",
+            diagnostic.line,
+            diagnostic.column,
+            diagnostic.severity.as_str(),
+            one_line(&diagnostic.message),
+            diagnostic.rule_id
+        );
+        if let Some(suggestion) = &diagnostic.suggestion {
+            let _ = write!(out, " (suggestion: `{}`)", one_line(suggestion));
+        }
+        out.push('\n');
+    }
+    out
+}
+
+/// Keep a diagnostic on one line: line breaks are written as `\n`.
+fn one_line(text: &str) -> String {
+    text.replace("\r\n", "\\n").replace(['\n', '\r'], "\\n")
+}
+
+fn write_html(out: &mut impl Write, file: Option<&String>, html: &str) -> io::Result<()> {
+    if let Some(file) = file {
+        // Keep a strange file name from ending the comment early.
+        let file = file.replace("-->", "-- >").replace("--!>", "--! >");
+        writeln!(out, "<!-- {file} -->")?;
+    }
+    out.write_all(html.as_bytes())?;
+    if !html.is_empty() && !html.ends_with('\n') {
+        out.write_all(b"\n")?;
+    }
+    Ok(())
+}
+
+/// A rendered file in `--json` output for several inputs.
+#[derive(Serialize)]
+struct FileResult<'a> {
+    file: &'a str,
+    #[serde(flatten)]
+    rendered: &'a Rendered,
+}
+
+fn write_json(
+    out: &mut impl Write,
+    several: bool,
+    results: &[(String, Rendered)],
+) -> io::Result<()> {
+    let json = if several {
+        let results: Vec<_> = results
+            .iter()
+            .map(|(file, rendered)| FileResult { file, rendered })
+            .collect();
+        serde_json::to_string_pretty(&results)
+    } else if let Some((_, rendered)) = results.first() {
+        serde_json::to_string_pretty(rendered)
+    } else {
+        // The only input could not be read; it was reported on stderr.
+        return Ok(());
+    };
+    writeln!(out, "{}", json.map_err(io::Error::other)?)
+}
+
+/// Counts for the `--check` summary.
+#[derive(Debug, Default)]
+struct Tally {
+    files: usize,
+    errors: usize,
+    warnings: usize,
+}
+
+impl Tally {
+    fn add(&mut self, diagnostics: &[Diagnostic]) {
+        self.files += 1;
+        for diagnostic in diagnostics {
+            match diagnostic.severity {
+                Severity::Error => self.errors += 1,
+                Severity::Warning => self.warnings += 1,
+                Severity::Info => {}
+            }
+        }
+    }
+
+    /// `3 files, 1 error, 0 warnings`.
+    fn summary(&self) -> String {
+        let count = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
+        format!(
+            "{}, {}, {}",
+            count(self.files, "file"),
+            count(self.errors, "error"),
+            count(self.warnings, "warning")
+        )
+    }
+}

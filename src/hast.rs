@@ -1,0 +1,263 @@
+//! Our HTML tree (hast-like) and its serializer.
+//!
+//! Every later stage (heading ids, sanitizing, TOC) works on this tree,
+//! never on strings. [`to_html`] is the only place that writes HTML text,
+//! and it escapes everything it writes.
+
+/// A node of the HTML tree.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Node {
+    /// An element.
+    Element(Element),
+    /// Text (escaped when serialized).
+    Text(String),
+}
+
+/// An element.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Element {
+    /// Lowercase tag name.
+    pub tag: String,
+    /// Attributes in order; a boolean attribute has an empty value.
+    pub attributes: Vec<(String, String)>,
+    /// Children.
+    pub children: Vec<Node>,
+    /// Byte range of the source this element came from, if known.
+    pub source: Option<(usize, usize)>,
+    /// Whether the writer wrote it as JSX (not markdown, not generated).
+    pub jsx: bool,
+}
+
+impl Element {
+    /// An element without attributes or children.
+    pub fn new(tag: &str) -> Self {
+        Element {
+            tag: tag.to_string(),
+            attributes: Vec::new(),
+            children: Vec::new(),
+            source: None,
+            jsx: false,
+        }
+    }
+
+    /// Builder: add an attribute.
+    #[must_use]
+    pub fn attr(mut self, name: &str, value: impl Into<String>) -> Self {
+        self.set(name, value);
+        self
+    }
+
+    /// Builder: set the children.
+    #[must_use]
+    pub fn with(mut self, children: Vec<Node>) -> Self {
+        self.children = children;
+        self
+    }
+
+    /// Value of an attribute.
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.attributes
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// Set (replace or add) an attribute.
+    pub fn set(&mut self, name: &str, value: impl Into<String>) {
+        let value = value.into();
+        match self.attributes.iter_mut().find(|(n, _)| n == name) {
+            Some(slot) => slot.1 = value,
+            None => self.attributes.push((name.to_string(), value)),
+        }
+    }
+
+    /// Remove an attribute, giving its value.
+    pub fn remove(&mut self, name: &str) -> Option<String> {
+        let index = self.attributes.iter().position(|(n, _)| n == name)?;
+        Some(self.attributes.remove(index).1)
+    }
+
+    /// Add a class.
+    pub fn add_class(&mut self, class: &str) {
+        match self.attributes.iter_mut().find(|(n, _)| n == "class") {
+            Some(slot) if !slot.1.split(' ').any(|c| c == class) => {
+                if !slot.1.is_empty() {
+                    slot.1.push(' ');
+                }
+                slot.1.push_str(class);
+            }
+            Some(_) => {}
+            None => self.attributes.push(("class".into(), class.into())),
+        }
+    }
+}
+
+impl Node {
+    /// A text node.
+    pub fn text(value: impl Into<String>) -> Self {
+        Node::Text(value.into())
+    }
+
+    /// The element, if this is one.
+    pub fn as_element(&self) -> Option<&Element> {
+        match self {
+            Node::Element(element) => Some(element),
+            Node::Text(_) => None,
+        }
+    }
+}
+
+impl From<Element> for Node {
+    fn from(element: Element) -> Self {
+        Node::Element(element)
+    }
+}
+
+/// Elements without content or closing tag.
+pub fn is_void(tag: &str) -> bool {
+    matches!(
+        tag,
+        "area"
+            | "base"
+            | "br"
+            | "col"
+            | "embed"
+            | "hr"
+            | "img"
+            | "input"
+            | "link"
+            | "meta"
+            | "source"
+            | "track"
+            | "wbr"
+    )
+}
+
+/// Plain text of nodes (iterative).
+pub fn text_content(nodes: &[Node]) -> String {
+    let mut out = String::new();
+    let mut stack: Vec<std::slice::Iter<Node>> = vec![nodes.iter()];
+    while let Some(iter) = stack.last_mut() {
+        match iter.next() {
+            Some(Node::Text(text)) => out.push_str(text),
+            Some(Node::Element(element)) => stack.push(element.children.iter()),
+            None => {
+                stack.pop();
+            }
+        }
+    }
+    out
+}
+
+/// Escape text for HTML content or a double-quoted attribute.
+pub fn escape_into(out: &mut String, value: &str) {
+    let mut last = 0;
+    for (index, byte) in value.bytes().enumerate() {
+        let replacement = match byte {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' => "&quot;",
+            _ => continue,
+        };
+        out.push_str(&value[last..index]);
+        out.push_str(replacement);
+        last = index + 1;
+    }
+    out.push_str(&value[last..]);
+}
+
+/// Serialize nodes to HTML (iterative: no recursion on tree depth).
+///
+/// ```
+/// use mdx_preview::hast::{Element, Node, to_html};
+/// let p = Element::new("p").with(vec![Node::text("a < b")]);
+/// assert_eq!(to_html(&[p.into()]), "<p>a &lt; b</p>");
+/// ```
+pub fn to_html(nodes: &[Node]) -> String {
+    let mut out = String::new();
+    // Each frame: the children left to write and the tag to close after.
+    let mut stack: Vec<(std::slice::Iter<Node>, Option<&str>)> = vec![(nodes.iter(), None)];
+    while let Some((iter, _)) = stack.last_mut() {
+        match iter.next() {
+            Some(Node::Text(text)) => escape_into(&mut out, text),
+            Some(Node::Element(element)) => {
+                out.push('<');
+                out.push_str(&element.tag);
+                for (name, value) in &element.attributes {
+                    out.push(' ');
+                    out.push_str(name);
+                    out.push_str("=\"");
+                    escape_into(&mut out, value);
+                    out.push('"');
+                }
+                if is_void(&element.tag) {
+                    out.push_str(" />");
+                } else {
+                    out.push('>');
+                    stack.push((element.children.iter(), Some(&element.tag)));
+                }
+            }
+            None => {
+                if let Some((_, Some(tag))) = stack.pop() {
+                    out.push_str("</");
+                    out.push_str(tag);
+                    out.push('>');
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Normalize a URL as CommonMark does: percent-encode what is not allowed
+/// in a URL, keep valid `%XX` escapes.
+///
+/// ```
+/// assert_eq!(mdx_preview::hast::normalize_url("a b/ä?x=%20"), "a%20b/%C3%A4?x=%20");
+/// ```
+pub fn normalize_url(value: &str) -> String {
+    const ALLOWED: &[u8] = b"!#$&'()*+,-./:;=?@_~";
+    let bytes = value.as_bytes();
+    let mut out = String::with_capacity(value.len());
+    let mut index = 0;
+    while index < bytes.len() {
+        let byte = bytes[index];
+        if byte == b'%'
+            && bytes.get(index + 1).is_some_and(u8::is_ascii_hexdigit)
+            && bytes.get(index + 2).is_some_and(u8::is_ascii_hexdigit)
+        {
+            out.push_str(&value[index..index + 3]);
+            index += 3;
+            continue;
+        }
+        if byte.is_ascii_alphanumeric() || ALLOWED.contains(&byte) {
+            out.push(byte as char);
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+        index += 1;
+    }
+    out
+}
+
+/// Take a tree apart without recursion (dropping a deep tree recursively
+/// could overflow the stack).
+pub fn dispose(nodes: Vec<Node>) {
+    let mut stack = nodes;
+    while let Some(node) = stack.pop() {
+        if let Node::Element(mut element) = node {
+            stack.append(&mut element.children);
+        }
+    }
+}
+
+/// Take an mdast tree apart without recursion.
+pub fn dispose_mdast(node: markdown::mdast::Node) {
+    let mut stack = vec![node];
+    while let Some(mut node) = stack.pop() {
+        if let Some(children) = node.children_mut() {
+            stack.append(children);
+        }
+    }
+}

@@ -1,0 +1,771 @@
+//! MDX compatibility pre-pass: the first stage of the pipeline.
+//!
+//! markdown-rs parses MDX as @mdx-js/mdx does, but Docusaurus posts use a
+//! few things on top of it: `:::note` admonitions, `{#custom-id}` heading
+//! ids and HTML comments (`<!-- truncate -->`). This pass finds them, records
+//! what they mean, and *masks* them in the source: their bytes become spaces
+//! (line endings stay), so every byte offset in the masked source is the
+//! same as in the original and positions need no mapping.
+//!
+//! It also guards the parser: a block whose shape would make markdown-rs
+//! slow (quadratic) or its tree very deep is masked too and reported as
+//! `input-too-complex`, to be shown as escaped text.
+
+use crate::diagnostic::{Report, Severity};
+use crate::options::Format;
+
+/// Admonition types Docusaurus knows.
+pub const ADMONITION_TYPES: [&str; 9] = [
+    "note",
+    "tip",
+    "info",
+    "warning",
+    "danger",
+    "caution",
+    "important",
+    "success",
+    "secondary",
+];
+
+/// Most container markers (`>`, list items) allowed in front of one line.
+const MAX_CONTAINER_DEPTH: usize = 48;
+/// Longest run of emphasis delimiters (`*`, `_`, `~`) allowed in a block.
+const MAX_DELIMITER_RUN: usize = 64;
+/// Most `[` allowed in one block (links and images are quadratic past this).
+const MAX_BRACKETS: usize = 4000;
+
+/// An admonition found in the source.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Admonition {
+    /// Type, lowercase (`note`); may be unknown (reported).
+    pub kind: String,
+    /// Title as written (markdown), and the byte offset where it starts.
+    pub title: Option<(String, usize)>,
+    /// Byte range of the opening fence line (without line ending).
+    pub open: (usize, usize),
+    /// Byte range of the closing fence line, if it is closed.
+    pub close: Option<(usize, usize)>,
+}
+
+impl Admonition {
+    /// Byte offset where the content starts.
+    pub fn content_start(&self) -> usize {
+        self.open.1
+    }
+}
+
+/// A block that cannot be rendered: shown as escaped source.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Fault {
+    /// Byte range of the block in the source.
+    pub start: usize,
+    /// End of the block (exclusive).
+    pub end: usize,
+}
+
+/// What the pre-pass found.
+#[derive(Clone, Debug, Default)]
+pub struct Prepared {
+    /// The source with everything handled here replaced by spaces.
+    pub masked: String,
+    /// Admonitions, in source order of their opening fence.
+    pub admonitions: Vec<Admonition>,
+    /// `{#id}` of ATX headings: (byte offset of the heading line start, id).
+    pub heading_ids: Vec<(usize, String)>,
+    /// Byte offset of the truncate marker (`<!-- truncate -->`), if any.
+    pub truncate: Option<usize>,
+    /// Blocks shown as escaped source.
+    pub faults: Vec<Fault>,
+    /// Problems found.
+    pub reports: Vec<Report>,
+}
+
+/// A line of the source: byte range without its line ending.
+#[derive(Clone, Copy, Debug)]
+struct Line {
+    start: usize,
+    end: usize,
+}
+
+/// Split into lines (`\n`, `\r\n`, `\r`).
+fn lines(source: &str) -> Vec<Line> {
+    let bytes = source.as_bytes();
+    let mut result = Vec::new();
+    let mut start = 0;
+    let mut index = 0;
+    while index < bytes.len() {
+        match bytes[index] {
+            b'\n' => {
+                result.push(Line { start, end: index });
+                start = index + 1;
+            }
+            b'\r' => {
+                result.push(Line { start, end: index });
+                if bytes.get(index + 1) == Some(&b'\n') {
+                    index += 1;
+                }
+                start = index + 1;
+            }
+            _ => {}
+        }
+        index += 1;
+    }
+    result.push(Line {
+        start,
+        end: bytes.len(),
+    });
+    result
+}
+
+/// Replace the bytes of `range` with spaces, keeping line endings.
+pub fn mask(masked: &mut [u8], start: usize, end: usize) {
+    let end = end.min(masked.len());
+    for byte in &mut masked[start.min(end)..end] {
+        if *byte != b'\n' && *byte != b'\r' {
+            *byte = b' ';
+        }
+    }
+}
+
+/// Whether a line is blank.
+fn is_blank(text: &str) -> bool {
+    text.bytes().all(|b| b == b' ' || b == b'\t')
+}
+
+/// Skip container prefixes (`>`, list markers, indentation) of a line and
+/// count how many container markers there were. Returns (rest offset, depth).
+fn container_prefix(text: &str) -> (usize, usize) {
+    let bytes = text.as_bytes();
+    let mut index = 0;
+    let mut depth = 0;
+    loop {
+        while index < bytes.len() && (bytes[index] == b' ' || bytes[index] == b'\t') {
+            index += 1;
+        }
+        match bytes.get(index) {
+            Some(b'>') => {
+                depth += 1;
+                index += 1;
+            }
+            Some(b'-' | b'*' | b'+')
+                if matches!(bytes.get(index + 1), Some(b' ' | b'\t'))
+                    && !is_thematic_break(&text[index..]) =>
+            {
+                depth += 1;
+                index += 2;
+            }
+            Some(b'0'..=b'9') => {
+                let mut end = index;
+                while end < bytes.len() && end - index < 9 && bytes[end].is_ascii_digit() {
+                    end += 1;
+                }
+                if matches!(bytes.get(end), Some(b'.' | b')'))
+                    && matches!(bytes.get(end + 1), Some(b' ' | b'\t'))
+                {
+                    depth += 1;
+                    index = end + 2;
+                } else {
+                    return (index, depth);
+                }
+            }
+            _ => return (index, depth),
+        }
+    }
+}
+
+/// Whether `text` (a line from a marker on) is a thematic break.
+fn is_thematic_break(text: &str) -> bool {
+    let mut marker = None;
+    let mut count = 0;
+    for byte in text.bytes() {
+        match byte {
+            b' ' | b'\t' => {}
+            b'-' | b'*' | b'_' if marker.is_none() || marker == Some(byte) => {
+                marker = Some(byte);
+                count += 1;
+            }
+            _ => return false,
+        }
+    }
+    count >= 3
+}
+
+/// A code fence opening or closing: (marker byte, length, rest after it).
+fn fence(text: &str) -> Option<(u8, usize, &str)> {
+    let (offset, _) = container_prefix(text);
+    let rest = &text[offset..];
+    let marker = *rest.as_bytes().first()?;
+    if marker != b'`' && marker != b'~' {
+        return None;
+    }
+    let length = rest.bytes().take_while(|&b| b == marker).count();
+    if length < 3 {
+        return None;
+    }
+    let info = &rest[length..];
+    if marker == b'`' && info.contains('`') {
+        return None;
+    }
+    Some((marker, length, info))
+}
+
+/// An admonition fence: (colons, type, rest after the type). A closing fence
+/// has an empty type and an empty rest.
+fn admonition_fence(text: &str) -> Option<(usize, &str, &str)> {
+    let trimmed = text.trim_start_matches([' ', '\t']);
+    if text.len() - trimmed.len() > 3 {
+        return None;
+    }
+    let colons = trimmed.bytes().take_while(|&b| b == b':').count();
+    if colons < 3 {
+        return None;
+    }
+    let rest = &trimmed[colons..];
+    let name_length = rest
+        .bytes()
+        .take_while(|b| b.is_ascii_alphanumeric() || *b == b'-' || *b == b'_')
+        .count();
+    let (name, after) = rest.split_at(name_length);
+    if name.is_empty() && !is_blank(after) {
+        return None;
+    }
+    Some((colons, name, after))
+}
+
+/// Run the pre-pass over `source`.
+pub fn prepare(source: &str, format: Format) -> Prepared {
+    let mut masked = source.as_bytes().to_vec();
+    let mut prepared = Prepared::default();
+    let lines = lines(source);
+    let line_text = |line: &Line| &source[line.start..line.end];
+
+    // Front matter is left to markdown-rs; skip it here.
+    let mut first = 0;
+    if lines.len() > 1 && matches!(line_text(&lines[0]).trim_end(), "---") {
+        if let Some(close) = lines[1..]
+            .iter()
+            .position(|line| line_text(line).trim_end() == "---")
+        {
+            first = close + 2;
+        }
+    }
+
+    // Open admonitions: (index into prepared.admonitions, colons).
+    let mut open_admonitions: Vec<(usize, usize)> = Vec::new();
+    // Open code fence: (marker, length).
+    let mut code: Option<(u8, usize)> = None;
+    // Start of the current block (index of its first line) for the caps.
+    let mut block_first: Option<usize> = None;
+
+    let mut index = first;
+    while index < lines.len() {
+        let line = lines[index];
+        let text = line_text(&line);
+
+        if let Some((marker, length)) = code {
+            if let Some((m, l, info)) = fence(text) {
+                if m == marker && l >= length && is_blank(info) {
+                    code = None;
+                }
+            }
+            index += 1;
+            continue;
+        }
+        if let Some((marker, length, _)) = fence(text) {
+            // Finish the block before the fence, then skip the code.
+            if let Some(first_line) = block_first.take() {
+                check_block(
+                    source,
+                    &lines[first_line..index],
+                    &mut masked,
+                    &mut prepared,
+                );
+            }
+            let depth = container_prefix(text).1;
+            if depth > 0 {
+                // In a block quote or list: the code ends with its closing
+                // fence or with the container.
+                index += 1;
+                while index < lines.len() {
+                    let inner = line_text(&lines[index]);
+                    if container_prefix(inner).1 < depth && !is_blank(inner) {
+                        break;
+                    }
+                    index += 1;
+                    if fence(inner)
+                        .is_some_and(|(m, n, info)| m == marker && n >= length && is_blank(info))
+                    {
+                        break;
+                    }
+                }
+                continue;
+            }
+            // In markdown an unclosed fence runs to the end (CommonMark); in
+            // MDX it is a fault.
+            let closed = format == Format::Md
+                || lines[index + 1..].iter().any(|l| {
+                    fence(line_text(l))
+                        .is_some_and(|(m, n, info)| m == marker && n >= length && is_blank(info))
+                });
+            if closed {
+                code = Some((marker, length));
+            } else {
+                // An unclosed fence would swallow the rest of the document:
+                // show its first block as a fault instead.
+                let mut end = index + 1;
+                while end < lines.len() && !is_blank(line_text(&lines[end])) {
+                    end += 1;
+                }
+                let (start, stop) = (line.start, lines[end - 1].end);
+                let open_end = line.end;
+                fault(
+                    &mut masked,
+                    &mut prepared,
+                    start,
+                    stop,
+                    Report::new(
+                        Severity::Error,
+                        "unclosed-code-fence",
+                        format!(
+                            "This code fence is never closed: add a line with `{}` after the code",
+                            String::from_utf8_lossy(&vec![marker; length])
+                        ),
+                        start,
+                        open_end,
+                    ),
+                );
+                index = end;
+                continue;
+            }
+            index += 1;
+            continue;
+        }
+
+        if let Some((colons, name, rest)) = admonition_fence(text) {
+            if let Some(block) = block_first.take() {
+                check_block(source, &lines[block..index], &mut masked, &mut prepared);
+            }
+            if name.is_empty() {
+                // Closing fence: closes the innermost admonition opened with
+                // at most as many colons.
+                if let Some(position) = open_admonitions.iter().rposition(|(_, c)| *c <= colons) {
+                    let (at, _) = open_admonitions[position];
+                    open_admonitions.truncate(position);
+                    prepared.admonitions[at].close = Some((line.start, line.end));
+                    mask(&mut masked, line.start, line.end);
+                }
+            } else {
+                let kind = name.to_ascii_lowercase();
+                let name_start = line.start + text.find(name).unwrap_or(0);
+                let title_text = rest.trim();
+                let title_start = line.end - rest.trim_start().len();
+                let title = if let Some(inner) = title_text.strip_prefix('[') {
+                    let inner_end = inner.rfind(']').unwrap_or(inner.len());
+                    Some((inner[..inner_end].trim().to_string(), title_start + 1))
+                } else if title_text.is_empty() {
+                    None
+                } else {
+                    Some((title_text.to_string(), title_start))
+                };
+                if !ADMONITION_TYPES.contains(&kind.as_str()) {
+                    let mut report = Report::new(
+                        Severity::Warning,
+                        "unknown-admonition",
+                        format!(
+                            "Unknown admonition type `{name}`: Docusaurus knows {}",
+                            ADMONITION_TYPES.join(", ")
+                        ),
+                        name_start,
+                        name_start + name.len(),
+                    );
+                    if let Some(best) =
+                        crate::suggest::closest(&kind, ADMONITION_TYPES.iter().copied())
+                    {
+                        report = report.with_suggestion(best);
+                    }
+                    prepared.reports.push(report);
+                }
+                prepared.admonitions.push(Admonition {
+                    kind,
+                    title,
+                    open: (line.start, line.end),
+                    close: None,
+                });
+                open_admonitions.push((prepared.admonitions.len() - 1, colons));
+                mask(&mut masked, line.start, line.end);
+            }
+            index += 1;
+            continue;
+        }
+
+        if is_blank(text) {
+            if let Some(block) = block_first.take() {
+                check_block(source, &lines[block..index], &mut masked, &mut prepared);
+            }
+        } else if block_first.is_none() {
+            block_first = Some(index);
+        }
+
+        heading_id(source, line, &mut masked, &mut prepared);
+        index += 1;
+    }
+    if let Some(block) = block_first.take() {
+        check_block(source, &lines[block..], &mut masked, &mut prepared);
+    }
+
+    for (at, _) in open_admonitions {
+        let admonition = &prepared.admonitions[at];
+        prepared.reports.push(Report::new(
+            Severity::Error,
+            "unclosed-admonition",
+            format!(
+                "This `:::{}` admonition is never closed: add a line with `:::` after its content",
+                admonition.kind
+            ),
+            admonition.open.0,
+            admonition.open.1,
+        ));
+    }
+    // Unclosed admonitions are shown as their fence line and nothing more.
+    let unclosed: Vec<(usize, usize)> = prepared
+        .admonitions
+        .iter()
+        .filter(|a| a.close.is_none())
+        .map(|a| a.open)
+        .collect();
+    prepared.admonitions.retain(|a| a.close.is_some());
+    for (start, end) in unclosed {
+        prepared.faults.push(Fault { start, end });
+    }
+
+    if format == Format::Mdx {
+        comments(source, &lines[first..], &mut masked, &mut prepared);
+    }
+
+    prepared.faults.sort_by_key(|f| f.start);
+    // Masking only ever writes ASCII spaces over whole characters' bytes
+    // (or over ASCII), so this is valid UTF-8; stay safe regardless.
+    prepared.masked = String::from_utf8(masked)
+        .unwrap_or_else(|error| String::from_utf8_lossy(error.as_bytes()).into_owned());
+    prepared
+}
+
+/// Record a fault: mask its block and keep its report.
+fn fault(masked: &mut [u8], prepared: &mut Prepared, start: usize, end: usize, report: Report) {
+    mask(masked, start, end);
+    prepared.faults.push(Fault { start, end });
+    prepared.reports.push(report);
+}
+
+/// Mask `{#custom-id}` at the end of an ATX heading and record the id.
+fn heading_id(source: &str, line: Line, masked: &mut [u8], prepared: &mut Prepared) {
+    let text = &source[line.start..line.end];
+    let (offset, _) = container_prefix(text);
+    let rest = &text[offset..];
+    let hashes = rest.bytes().take_while(|&b| b == b'#').count();
+    if !(1..=6).contains(&hashes) || !matches!(rest.as_bytes().get(hashes), Some(b' ' | b'\t')) {
+        return;
+    }
+    let trimmed = text.trim_end();
+    let Some(without_brace) = trimmed.strip_suffix('}') else {
+        return;
+    };
+    let Some(open) = without_brace.rfind("{#") else {
+        return;
+    };
+    let id = &without_brace[open + 2..];
+    if id.is_empty()
+        || open < offset + hashes
+        || !id
+            .chars()
+            .all(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | '.' | ':'))
+    {
+        return;
+    }
+    let start = line.start + open;
+    mask(masked, start, line.start + trimmed.len());
+    prepared.heading_ids.push((line.start, id.to_string()));
+}
+
+/// Check one block (consecutive non-blank lines) against the caps.
+fn check_block(source: &str, block: &[Line], masked: &mut [u8], prepared: &mut Prepared) {
+    let (Some(first), Some(last)) = (block.first(), block.last()) else {
+        return;
+    };
+    let (start, end) = (first.start, last.end);
+    let text = &source[start..end];
+    let mut reason = None;
+    for line in block {
+        let (_, depth) = container_prefix(&source[line.start..line.end]);
+        if depth > MAX_CONTAINER_DEPTH {
+            reason = Some(format!(
+                "more than {MAX_CONTAINER_DEPTH} nested block quotes or lists"
+            ));
+            break;
+        }
+    }
+    if reason.is_none() {
+        let mut run = 0;
+        let mut previous = 0;
+        for byte in text.bytes() {
+            if matches!(byte, b'*' | b'_' | b'~') && (run == 0 || byte == previous) {
+                run += 1;
+            } else if matches!(byte, b'*' | b'_' | b'~') {
+                run = 1;
+            } else {
+                run = 0;
+            }
+            previous = byte;
+            if run > MAX_DELIMITER_RUN && !is_thematic_break(text.trim()) {
+                reason = Some(format!(
+                    "a run of more than {MAX_DELIMITER_RUN} emphasis markers"
+                ));
+                break;
+            }
+        }
+    }
+    if reason.is_none() && text.bytes().filter(|&b| b == b'[').count() > MAX_BRACKETS {
+        reason = Some(format!("more than {MAX_BRACKETS} `[` in one block"));
+    }
+    if let Some(reason) = reason {
+        fault(
+            masked,
+            prepared,
+            start,
+            end,
+            Report::new(
+                Severity::Warning,
+                "input-too-complex",
+                format!("This block is too complex to render ({reason}); it is shown as text"),
+                start,
+                first.end,
+            ),
+        );
+    }
+}
+
+/// Mask HTML comments (MDX only: markdown handles its own).
+fn comments(source: &str, lines: &[Line], masked: &mut [u8], prepared: &mut Prepared) {
+    let bytes = source.as_bytes();
+    // Which lines are code (inside fences) and must be left alone.
+    let mut in_code = vec![false; lines.len()];
+    let mut code: Option<(u8, usize)> = None;
+    for (index, line) in lines.iter().enumerate() {
+        let text = &source[line.start..line.end];
+        if let Some((marker, length)) = code {
+            in_code[index] = true;
+            if fence(text).is_some_and(|(m, l, info)| m == marker && l >= length && is_blank(info))
+            {
+                code = None;
+            }
+        } else if let Some((marker, length, _)) = fence(text) {
+            // Unclosed fences were masked already, so they never match here.
+            in_code[index] = true;
+            code = Some((marker, length));
+        }
+    }
+
+    let mut index = 0;
+    let mut at = 0;
+    while index < lines.len() {
+        let line = lines[index];
+        at = at.max(line.start);
+        if in_code[index] || at >= line.end {
+            index += 1;
+            continue;
+        }
+        match bytes[at] {
+            b'`' => {
+                // Skip a code span on this line.
+                let run = bytes[at..line.end]
+                    .iter()
+                    .take_while(|&&b| b == b'`')
+                    .count();
+                let after = at + run;
+                let mut probe = after;
+                at = after;
+                while probe < line.end {
+                    let length = bytes[probe..line.end]
+                        .iter()
+                        .take_while(|&&b| b == b'`')
+                        .count();
+                    if length == run {
+                        at = probe + length;
+                        break;
+                    }
+                    probe += length.max(1);
+                }
+            }
+            b'\\' => at += 2,
+            b'<' if bytes[at..].starts_with(b"<!--") => match source[at + 4..].find("-->") {
+                Some(close) => {
+                    let end = at + 4 + close + 3;
+                    if source[at + 4..end - 3].trim() == "truncate" && prepared.truncate.is_none() {
+                        prepared.truncate = Some(at);
+                    }
+                    mask(masked, at, end);
+                    at = end;
+                    while index + 1 < lines.len() && lines[index].end < end {
+                        index += 1;
+                    }
+                }
+                None => {
+                    // Unterminated: the block holding it is a fault.
+                    let mut last = index;
+                    while last + 1 < lines.len()
+                        && !is_blank(&source[lines[last + 1].start..lines[last + 1].end])
+                    {
+                        last += 1;
+                    }
+                    fault(
+                        masked,
+                        prepared,
+                        block_start_of(source, lines, index),
+                        lines[last].end,
+                        Report::new(
+                            Severity::Error,
+                            "unclosed-comment",
+                            "This HTML comment is never closed: add `-->` where it ends",
+                            at,
+                            (at + 4).min(line.end),
+                        ),
+                    );
+                    index = last + 1;
+                }
+            },
+            _ => at += 1,
+        }
+    }
+}
+
+/// Byte offset of the first line of the block that holds line `index`.
+fn block_start_of(source: &str, lines: &[Line], index: usize) -> usize {
+    let mut first = index;
+    while first > 0 && !is_blank(&source[lines[first - 1].start..lines[first - 1].end]) {
+        first -= 1;
+    }
+    lines[first].start
+}
+
+/// Byte range of the block (consecutive non-blank lines of `text`) around
+/// `offset`; if that line is blank, the nearest block before it.
+pub fn block_around(text: &str, offset: usize) -> (usize, usize) {
+    let lines = lines(text);
+    let offset = offset.min(text.len());
+    let mut at = lines
+        .iter()
+        .position(|l| offset <= l.end)
+        .unwrap_or(lines.len() - 1);
+    let blank = |l: &Line| is_blank(&text[l.start..l.end]);
+    while at > 0 && blank(&lines[at]) {
+        at -= 1;
+    }
+    let mut first = at;
+    while first > 0 && !blank(&lines[first - 1]) {
+        first -= 1;
+    }
+    let mut last = at;
+    while last + 1 < lines.len() && !blank(&lines[last + 1]) {
+        last += 1;
+    }
+    (lines[first].start, lines[last].end)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn masks_admonitions_and_keeps_offsets() {
+        let source = "a\n\n:::note[Hi *there*]\nbody\n:::\n";
+        let prepared = prepare(source, Format::Mdx);
+        assert_eq!(
+            prepared.masked.len(),
+            source.len(),
+            "should keep the length"
+        );
+        assert_eq!(
+            prepared.masked,
+            format!(
+                "a\n\n{}\nbody\n   \n",
+                " ".repeat(":::note[Hi *there*]".len())
+            )
+        );
+        let admonition = &prepared.admonitions[0];
+        assert_eq!(admonition.kind, "note");
+        assert_eq!(admonition.title, Some(("Hi *there*".into(), 11)));
+        assert_eq!(&source[11..21], "Hi *there*", "should point at the title");
+    }
+
+    #[test]
+    fn nests_admonitions_by_colons() {
+        let source = "::::tip Outer\n:::note\nx\n:::\n::::\n";
+        let prepared = prepare(source, Format::Mdx);
+        assert_eq!(prepared.admonitions.len(), 2);
+        assert_eq!(
+            prepared.admonitions[0].close,
+            Some((28, 32)),
+            "should close the outer last"
+        );
+        assert_eq!(prepared.admonitions[1].close, Some((24, 27)));
+    }
+
+    #[test]
+    fn ignores_markers_in_code() {
+        let source = "```\n:::note\n<!-- x -->\n```\n";
+        let prepared = prepare(source, Format::Mdx);
+        assert_eq!(prepared.masked, source, "should not touch code");
+        assert!(prepared.admonitions.is_empty());
+    }
+
+    #[test]
+    fn masks_comments_and_finds_truncate() {
+        let source = "a `<!-- no -->` <!-- yes -->\n\n<!-- truncate -->\n<!--\nmulti\n--> b\n";
+        let prepared = prepare(source, Format::Mdx);
+        assert_eq!(
+            prepared.masked,
+            format!(
+                "a `<!-- no -->`{}\n\n{}\n    \n     \n    b\n",
+                " ".repeat(" <!-- yes -->".len()),
+                " ".repeat("<!-- truncate -->".len())
+            )
+        );
+        assert_eq!(
+            prepared.truncate,
+            Some(30),
+            "should find the truncate marker"
+        );
+    }
+
+    #[test]
+    fn heading_ids_are_masked() {
+        let source = "## Hello {#greeting}\n";
+        let prepared = prepare(source, Format::Mdx);
+        assert_eq!(
+            prepared.masked,
+            format!("## Hello{}\n", " ".repeat(" {#greeting}".len()))
+        );
+        assert_eq!(prepared.heading_ids, vec![(0, "greeting".to_string())]);
+    }
+
+    #[test]
+    fn deep_quotes_are_too_complex() {
+        let source = "> ".repeat(25_000);
+        let prepared = prepare(&source, Format::Md);
+        assert_eq!(prepared.faults.len(), 1, "should degrade the block");
+        assert_eq!(prepared.reports[0].rule_id, "input-too-complex");
+        assert!(prepared.masked.trim().is_empty());
+    }
+
+    #[test]
+    fn block_around_finds_the_previous_block_from_a_blank_line() {
+        let text = "a\nb\n\n\nc\n";
+        assert_eq!(block_around(text, 1), (0, 3));
+        assert_eq!(
+            block_around(text, 5),
+            (0, 3),
+            "should step back over blank lines"
+        );
+        assert_eq!(block_around(text, 6), (6, 7));
+    }
+}

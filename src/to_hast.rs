@@ -1,0 +1,1358 @@
+//! mdast → HTML tree: the middle of the pipeline.
+//!
+//! Turns the markdown-rs syntax tree into our [`crate::hast`] tree the way
+//! Docusaurus (through remark-rehype and React) would show it: GFM
+//! constructs, admonitions, code blocks with titles and highlighted lines,
+//! footnotes, and JSX evaluated statically ([`crate::jsx`]). Faulty blocks
+//! found by earlier stages are put back where they were, as escaped source.
+//!
+//! Shape (after mdxjs-rs): a dispatcher [`State::one`], a children mapper
+//! [`State::all`], and one `transform_*` per node type.
+
+use crate::diagnostic::{LineIndex, Report, Severity};
+use crate::hast::{Element, Node, dispose_mdast, normalize_url};
+use crate::jsx::{Evaluator, Static, html_attributes};
+use crate::options::{Format, Options};
+use crate::prepass::{Admonition, Fault, Prepared};
+use crate::scope::{Scope, resolve};
+use markdown::mdast::{self, AlignKind};
+use std::collections::BTreeMap;
+
+/// Deepest nesting of mdast nodes we convert; deeper content becomes text.
+const MAX_DEPTH: usize = 96;
+
+/// What the conversion gives besides the tree.
+#[derive(Debug, Default)]
+pub struct Converted {
+    /// Top-level nodes.
+    pub nodes: Vec<Node>,
+    /// Front matter as JSON.
+    pub frontmatter: Option<serde_json::Value>,
+}
+
+/// Something to put back into a children list by position: a fault or an
+/// admonition.
+#[derive(Clone, Copy, Debug)]
+enum Insert {
+    Fault(usize),
+    Admonition(usize),
+}
+
+/// Conversion state.
+struct State<'a> {
+    source: &'a str,
+    lines: LineIndex<'a>,
+    options: &'a Options,
+    prepared: &'a Prepared,
+    scope: Scope,
+    reports: Vec<Report>,
+    /// Link reference definitions by identifier (first wins).
+    definitions: BTreeMap<String, (String, Option<String>)>,
+    /// Footnote definitions by identifier (first wins).
+    footnotes: BTreeMap<String, &'a mdast::FootnoteDefinition>,
+    /// Footnote identifiers in order of first call, with call counts.
+    footnote_order: Vec<(String, usize)>,
+    /// Faults and admonitions not yet placed, sorted by start.
+    pending: Vec<(usize, usize, Insert)>,
+    depth: usize,
+    too_deep_reported: bool,
+}
+
+/// Convert a parsed document.
+pub fn to_hast(
+    tree: mdast::Node,
+    source: &str,
+    prepared: &Prepared,
+    options: &Options,
+    reports: &mut Vec<Report>,
+) -> Converted {
+    let mut converted = Converted::default();
+    {
+        let mut state = State {
+            source,
+            lines: LineIndex::new(source),
+            options,
+            prepared,
+            scope: Scope::default(),
+            reports: Vec::new(),
+            definitions: BTreeMap::new(),
+            footnotes: BTreeMap::new(),
+            footnote_order: Vec::new(),
+            pending: Vec::new(),
+            depth: 0,
+            too_deep_reported: false,
+        };
+        for (index, fault) in prepared.faults.iter().enumerate() {
+            state
+                .pending
+                .push((fault.start, fault.end, Insert::Fault(index)));
+        }
+        for (index, admonition) in prepared.admonitions.iter().enumerate() {
+            let end = admonition.close.map_or(admonition.open.1, |c| c.1);
+            state
+                .pending
+                .push((admonition.open.0, end, Insert::Admonition(index)));
+        }
+        state
+            .pending
+            .sort_by_key(|(start, end, _)| (*start, std::cmp::Reverse(*end)));
+
+        if let mdast::Node::Root(root) = &tree {
+            converted.frontmatter = state.collect(root);
+            let items = state.items(&root.children);
+            let mut nodes = wrap(state.place(items, (0, source.len()), true), false);
+            if let Some(section) = state.footnote_section() {
+                nodes.push(Node::text("\n"));
+                nodes.push(section);
+            }
+            if !nodes.is_empty() {
+                nodes.push(Node::text("\n"));
+            }
+            converted.nodes = nodes;
+        }
+        state.scope.report_unused(&mut state.reports);
+        reports.append(&mut state.reports);
+    }
+    dispose_mdast(tree);
+    converted
+}
+
+/// Byte range of an mdast node.
+fn span(node: &mdast::Node) -> (usize, usize) {
+    node.position()
+        .map_or((0, 0), |p| (p.start.offset, p.end.offset))
+}
+
+/// Plain text of an mdast node (iterative), image alt included.
+pub fn mdast_text(node: &mdast::Node) -> String {
+    let mut out = String::new();
+    let mut stack = vec![node];
+    while let Some(node) = stack.pop() {
+        match node {
+            mdast::Node::Text(n) => out.push_str(&n.value),
+            mdast::Node::InlineCode(n) => out.push_str(&n.value),
+            mdast::Node::InlineMath(n) => out.push_str(&n.value),
+            mdast::Node::Code(n) => out.push_str(&n.value),
+            mdast::Node::Image(n) => out.push_str(&n.alt),
+            mdast::Node::ImageReference(n) => out.push_str(&n.alt),
+            mdast::Node::Break(_) => out.push('\n'),
+            _ => {
+                if let Some(children) = node.children() {
+                    stack.extend(children.iter().rev());
+                }
+            }
+        }
+    }
+    out
+}
+
+/// An element with a source range.
+fn element(tag: &str, source: (usize, usize)) -> Element {
+    let mut element = Element::new(tag);
+    element.source = Some(source);
+    element
+}
+
+/// Children wrapped with line endings between them (and around them when
+/// `around`), as remark-rehype does for block content.
+fn wrap(nodes: Vec<Node>, around: bool) -> Vec<Node> {
+    let mut result = Vec::with_capacity(nodes.len() * 2 + 1);
+    if around {
+        result.push(Node::text("\n"));
+    }
+    let count = nodes.len();
+    for (index, node) in nodes.into_iter().enumerate() {
+        if index > 0 {
+            result.push(Node::text("\n"));
+        }
+        result.push(node);
+    }
+    if around && count > 0 {
+        result.push(Node::text("\n"));
+    }
+    result
+}
+
+impl<'a> State<'a> {
+    /// First pass: front matter and ESM (top level), definitions (anywhere).
+    fn collect(&mut self, root: &'a mdast::Root) -> Option<serde_json::Value> {
+        let mut frontmatter = None;
+        for child in &root.children {
+            match child {
+                mdast::Node::Yaml(yaml) => {
+                    let start = yaml.position.as_ref().map_or(0, |p| p.start.offset);
+                    let value_start = self.source[start..]
+                        .find('\n')
+                        .map_or(start, |i| start + i + 1);
+                    match crate::frontmatter::parse(&yaml.value) {
+                        Ok(value) => frontmatter = Some(value),
+                        Err(error) => {
+                            let at = (value_start + error.offset).min(self.source.len());
+                            self.reports.push(Report::new(
+                                Severity::Error,
+                                "invalid-frontmatter",
+                                format!("Front matter is not valid YAML: {}", error.message),
+                                at,
+                                at,
+                            ));
+                        }
+                    }
+                }
+                mdast::Node::MdxjsEsm(esm) => {
+                    self.scope
+                        .add_esm(&esm.value, &esm.stops, self.options, &mut self.reports);
+                }
+                _ => {}
+            }
+        }
+        // Definitions may sit in containers (`> [a]: b`).
+        let mut stack: Vec<&'a mdast::Node> = root.children.iter().rev().collect();
+        while let Some(node) = stack.pop() {
+            match node {
+                mdast::Node::Definition(definition) => {
+                    self.definitions
+                        .entry(definition.identifier.clone())
+                        .or_insert_with(|| (definition.url.clone(), definition.title.clone()));
+                }
+                mdast::Node::FootnoteDefinition(definition) => {
+                    self.footnotes
+                        .entry(definition.identifier.clone())
+                        .or_insert(definition);
+                }
+                _ => {}
+            }
+            if let Some(children) = node.children() {
+                stack.extend(children.iter().rev());
+            }
+        }
+        frontmatter
+    }
+
+    /// Convert flow children, keeping each result's source range.
+    fn items(&mut self, children: &'a [mdast::Node]) -> Vec<(Node, usize, usize)> {
+        let mut items = Vec::new();
+        for child in children {
+            let (start, end) = span(child);
+            let mut nodes = Vec::new();
+            self.one(child, &mut nodes);
+            for node in nodes {
+                items.push((node, start, end));
+            }
+        }
+        items
+    }
+
+    /// Put pending faults and admonitions that belong to `range` (and to no
+    /// single item in it) among `items`, then wrap as block content.
+    fn place(
+        &mut self,
+        items: Vec<(Node, usize, usize)>,
+        range: (usize, usize),
+        top: bool,
+    ) -> Vec<Node> {
+        let mut items = items;
+        // Take the inserts for this level.
+        let mut mine = Vec::new();
+        let mut index = 0;
+        while index < self.pending.len() {
+            let (start, end, insert) = self.pending[index];
+            let inside = start >= range.0 && end <= range.1.max(range.0);
+            let in_child = items
+                .iter()
+                .any(|(_, s, e)| start >= *s && end <= *e && s < e);
+            if inside && !in_child {
+                mine.push((start, end, insert));
+                self.pending.remove(index);
+            } else {
+                index += 1;
+            }
+        }
+        // Faults first, so that admonitions wrap them too.
+        for &(start, end, insert) in &mine {
+            if let Insert::Fault(fault) = insert {
+                let node = self.fault(&self.prepared.faults[fault]);
+                let at = items.partition_point(|(_, s, _)| *s < start);
+                items.insert(at, (node, start, end));
+            }
+        }
+        // Inner admonitions (starting later) first.
+        for &(start, end, insert) in mine.iter().rev() {
+            if let Insert::Admonition(at) = insert {
+                let admonition = &self.prepared.admonitions[at];
+                let content_end = admonition.close.map_or(end, |c| c.0);
+                let first = items.partition_point(|(_, s, _)| *s < admonition.content_start());
+                let mut last = first;
+                while last < items.len() && items[last].2 <= content_end && items[last].1 >= start {
+                    last += 1;
+                }
+                let content: Vec<Node> =
+                    items.drain(first..last).map(|(node, _, _)| node).collect();
+                let node = self.admonition(
+                    &admonition.kind,
+                    admonition.title.as_ref().map(|(t, at)| (t.as_str(), *at)),
+                    content,
+                    (start, end),
+                );
+                items.insert(first, (node, start, end));
+            }
+        }
+        items
+            .into_iter()
+            .map(|(mut node, start, _)| {
+                if top && self.options.source_lines {
+                    if let Node::Element(element) = &mut node {
+                        let line = self.lines.line(start);
+                        element.set("data-line", line.to_string());
+                    }
+                }
+                node
+            })
+            .collect()
+    }
+
+    /// A faulty block as escaped source.
+    fn fault(&self, fault: &Fault) -> Node {
+        let text = self.source.get(fault.start..fault.end).unwrap_or("");
+        let mut pre = element("pre", (fault.start, fault.end));
+        pre.add_class("mdx-error");
+        pre.children = vec![Node::text(text)];
+        pre.into()
+    }
+
+    /// An admonition (`:::note` or `<Admonition>`).
+    fn admonition(
+        &mut self,
+        kind: &str,
+        title: Option<(&str, usize)>,
+        content: Vec<Node>,
+        at: (usize, usize),
+    ) -> Node {
+        let kind = if crate::prepass::ADMONITION_TYPES.contains(&kind) {
+            kind
+        } else {
+            "note"
+        };
+        let mut aside = element("aside", at);
+        aside.add_class("admonition");
+        aside.add_class(&format!("admonition-{kind}"));
+        let title_nodes = match title {
+            Some((title, offset)) if !title.is_empty() => self.inline_markdown(title, offset),
+            _ => vec![Node::text(kind)],
+        };
+        let mut heading = Element::new("p");
+        heading.add_class("admonition-title");
+        heading.children = title_nodes;
+        let mut body = Element::new("div");
+        body.add_class("admonition-content");
+        body.children = wrap(content, true);
+        aside.children = wrap(vec![heading.into(), body.into()], true);
+        aside.into()
+    }
+
+    /// Parse a short piece of markdown (a title) as inline content.
+    fn inline_markdown(&mut self, text: &str, offset: usize) -> Vec<Node> {
+        let mut options = crate::parse::parse_options(self.options);
+        options.constructs.frontmatter = false;
+        options.constructs.mdx_esm = false;
+        match markdown::to_mdast(text, &options) {
+            Ok(mdast::Node::Root(root)) => {
+                let mut nodes = Vec::new();
+                for child in &root.children {
+                    if let mdast::Node::Paragraph(paragraph) = child {
+                        // Positions in this tree are relative to `text`; only
+                        // text content matters here.
+                        for inline in &paragraph.children {
+                            self.inline_detached(inline, &mut nodes);
+                        }
+                    }
+                }
+                dispose_mdast(mdast::Node::Root(root));
+                nodes
+            }
+            Ok(other) => {
+                dispose_mdast(other);
+                vec![Node::text(text)]
+            }
+            Err(message) => {
+                self.reports.push(Report::new(
+                    Severity::Warning,
+                    "invalid-title",
+                    format!("This title is shown as text: {}", message.reason),
+                    offset,
+                    offset + text.len(),
+                ));
+                vec![Node::text(text)]
+            }
+        }
+    }
+
+    /// Convert inline content of a separately parsed string (simple kinds only).
+    fn inline_detached(&mut self, node: &mdast::Node, out: &mut Vec<Node>) {
+        match node {
+            mdast::Node::Text(n) => out.push(Node::text(n.value.clone())),
+            mdast::Node::InlineCode(n) => out.push(
+                Element::new("code")
+                    .with(vec![Node::text(n.value.clone())])
+                    .into(),
+            ),
+            mdast::Node::Emphasis(_)
+            | mdast::Node::Strong(_)
+            | mdast::Node::Delete(_)
+            | mdast::Node::Link(_) => {
+                let tag = match node {
+                    mdast::Node::Emphasis(_) => "em",
+                    mdast::Node::Strong(_) => "strong",
+                    mdast::Node::Delete(_) => "del",
+                    _ => "a",
+                };
+                let mut children = Vec::new();
+                if self.depth < MAX_DEPTH {
+                    self.depth += 1;
+                    for child in node.children().map(Vec::as_slice).unwrap_or(&[]) {
+                        self.inline_detached(child, &mut children);
+                    }
+                    self.depth -= 1;
+                }
+                let mut element = Element::new(tag).with(children);
+                if let mdast::Node::Link(link) = node {
+                    element.set("href", normalize_url(&link.url));
+                }
+                out.push(element.into());
+            }
+            other => out.push(Node::text(mdast_text(other))),
+        }
+    }
+
+    /// Convert inline children.
+    fn all(&mut self, children: &'a [mdast::Node]) -> Vec<Node> {
+        let mut nodes = Vec::new();
+        for child in children {
+            self.one(child, &mut nodes);
+        }
+        nodes
+    }
+
+    /// Convert one node, pushing its results.
+    fn one(&mut self, node: &'a mdast::Node, out: &mut Vec<Node>) {
+        if self.depth >= MAX_DEPTH {
+            if !self.too_deep_reported {
+                self.too_deep_reported = true;
+                let (start, end) = span(node);
+                self.reports.push(Report::new(
+                    Severity::Warning,
+                    "input-too-complex",
+                    format!(
+                        "Content nested more than {MAX_DEPTH} levels deep is shown as plain text"
+                    ),
+                    start,
+                    end,
+                ));
+            }
+            out.push(Node::text(mdast_text(node)));
+            return;
+        }
+        self.depth += 1;
+        match node {
+            mdast::Node::Root(n) => out.extend(self.all(&n.children)),
+            mdast::Node::Paragraph(n) => self.transform_paragraph(n, out),
+            mdast::Node::Heading(n) => self.transform_heading(n, out),
+            mdast::Node::Text(n) => out.push(Node::text(n.value.clone())),
+            mdast::Node::Emphasis(n) => out.push(self.simple("em", &n.children, node)),
+            mdast::Node::Strong(n) => out.push(self.simple("strong", &n.children, node)),
+            mdast::Node::Delete(n) => out.push(self.simple("del", &n.children, node)),
+            mdast::Node::InlineCode(n) => {
+                out.push(
+                    element("code", span(node))
+                        .with(vec![Node::text(code_text(&n.value))])
+                        .into(),
+                );
+            }
+            mdast::Node::Break(_) => {
+                out.push(Element::new("br").into());
+                out.push(Node::text("\n"));
+            }
+            mdast::Node::ThematicBreak(_) => out.push(element("hr", span(node)).into()),
+            mdast::Node::Blockquote(n) => {
+                let items = self.items(&n.children);
+                let children = wrap(self.place(items, span(node), false), true);
+                out.push(element("blockquote", span(node)).with(children).into());
+            }
+            mdast::Node::List(n) => self.transform_list(n, node, out),
+            mdast::Node::ListItem(n) => {
+                // Only reached for a stray list item; lists handle their own.
+                let nodes = self.list_item(n, node, n.spread);
+                out.push(nodes);
+            }
+            mdast::Node::Code(n) => self.transform_code(n, node, out),
+            mdast::Node::Math(n) => {
+                let mut code = element("code", span(node));
+                code.add_class("language-math");
+                code.add_class("math-display");
+                code.children = vec![Node::text(n.value.clone())];
+                out.push(element("pre", span(node)).with(vec![code.into()]).into());
+            }
+            mdast::Node::InlineMath(n) => {
+                let mut code = element("code", span(node));
+                code.add_class("language-math");
+                code.add_class("math-inline");
+                code.children = vec![Node::text(n.value.clone())];
+                out.push(code.into());
+            }
+            mdast::Node::Link(n) => {
+                let mut a = element("a", span(node));
+                a.set("href", normalize_url(&n.url));
+                if let Some(title) = &n.title {
+                    a.set("title", title.clone());
+                }
+                a.children = self.all(&n.children);
+                out.push(a.into());
+            }
+            mdast::Node::Image(n) => {
+                let alt = self.full_alt(node, &n.alt);
+                out.push(self.image(&n.url, &alt, n.title.as_deref(), span(node)));
+            }
+            mdast::Node::LinkReference(n) => match self.definitions.get(&n.identifier).cloned() {
+                Some((url, title)) => {
+                    let mut a = element("a", span(node));
+                    a.set("href", normalize_url(&url));
+                    if let Some(title) = title {
+                        a.set("title", title);
+                    }
+                    a.children = self.all(&n.children);
+                    out.push(a.into());
+                }
+                None => out.push(Node::text(self.source_of(node))),
+            },
+            mdast::Node::ImageReference(n) => match self.definitions.get(&n.identifier).cloned() {
+                Some((url, title)) => {
+                    out.push(self.image(&url, &n.alt, title.as_deref(), span(node)))
+                }
+                None => out.push(Node::text(self.source_of(node))),
+            },
+            mdast::Node::FootnoteReference(n) => self.transform_footnote_reference(n, node, out),
+            mdast::Node::Table(n) => self.transform_table(n, node, out),
+            mdast::Node::TableRow(_) | mdast::Node::TableCell(_) => {
+                // Handled by the table.
+            }
+            mdast::Node::Html(n) => self.transform_html(n, node, out),
+            mdast::Node::MdxJsxFlowElement(n) => {
+                self.transform_jsx(
+                    n.name.as_deref(),
+                    &n.attributes,
+                    &n.children,
+                    node,
+                    true,
+                    out,
+                );
+            }
+            mdast::Node::MdxJsxTextElement(n) => {
+                self.transform_jsx(
+                    n.name.as_deref(),
+                    &n.attributes,
+                    &n.children,
+                    node,
+                    false,
+                    out,
+                );
+            }
+            mdast::Node::MdxFlowExpression(n) => self.transform_expression(&n.value, &n.stops, out),
+            mdast::Node::MdxTextExpression(n) => self.transform_expression(&n.value, &n.stops, out),
+            // Collected before conversion, or nothing to show.
+            mdast::Node::MdxjsEsm(_)
+            | mdast::Node::Yaml(_)
+            | mdast::Node::Toml(_)
+            | mdast::Node::Definition(_)
+            | mdast::Node::FootnoteDefinition(_) => {}
+        }
+        self.depth -= 1;
+    }
+
+    /// Alt text of an image whose label holds nested images or links:
+    /// markdown-rs keeps only the outer text, CommonMark wants all of it.
+    fn full_alt(&self, node: &mdast::Node, alt: &str) -> String {
+        let source = self.source_of(node);
+        let Some(label) = source.strip_prefix("![") else {
+            return alt.to_string();
+        };
+        let Some(end) = label.rfind("](") else {
+            return alt.to_string();
+        };
+        let label = &label[..end];
+        if !label.contains('[') {
+            return alt.to_string();
+        }
+        match markdown::to_mdast(label, &markdown::ParseOptions::gfm()) {
+            Ok(tree) => {
+                let text = mdast_text(&tree);
+                dispose_mdast(tree);
+                text.trim_end_matches('\n').to_string()
+            }
+            Err(_) => alt.to_string(),
+        }
+    }
+
+    /// The original source of a node.
+    fn source_of(&self, node: &mdast::Node) -> String {
+        let (start, end) = span(node);
+        self.source.get(start..end).unwrap_or("").to_string()
+    }
+
+    /// An element with converted inline children.
+    fn simple(&mut self, tag: &str, children: &'a [mdast::Node], node: &mdast::Node) -> Node {
+        element(tag, span(node)).with(self.all(children)).into()
+    }
+
+    fn transform_paragraph(&mut self, n: &'a mdast::Paragraph, out: &mut Vec<Node>) {
+        // A paragraph of only JSX and expressions loses its `<p>`, as with
+        // @mdx-js/mdx.
+        let only_jsx = self.options.format == Format::Mdx
+            && n.children.iter().any(|c| {
+                matches!(
+                    c,
+                    mdast::Node::MdxJsxTextElement(_) | mdast::Node::MdxTextExpression(_)
+                )
+            })
+            && n.children.iter().all(|c| match c {
+                mdast::Node::MdxJsxTextElement(_) | mdast::Node::MdxTextExpression(_) => true,
+                mdast::Node::Text(text) => text.value.trim().is_empty(),
+                _ => false,
+            });
+        let children = self.all(&n.children);
+        if only_jsx {
+            out.extend(
+                children
+                    .into_iter()
+                    .filter(|c| !matches!(c, Node::Text(t) if t.trim().is_empty())),
+            );
+        } else {
+            let mut p = element(
+                "p",
+                n.position
+                    .as_ref()
+                    .map_or((0, 0), |p| (p.start.offset, p.end.offset)),
+            );
+            p.children = children;
+            out.push(p.into());
+        }
+    }
+
+    fn transform_heading(&mut self, n: &'a mdast::Heading, out: &mut Vec<Node>) {
+        let at = n
+            .position
+            .as_ref()
+            .map_or((0, 0), |p| (p.start.offset, p.end.offset));
+        let mut heading = element(&format!("h{}", n.depth.clamp(1, 6)), at);
+        heading.children = self.all(&n.children);
+        // `{#custom-id}`: found by the pre-pass on the heading's line.
+        let line_start = self.source[..at.0.min(self.source.len())]
+            .rfind('\n')
+            .map_or(0, |i| i + 1);
+        if let Some((_, id)) = self
+            .prepared
+            .heading_ids
+            .iter()
+            .find(|(start, _)| *start == line_start)
+        {
+            heading.set("id", id.clone());
+        }
+        out.push(heading.into());
+    }
+
+    fn transform_list(&mut self, n: &'a mdast::List, node: &'a mdast::Node, out: &mut Vec<Node>) {
+        let mut list = element(if n.ordered { "ol" } else { "ul" }, span(node));
+        if let Some(start) = n.start.filter(|s| n.ordered && *s != 1) {
+            list.set("start", start.to_string());
+        }
+        let loose = n.spread
+            || n.children
+                .iter()
+                .any(|c| matches!(c, mdast::Node::ListItem(item) if item.spread));
+        let mut items = Vec::new();
+        let mut task = false;
+        for child in &n.children {
+            if let mdast::Node::ListItem(item) = child {
+                task |= item.checked.is_some();
+                if self.depth + 1 >= MAX_DEPTH {
+                    self.one(child, &mut items);
+                } else {
+                    self.depth += 1;
+                    items.push(self.list_item(item, child, loose));
+                    self.depth -= 1;
+                }
+            }
+        }
+        if task {
+            list.add_class("contains-task-list");
+        }
+        list.children = wrap(items, true);
+        out.push(list.into());
+    }
+
+    fn list_item(&mut self, n: &'a mdast::ListItem, node: &'a mdast::Node, loose: bool) -> Node {
+        let mut li = element("li", span(node));
+        let items = self.items(&n.children);
+        // Faults and admonitions inside the item.
+        let mut results = self.place(items, span(node), false);
+        if let Some(checked) = n.checked {
+            li.add_class("task-list-item");
+            let mut input = Element::new("input").attr("type", "checkbox");
+            if checked {
+                input.set("checked", "");
+            }
+            input.set("disabled", "");
+            let checkbox: Node = input.into();
+            match results.first_mut() {
+                Some(Node::Element(p)) if p.tag == "p" => {
+                    p.children.insert(0, Node::text(" "));
+                    p.children.insert(0, checkbox);
+                }
+                _ => results.insert(0, checkbox),
+            }
+        }
+        let count = results.len();
+        let mut children = Vec::new();
+        for (index, child) in results.into_iter().enumerate() {
+            let is_p = matches!(&child, Node::Element(e) if e.tag == "p");
+            if loose || index != 0 || !is_p {
+                children.push(Node::text("\n"));
+            }
+            match child {
+                Node::Element(p) if p.tag == "p" && !loose => children.extend(p.children),
+                other => children.push(other),
+            }
+            if index + 1 == count && (loose || !is_p) {
+                children.push(Node::text("\n"));
+            }
+        }
+        li.children = children;
+        li.into()
+    }
+
+    fn transform_code(&mut self, n: &'a mdast::Code, node: &mdast::Node, out: &mut Vec<Node>) {
+        let meta = crate::code_meta::parse(n.meta.as_deref().unwrap_or(""));
+        let mut code = element("code", span(node));
+        if let Some(lang) = n.lang.as_deref().filter(|l| !l.is_empty()) {
+            code.add_class(&format!("language-{lang}"));
+        }
+        let source_value = self.indented_code_value(n);
+        let value = source_value.as_deref().unwrap_or(&n.value);
+        let plain =
+            meta.title.is_none() && meta.highlight.is_empty() && meta.line_numbers.is_none();
+        if plain {
+            let value = if value.is_empty() {
+                String::new()
+            } else {
+                format!("{value}\n")
+            };
+            code.children = vec![Node::text(value)];
+            out.push(element("pre", span(node)).with(vec![code.into()]).into());
+            return;
+        }
+        // One span per line, so lines can be highlighted and numbered.
+        let mut lines = Vec::new();
+        for (index, line) in value.split('\n').enumerate() {
+            let number = index + 1;
+            let mut span_element = Element::new("span");
+            span_element.add_class("code-line");
+            if meta
+                .highlight
+                .iter()
+                .any(|(a, b)| (*a..=*b).contains(&number))
+            {
+                span_element.add_class("code-line-highlighted");
+            }
+            span_element.children = vec![Node::text(format!("{line}\n"))];
+            lines.push(span_element.into());
+        }
+        code.children = lines;
+        let mut pre = Element::new("pre");
+        if let Some(start) = meta.line_numbers {
+            pre.add_class("code-line-numbers");
+            if start != 1 {
+                code.set(
+                    "style",
+                    format!("counter-reset:line {}", start.saturating_sub(1)),
+                );
+            }
+        }
+        pre.children = vec![code.into()];
+        let mut block = element("div", span(node));
+        block.add_class("code-block");
+        let mut children = Vec::new();
+        if let Some(title) = meta.title {
+            let mut title_element = Element::new("div");
+            title_element.add_class("code-block-title");
+            title_element.children = vec![Node::text(title)];
+            children.push(title_element.into());
+        }
+        children.push(pre.into());
+        block.children = wrap(children, true);
+        out.push(block.into());
+    }
+
+    /// The value of indented code that holds tabs, recomputed from the
+    /// source: markdown-rs drops the columns left over when a tab is only
+    /// partly indentation (`>\t\tfoo` is `  foo`).
+    fn indented_code_value(&self, n: &mdast::Code) -> Option<String> {
+        let position = n.position.as_ref()?;
+        let (start, end) = (
+            position.start.offset,
+            position.end.offset.min(self.source.len()),
+        );
+        let text = self.source.get(start..end)?;
+        if !text.contains('\t') || n.lang.is_some() {
+            return None;
+        }
+        if text.trim_start_matches([' ', '\t']).starts_with(['`', '~']) {
+            return None;
+        }
+        // Code starts 4 columns after its container's content column.
+        let target = position.start.column.saturating_sub(1) + 4;
+        let line_start = self.source[..start].rfind('\n').map_or(0, |i| i + 1);
+        let mut lines = Vec::new();
+        for (index, line) in self.source[line_start..end].split('\n').enumerate() {
+            let line = line.strip_suffix('\r').unwrap_or(line);
+            // On the first line, everything before the code is its
+            // containers' markers (`-`, `1.`, `>`).
+            let prefix = if index == 0 { start - line_start } else { 0 };
+            let mut column = 0;
+            let mut rest = line;
+            let mut pad = 0;
+            while column < target {
+                match rest.as_bytes().first() {
+                    Some(b'\t') => {
+                        let next = column + 4 - column % 4;
+                        pad = next.saturating_sub(target);
+                        column = next;
+                        rest = &rest[1..];
+                    }
+                    Some(b' ' | b'>') => {
+                        column += 1;
+                        rest = &rest[1..];
+                    }
+                    Some(_) if line.len() - rest.len() < prefix => {
+                        column += 1;
+                        let width = rest.chars().next().map_or(1, char::len_utf8);
+                        rest = &rest[width..];
+                    }
+                    _ => break,
+                }
+            }
+            lines.push(format!("{}{}", " ".repeat(pad), rest));
+        }
+        Some(lines.join("\n"))
+    }
+
+    /// An image, with `assets`/`baseUrl` applied to relative sources.
+    fn image(&mut self, url: &str, alt: &str, title: Option<&str>, at: (usize, usize)) -> Node {
+        let mut img = element("img", at);
+        let relative =
+            !url.contains(':') && !url.starts_with('/') && !url.starts_with('#') && !url.is_empty();
+        let resolved = if relative {
+            resolve(url, self.options).unwrap_or_else(|| url.to_string())
+        } else {
+            url.to_string()
+        };
+        img.set("src", normalize_url(&resolved));
+        img.set("alt", alt);
+        if let Some(title) = title {
+            img.set("title", title);
+        }
+        img.into()
+    }
+
+    fn transform_footnote_reference(
+        &mut self,
+        n: &'a mdast::FootnoteReference,
+        node: &mdast::Node,
+        out: &mut Vec<Node>,
+    ) {
+        if !self.footnotes.contains_key(&n.identifier) {
+            out.push(Node::text(self.source_of(node)));
+            return;
+        }
+        let id = normalize_url(&n.identifier.to_lowercase());
+        let (number, count) = match self
+            .footnote_order
+            .iter()
+            .position(|(i, _)| *i == n.identifier)
+        {
+            Some(index) => {
+                self.footnote_order[index].1 += 1;
+                (index + 1, self.footnote_order[index].1)
+            }
+            None => {
+                self.footnote_order.push((n.identifier.clone(), 1));
+                (self.footnote_order.len(), 1)
+            }
+        };
+        let reference_id = if count > 1 {
+            format!("fnref-{id}-{count}")
+        } else {
+            format!("fnref-{id}")
+        };
+        let a = element("a", span(node))
+            .attr("href", format!("#fn-{id}"))
+            .attr("id", reference_id)
+            .attr("data-footnote-ref", "")
+            .attr("aria-describedby", "footnote-label")
+            .with(vec![Node::text(number.to_string())]);
+        out.push(Element::new("sup").with(vec![a.into()]).into());
+    }
+
+    /// The footnotes section, GitHub style.
+    fn footnote_section(&mut self) -> Option<Node> {
+        if self.footnote_order.is_empty() {
+            return None;
+        }
+        let mut items = Vec::new();
+        let mut index = 0;
+        // Definitions may call further footnotes: the order can grow.
+        while index < self.footnote_order.len() {
+            let (identifier, _) = self.footnote_order[index].clone();
+            index += 1;
+            let Some(definition) = self.footnotes.get(&identifier).copied() else {
+                continue;
+            };
+            let id = normalize_url(&identifier.to_lowercase());
+            let converted = self.items(&definition.children);
+            let mut children: Vec<Node> = converted.into_iter().map(|(node, _, _)| node).collect();
+            let calls = self.footnote_order[index - 1].1;
+            let mut backrefs = Vec::new();
+            for call in 1..=calls {
+                if call > 1 {
+                    backrefs.push(Node::text(" "));
+                }
+                let href = if call > 1 {
+                    format!("#fnref-{id}-{call}")
+                } else {
+                    format!("#fnref-{id}")
+                };
+                let mut label = vec![Node::text("↩")];
+                if call > 1 {
+                    label.push(
+                        Element::new("sup")
+                            .with(vec![Node::text(call.to_string())])
+                            .into(),
+                    );
+                }
+                let mut a = Element::new("a")
+                    .attr("href", href)
+                    .attr("data-footnote-backref", "")
+                    .attr(
+                        "aria-label",
+                        format!(
+                            "Back to reference {index}{}",
+                            if call > 1 {
+                                format!("-{call}")
+                            } else {
+                                String::new()
+                            }
+                        ),
+                    )
+                    .with(label);
+                a.add_class("data-footnote-backref");
+                backrefs.push(a.into());
+            }
+            match children.last_mut() {
+                Some(Node::Element(p)) if p.tag == "p" => {
+                    p.children.push(Node::text(" "));
+                    p.children.extend(backrefs);
+                }
+                _ => children.push(Element::new("p").with(backrefs).into()),
+            }
+            items.push(
+                Element::new("li")
+                    .attr("id", format!("fn-{id}"))
+                    .with(wrap(children, true))
+                    .into(),
+            );
+        }
+        let mut heading = Element::new("h2").attr("id", "footnote-label");
+        heading.add_class("sr-only");
+        heading.children = vec![Node::text("Footnotes")];
+        let mut section = Element::new("section").attr("data-footnotes", "");
+        section.add_class("footnotes");
+        section.children = wrap(
+            vec![
+                heading.into(),
+                Element::new("ol").with(wrap(items, true)).into(),
+            ],
+            true,
+        );
+        Some(section.into())
+    }
+
+    fn transform_table(&mut self, n: &'a mdast::Table, node: &mdast::Node, out: &mut Vec<Node>) {
+        let mut rows = Vec::new();
+        let columns = n.align.len();
+        for (row_index, row) in n.children.iter().enumerate() {
+            let mdast::Node::TableRow(row) = row else {
+                continue;
+            };
+            let tag = if row_index == 0 { "th" } else { "td" };
+            let mut cells = Vec::new();
+            for column in 0..columns.max(if row_index == 0 {
+                row.children.len()
+            } else {
+                0
+            }) {
+                let mut cell = Element::new(tag);
+                match n.align.get(column) {
+                    Some(AlignKind::Left) => cell.set("align", "left"),
+                    Some(AlignKind::Right) => cell.set("align", "right"),
+                    Some(AlignKind::Center) => cell.set("align", "center"),
+                    _ => {}
+                }
+                if let Some(mdast::Node::TableCell(content)) = row.children.get(column) {
+                    cell.children = self.all(&content.children);
+                }
+                cells.push(cell.into());
+            }
+            rows.push(Element::new("tr").with(wrap(cells, true)).into());
+        }
+        let mut table = element("table", span(node));
+        let mut rows = rows.into_iter();
+        let mut children = Vec::new();
+        if let Some(head) = rows.next() {
+            children.push(Element::new("thead").with(wrap(vec![head], true)).into());
+        }
+        let body: Vec<Node> = rows.collect();
+        if !body.is_empty() {
+            children.push(Element::new("tbody").with(wrap(body, true)).into());
+        }
+        table.children = wrap(children, true);
+        out.push(table.into());
+    }
+
+    fn transform_html(&mut self, n: &'a mdast::Html, node: &mdast::Node, out: &mut Vec<Node>) {
+        crate::raw_html::transform(n, span(node), &mut self.reports, out);
+    }
+
+    fn transform_expression(&mut self, value: &str, stops: &[(usize, usize)], out: &mut Vec<Node>) {
+        let mut evaluator = Evaluator {
+            scope: &mut self.scope,
+            reports: &mut self.reports,
+        };
+        match evaluator.expression(value, stops) {
+            None | Some(Static::Unknown) | Some(Static::Null) | Some(Static::Bool(_)) => {}
+            Some(value) => {
+                if let Some(text) = value.to_text() {
+                    out.push(Node::text(text));
+                }
+            }
+        }
+    }
+
+    /// A JSX element: HTML elements by React's rules, Docusaurus's
+    /// components statically, anything else as a neutral container.
+    fn transform_jsx(
+        &mut self,
+        name: Option<&str>,
+        attributes: &[mdast::AttributeContent],
+        children: &'a [mdast::Node],
+        node: &'a mdast::Node,
+        flow: bool,
+        out: &mut Vec<Node>,
+    ) {
+        let at = span(node);
+        let Some(name) = name else {
+            // A fragment: just its children.
+            out.extend(self.jsx_children(children, at, flow));
+            return;
+        };
+        let props = Evaluator {
+            scope: &mut self.scope,
+            reports: &mut self.reports,
+        }
+        .attributes(attributes, at);
+        let is_html =
+            name.starts_with(|c: char| c.is_ascii_lowercase()) && !name.contains(['.', ':']);
+        if is_html {
+            let mut result = element(&name.to_ascii_lowercase(), at);
+            result.jsx = true;
+            result.attributes = html_attributes(props, at, self.source, &mut self.reports);
+            if name == "img" && result.get("src").is_none() {
+                let label = attributes_source(attributes_alt(&result));
+                self.placeholder(&mut result, label);
+                self.mark_missing_asset(&mut result, attributes);
+            }
+            if !crate::hast::is_void(&result.tag) {
+                result.children = self.jsx_children(children, at, flow);
+            }
+            out.push(result.into());
+            return;
+        }
+        match name {
+            "Tabs" => self.tabs(&props, children, at, out),
+            "TabItem" => {
+                // Outside `<Tabs>`: show the content.
+                let mut panel = Element::new("div").attr("role", "tabpanel");
+                panel.add_class("tab-panel");
+                panel.children = self.jsx_children(children, at, flow);
+                out.push(panel.into());
+            }
+            "Details" | "details" => {
+                let summary = prop_text(&props, "summary");
+                let mut details = Element::new("details");
+                details.add_class("details");
+                let mut inner = self.jsx_children(children, at, flow);
+                let has_summary = inner
+                    .iter()
+                    .any(|n| matches!(n, Node::Element(e) if e.tag == "summary"));
+                if !has_summary {
+                    let summary = Element::new("summary").with(vec![Node::text(
+                        summary.unwrap_or_else(|| "Details".into()),
+                    )]);
+                    inner.insert(0, summary.into());
+                }
+                details.children = inner;
+                out.push(details.into());
+            }
+            "Admonition" => {
+                let kind = prop_text(&props, "type").unwrap_or_else(|| "note".into());
+                let title = prop_text(&props, "title");
+                let content = self.jsx_children(children, at, flow);
+                let content = content
+                    .into_iter()
+                    .filter(|n| !matches!(n, Node::Text(t) if t.trim().is_empty()))
+                    .collect();
+                let node = self.admonition(&kind, title.as_deref().map(|t| (t, at.0)), content, at);
+                out.push(node);
+            }
+            _ => {
+                self.reports.push(Report::new(
+                    Severity::Warning,
+                    "unknown-component",
+                    format!("`<{name}>` is not a component the preview knows: its content is shown without it"),
+                    at.0,
+                    (at.0 + 1 + name.len()).min(at.1),
+                ));
+                let mut container = Element::new(if flow { "div" } else { "span" });
+                container.add_class("mdx-component");
+                container.children = self.jsx_children(children, at, flow);
+                out.push(container.into());
+            }
+        }
+    }
+
+    /// Children of a JSX element; flow children are placed like block
+    /// content (faults and admonitions inside them go back in).
+    fn jsx_children(
+        &mut self,
+        children: &'a [mdast::Node],
+        at: (usize, usize),
+        flow: bool,
+    ) -> Vec<Node> {
+        if flow {
+            let items = self.items(children);
+            let nodes = self.place(items, at, false);
+            if nodes.is_empty() {
+                nodes
+            } else {
+                wrap(nodes, true)
+            }
+        } else {
+            self.all(children)
+        }
+    }
+
+    /// Mark an `<img>` whose `src` is missing as a visible placeholder.
+    fn placeholder(&mut self, img: &mut Element, label: String) {
+        img.add_class("mdx-missing-asset");
+        if img.get("alt").is_none_or(str::is_empty) {
+            img.set("alt", label);
+        }
+    }
+
+    /// `<img src={asset}>` where the asset has no URL: a placeholder.
+    fn mark_missing_asset(&mut self, img: &mut Element, attributes: &[mdast::AttributeContent]) {
+        if img.get("src").is_some() {
+            return;
+        }
+        // Name the missing thing: the identifier or import used for `src`.
+        let label = attributes.iter().find_map(|attribute| match attribute {
+            mdast::AttributeContent::Property(p) if p.name == "src" => match &p.value {
+                Some(mdast::AttributeValue::Expression(e)) => {
+                    let name = e.value.trim();
+                    match self.scope.bindings.get(name).map(|b| &b.value) {
+                        Some(crate::scope::Value::Asset { specifier, .. }) => {
+                            Some(format!("missing image: {specifier}"))
+                        }
+                        _ => Some(format!("missing image: {name}")),
+                    }
+                }
+                _ => None,
+            },
+            _ => None,
+        });
+        if let Some(label) = label {
+            img.set("alt", label);
+        }
+    }
+
+    /// Docusaurus's `<Tabs>`: a tab list and the panels; the default tab is
+    /// shown, the others are `hidden` (the page may switch them).
+    fn tabs(
+        &mut self,
+        props: &[(String, Static)],
+        children: &'a [mdast::Node],
+        at: (usize, usize),
+        out: &mut Vec<Node>,
+    ) {
+        struct Tab {
+            value: String,
+            label: String,
+            default: bool,
+            content: Vec<Node>,
+        }
+        let mut tabs = Vec::new();
+        let mut other = Vec::new();
+        for child in children {
+            let item = match child {
+                mdast::Node::MdxJsxFlowElement(e) if e.name.as_deref() == Some("TabItem") => {
+                    Some((&e.attributes, &e.children, true))
+                }
+                mdast::Node::MdxJsxTextElement(e) if e.name.as_deref() == Some("TabItem") => {
+                    Some((&e.attributes, &e.children, false))
+                }
+                _ => None,
+            };
+            match item {
+                Some((attributes, item_children, flow)) => {
+                    let item_at = span(child);
+                    let item_props = Evaluator {
+                        scope: &mut self.scope,
+                        reports: &mut self.reports,
+                    }
+                    .attributes(attributes, item_at);
+                    let value =
+                        prop_text(&item_props, "value").unwrap_or_else(|| tabs.len().to_string());
+                    let label = prop_text(&item_props, "label").unwrap_or_else(|| value.clone());
+                    let default = matches!(prop(&item_props, "default"), Some(Static::Bool(true)));
+                    self.depth += 1;
+                    let content = self.jsx_children(item_children, item_at, flow);
+                    self.depth -= 1;
+                    tabs.push(Tab {
+                        value,
+                        label,
+                        default,
+                        content,
+                    });
+                }
+                None => self.one(child, &mut other),
+            }
+        }
+        // `values` prop may give labels.
+        if let Some(Static::Array(values)) = prop(props, "values") {
+            for entry in values {
+                if let Static::Object(fields) = entry {
+                    let field = |key: &str| {
+                        fields
+                            .iter()
+                            .find(|(k, _)| k == key)
+                            .and_then(|(_, v)| v.to_text())
+                    };
+                    if let (Some(value), Some(label)) = (field("value"), field("label")) {
+                        for tab in tabs.iter_mut().filter(|t| t.value == value) {
+                            tab.label = label.clone();
+                        }
+                    }
+                }
+            }
+        }
+        let selected = prop_text(props, "defaultValue")
+            .and_then(|value| tabs.iter().position(|t| t.value == value))
+            .or_else(|| tabs.iter().position(|t| t.default))
+            .unwrap_or(0);
+        let mut list = Element::new("ul").attr("role", "tablist");
+        list.add_class("tabs");
+        let mut panels = Vec::new();
+        let mut labels = Vec::new();
+        for (index, tab) in tabs.into_iter().enumerate() {
+            let mut item = Element::new("li").attr("role", "tab");
+            item.add_class("tabs-item");
+            if index == selected {
+                item.add_class("tabs-item-active");
+                item.set("aria-selected", "true");
+            } else {
+                item.set("aria-selected", "false");
+            }
+            item.children = vec![Node::text(tab.label)];
+            labels.push(item.into());
+            let mut panel = Element::new("div").attr("role", "tabpanel");
+            panel.add_class("tab-panel");
+            if index != selected {
+                panel.set("hidden", "");
+            }
+            panel.children = tab.content;
+            panels.push(panel.into());
+        }
+        list.children = labels;
+        let mut container = element("div", at);
+        container.add_class("tabs-container");
+        let mut body = Element::new("div");
+        body.add_class("tabs-panels");
+        body.children = wrap(panels, true);
+        let mut children = vec![list.into(), body.into()];
+        children.extend(other);
+        container.children = wrap(children, true);
+        out.push(container.into());
+    }
+}
+
+/// Inline code as CommonMark shows it: line endings become spaces, and
+/// padding that markdown-rs leaves when it is a line ending is stripped.
+fn code_text(value: &str) -> String {
+    let is_pad = |c: Option<char>| matches!(c, Some(' ' | '\n' | '\r'));
+    let first = value.chars().next();
+    let last = value.chars().next_back();
+    let mut inner = value;
+    if is_pad(first)
+        && is_pad(last)
+        && (matches!(first, Some('\n' | '\r')) || matches!(last, Some('\n' | '\r')))
+        && !value.chars().all(|c| is_pad(Some(c)))
+    {
+        let start = first.map_or(0, char::len_utf8);
+        let end = value.len() - last.map_or(0, char::len_utf8);
+        inner = value.get(start..end).unwrap_or(value);
+        // A CRLF counts as one line ending.
+        inner = inner
+            .strip_prefix('\n')
+            .filter(|_| first == Some('\r'))
+            .unwrap_or(inner);
+        inner = inner
+            .strip_suffix('\r')
+            .filter(|_| last == Some('\n'))
+            .unwrap_or(inner);
+    }
+    inner.replace("\r\n", " ").replace(['\n', '\r'], " ")
+}
+
+/// The value of a prop.
+fn prop<'p>(props: &'p [(String, Static)], name: &str) -> Option<&'p Static> {
+    props.iter().rev().find(|(n, _)| n == name).map(|(_, v)| v)
+}
+
+/// The value of a prop as text.
+fn prop_text(props: &[(String, Static)], name: &str) -> Option<String> {
+    prop(props, name).and_then(Static::to_text)
+}
+
+/// The `alt` of an image element, if any.
+fn attributes_alt(img: &Element) -> Option<&str> {
+    img.get("alt")
+}
+
+/// Label for a placeholder image.
+fn attributes_source(alt: Option<&str>) -> String {
+    alt.filter(|a| !a.is_empty())
+        .unwrap_or("missing image")
+        .to_string()
+}
+
+/// Admonitions are applied by position; keep the type visible to tests.
+#[allow(dead_code)]
+fn admonition_kinds(admonitions: &[Admonition]) -> Vec<&str> {
+    admonitions.iter().map(|a| a.kind.as_str()).collect()
+}

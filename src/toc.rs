@@ -1,0 +1,71 @@
+//! Table of contents: the headings within the configured levels, each with
+//! its id (prefixed), its HTML as Docusaurus shows it in a TOC (`<code>`,
+//! `<em>`, `<strong>`, `<del>` kept, links and everything else unwrapped,
+//! text escaped) and its plain text.
+
+use crate::TocEntry;
+use crate::hast::{Element, Node, to_html};
+use crate::heading_ids::Heading;
+use crate::options::Options;
+
+/// Build the table of contents.
+pub fn build(
+    headings: &[Heading],
+    options: &Options,
+    line_of: impl Fn(usize) -> usize,
+) -> Vec<TocEntry> {
+    headings
+        .iter()
+        .filter(|h| (options.toc.min_level..=options.toc.max_level).contains(&h.level))
+        .map(|heading| TocEntry {
+            id: format!("{}{}", options.id_prefix, heading.id),
+            level: heading.level,
+            value: to_html(&keep_inline(&heading.children)).trim().to_string(),
+            text: heading.text.trim().to_string(),
+            line: line_of(heading.start),
+        })
+        .collect()
+}
+
+/// Keep only `code`, `em`, `strong` and `del` (without attributes), unwrap
+/// every other element. Iterative.
+fn keep_inline(nodes: &[Node]) -> Vec<Node> {
+    // Each frame: the nodes left to copy and the element being built.
+    let mut stack: Vec<(std::slice::Iter<Node>, Option<Element>)> = vec![(nodes.iter(), None)];
+    let mut done: Vec<Node> = Vec::new();
+    while let Some((iter, _)) = stack.last_mut() {
+        match iter.next() {
+            Some(Node::Text(text)) => push(&mut stack, &mut done, Node::text(text.clone())),
+            Some(Node::Element(element)) if element.tag == "img" => {
+                let alt = element.get("alt").unwrap_or("").to_string();
+                push(&mut stack, &mut done, Node::text(alt));
+            }
+            Some(Node::Element(element)) => {
+                let kept = matches!(element.tag.as_str(), "code" | "em" | "strong" | "del");
+                let children = element.children.iter();
+                stack.push((children, kept.then(|| Element::new(&element.tag))));
+            }
+            None => {
+                let (_, built) = stack.pop().unwrap_or((nodes[..0].iter(), None));
+                if stack.is_empty() {
+                    break;
+                }
+                if let Some(element) = built {
+                    push(&mut stack, &mut done, element.into());
+                }
+            }
+        }
+    }
+    done
+}
+
+/// Add a node to the innermost element being built (or the result).
+fn push(stack: &mut [(std::slice::Iter<Node>, Option<Element>)], done: &mut Vec<Node>, node: Node) {
+    for (_, built) in stack.iter_mut().rev() {
+        if let Some(element) = built {
+            element.children.push(node);
+            return;
+        }
+    }
+    done.push(node);
+}
