@@ -21,6 +21,8 @@ test: tools
 	cargo build --lib --target $(WASM_TARGET)
 	$(call section,cargo test --no-fail-fast)
 	cargo test --no-fail-fast
+	$(call section,CommonMark conformance report)
+	@cargo test -q --test commonmark -- --nocapture 2>&1 | grep -E '^(CommonMark examples|raw HTML|deliberate)'
 	$(call section,all checks passed)
 
 ## tools: install what a fresh machine lacks; quiet when all is there

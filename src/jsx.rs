@@ -350,6 +350,17 @@ pub fn html_attributes(
     let mut attributes: Vec<(String, String)> = Vec::new();
     for (prop, value) in props {
         let name = html_name(&prop);
+        if name == "dangerouslysetinnerhtml" {
+            let (start, end) = find_attribute(source, element, &prop);
+            reports.push(Report::new(
+                Severity::Warning,
+                "unsafe-attribute",
+                "`dangerouslySetInnerHTML` is never rendered in the preview",
+                start,
+                end,
+            ));
+            continue;
+        }
         if name == "style" {
             match value {
                 Static::Object(entries) => {

@@ -138,6 +138,15 @@ fn locate(text: &str, message: &Message) -> (Report, Vec<(usize, usize)>) {
         (place_start, place_end)
     } else if let Some(open) = opening {
         (open, tag_end(text, open))
+    } else if rule_id == "unexpected-eof" && message.reason.contains("closing quote") {
+        // An attribute value never closed: point at its opening quote.
+        let quote = if message.reason.contains("U+0027") {
+            '\''
+        } else {
+            '"'
+        };
+        let open = text[..place_start].rfind(quote).unwrap_or(place_start);
+        (open, open + 1)
     } else if rule_id == "unexpected-eof" && message.reason.contains("brace") {
         let open = unmatched_brace(&text[..place_start]).unwrap_or(place_start);
         (open, open + 1)
@@ -154,7 +163,14 @@ fn locate(text: &str, message: &Message) -> (Report, Vec<(usize, usize)>) {
             }
         }
     }
-    let reason = message.reason.trim_end_matches('.').to_string();
+    let mut reason = message.reason.trim_end_matches('.').to_string();
+    // markdown-rs names the opening tag's place in bytes; say it in the
+    // editor's units (UTF-16 columns).
+    if let (Some(open), Some(at)) = (opening, reason.rfind(" (")) {
+        let (line, column, _) = LineIndex::new(text).point(open);
+        let end = reason[at..].find(')').map_or(reason.len(), |i| at + i + 1);
+        reason.replace_range(at..end, &format!(" (opened at {line}:{column})"));
+    }
     (
         Report::new(Severity::Error, rule_id, reason, start, end),
         regions,

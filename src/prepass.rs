@@ -74,6 +74,8 @@ pub struct Prepared {
     pub heading_ids: Vec<(usize, String)>,
     /// Byte offset of the truncate marker (`<!-- truncate -->`), if any.
     pub truncate: Option<usize>,
+    /// A `---` first line taken out of the source that is a thematic break.
+    pub thematic_break: Option<usize>,
     /// Blocks shown as escaped source.
     pub faults: Vec<Fault>,
     /// Problems found.
@@ -241,12 +243,37 @@ pub fn prepare(source: &str, format: Format) -> Prepared {
 
     // Front matter is left to markdown-rs; skip it here.
     let mut first = 0;
-    if lines.len() > 1 && matches!(line_text(&lines[0]).trim_end(), "---") {
-        if let Some(close) = lines[1..]
+    if line_text(&lines[0]).trim_end() == "---" {
+        let close = lines[1..]
             .iter()
-            .position(|line| line_text(line).trim_end() == "---")
-        {
+            .position(|line| line_text(line).trim_end() == "---");
+        if let Some(close) = close {
             first = close + 2;
+        } else {
+            // Not front matter. markdown-rs's failed attempt at it can leave
+            // it in a state where what follows makes it panic, so the line
+            // is taken out here: a thematic break before a blank line,
+            // else front matter the writer has not closed yet.
+            let line = lines[0];
+            mask(&mut masked, line.start, line.end);
+            if lines.get(1).is_none_or(|next| is_blank(line_text(next))) {
+                prepared.thematic_break = Some(line.start);
+            } else {
+                fault(
+                    &mut masked,
+                    &mut prepared,
+                    line.start,
+                    line.end,
+                    Report::new(
+                        Severity::Error,
+                        "unclosed-frontmatter",
+                        "Front matter is never closed: add a line with `---` after it",
+                        line.start,
+                        line.end,
+                    ),
+                );
+            }
+            first = 1;
         }
     }
 
@@ -275,6 +302,7 @@ pub fn prepare(source: &str, format: Format) -> Prepared {
             // Finish the block before the fence, then skip the code.
             if let Some(first_line) = block_first.take() {
                 check_block(
+                    format,
                     source,
                     &lines[first_line..index],
                     &mut masked,
@@ -343,7 +371,13 @@ pub fn prepare(source: &str, format: Format) -> Prepared {
 
         if let Some((colons, name, rest)) = admonition_fence(text) {
             if let Some(block) = block_first.take() {
-                check_block(source, &lines[block..index], &mut masked, &mut prepared);
+                check_block(
+                    format,
+                    source,
+                    &lines[block..index],
+                    &mut masked,
+                    &mut prepared,
+                );
             }
             if name.is_empty() {
                 // Closing fence: closes the innermost admonition opened with
@@ -400,17 +434,39 @@ pub fn prepare(source: &str, format: Format) -> Prepared {
 
         if is_blank(text) {
             if let Some(block) = block_first.take() {
-                check_block(source, &lines[block..index], &mut masked, &mut prepared);
+                check_block(
+                    format,
+                    source,
+                    &lines[block..index],
+                    &mut masked,
+                    &mut prepared,
+                );
             }
         } else if block_first.is_none() {
             block_first = Some(index);
         }
 
         heading_id(source, line, &mut masked, &mut prepared);
+        // The truncate marker on a line of its own: `{/* truncate */}` in
+        // MDX (left for the parser, which drops comments), or an HTML
+        // comment in markdown (left for markdown-rs; MDX masks it below).
+        let marker = text.trim();
+        let is_truncate = match format {
+            Format::Mdx => marker
+                .strip_prefix("{/*")
+                .and_then(|m| m.strip_suffix("*/}")),
+            Format::Md => marker
+                .strip_prefix("<!--")
+                .and_then(|m| m.strip_suffix("-->")),
+        }
+        .is_some_and(|inner| inner.trim() == "truncate");
+        if is_truncate && prepared.truncate.is_none_or(|at| at > line.start) {
+            prepared.truncate = Some(line.start);
+        }
         index += 1;
     }
     if let Some(block) = block_first.take() {
-        check_block(source, &lines[block..], &mut masked, &mut prepared);
+        check_block(format, source, &lines[block..], &mut masked, &mut prepared);
     }
 
     for (at, _) in open_admonitions {
@@ -488,7 +544,13 @@ fn heading_id(source: &str, line: Line, masked: &mut [u8], prepared: &mut Prepar
 }
 
 /// Check one block (consecutive non-blank lines) against the caps.
-fn check_block(source: &str, block: &[Line], masked: &mut [u8], prepared: &mut Prepared) {
+fn check_block(
+    format: Format,
+    source: &str,
+    block: &[Line],
+    masked: &mut [u8],
+    prepared: &mut Prepared,
+) {
     let (Some(first), Some(last)) = (block.first(), block.last()) else {
         return;
     };
@@ -527,6 +589,25 @@ fn check_block(source: &str, block: &[Line], masked: &mut [u8], prepared: &mut P
     if reason.is_none() && text.bytes().filter(|&b| b == b'[').count() > MAX_BRACKETS {
         reason = Some(format!("more than {MAX_BRACKETS} `[` in one block"));
     }
+    if reason.is_none() && format == Format::Mdx {
+        if let Some((tag_start, tag_end)) = unclosed_text_tag(source, block) {
+            let tag = &source[tag_start..tag_end];
+            fault(
+                masked,
+                prepared,
+                start,
+                end,
+                Report::new(
+                    Severity::Error,
+                    "end-tag-mismatch",
+                    format!("Expected a closing tag for `{tag}` before the end of this block"),
+                    tag_start,
+                    tag_end,
+                ),
+            );
+            return;
+        }
+    }
     if let Some(reason) = reason {
         fault(
             masked,
@@ -542,6 +623,101 @@ fn check_block(source: &str, block: &[Line], masked: &mut [u8], prepared: &mut P
             ),
         );
     }
+}
+
+/// A JSX tag left open in running text (a paragraph, a heading, a link
+/// label) is an error, and in some places (setext headings, link labels)
+/// it makes markdown-rs panic. Find the first such tag, as a byte range, so
+/// the block is a fault before the parser sees it. Tags alone on their
+/// line are flow JSX, which may close in a later block.
+fn unclosed_text_tag(source: &str, block: &[Line]) -> Option<(usize, usize)> {
+    let (first, last) = (block.first()?, block.last()?);
+    let unclosed = open_jsx_tags(source, first.start, last.end);
+    let setext = block.iter().skip(1).any(|line| {
+        let text = &source[line.start..line.end];
+        let (offset, _) = container_prefix(text);
+        let rest = text[offset..].trim_end();
+        !rest.is_empty() && (rest.bytes().all(|b| b == b'=') || rest.bytes().all(|b| b == b'-'))
+    });
+    unclosed.into_iter().find(|&(start, end)| {
+        let line = block
+            .iter()
+            .rfind(|line| line.start <= start)
+            .copied()
+            .unwrap_or(*first);
+        let text = &source[line.start..line.end];
+        let (offset, _) = container_prefix(text);
+        let alone = line.start + offset == start
+            && source[end..line.end.max(end)]
+                .trim_start()
+                .chars()
+                .next()
+                .is_none_or(|c| c == '<');
+        setext || !alone
+    })
+}
+
+/// JSX tags opened in `source[start..end]` and not closed there (a rough
+/// scan: code spans skipped, attributes with quotes and braces).
+fn open_jsx_tags(source: &str, start: usize, end: usize) -> Vec<(usize, usize)> {
+    let bytes = source.as_bytes();
+    let mut open: Vec<(usize, usize)> = Vec::new();
+    let mut at = start;
+    while at < end {
+        match bytes[at] {
+            b'`' => {
+                let run = bytes[at..end].iter().take_while(|&&b| b == b'`').count();
+                let closing = source[at + run..end].find(&"`".repeat(run));
+                at = closing.map_or(at + run, |i| at + run + i + run);
+            }
+            b'\\' => at += 2,
+            b'<' => {
+                let closing = bytes.get(at + 1) == Some(&b'/');
+                let name_at = at + 1 + usize::from(closing);
+                let starts_name = match source[name_at.min(end)..end].chars().next() {
+                    Some(c) => c.is_alphabetic() || c == '_' || c == '$' || c == '>',
+                    None => false,
+                };
+                if !starts_name {
+                    at += 1;
+                    continue;
+                }
+                // Find the tag's end, skipping quoted and braced values.
+                let mut index = name_at;
+                let mut quote = None;
+                let mut braces = 0usize;
+                let mut tag_end = None;
+                while index < end {
+                    let byte = bytes[index];
+                    match (quote, byte) {
+                        (Some(q), b) if b == q => quote = None,
+                        (Some(_), _) => {}
+                        (None, b'"' | b'\'') => quote = Some(byte),
+                        (None, b'{') => braces += 1,
+                        (None, b'}') => braces = braces.saturating_sub(1),
+                        (None, b'>') if braces == 0 => {
+                            tag_end = Some(index + 1);
+                            break;
+                        }
+                        _ => {}
+                    }
+                    index += 1;
+                }
+                let Some(tag_end) = tag_end else {
+                    at += 1;
+                    continue;
+                };
+                if closing {
+                    open.pop();
+                } else if bytes[tag_end - 2] != b'/' {
+                    open.push((at, tag_end));
+                }
+                at = tag_end;
+            }
+            _ => at += 1,
+        }
+    }
+    open
 }
 
 /// Mask HTML comments (MDX only: markdown handles its own).
@@ -600,7 +776,9 @@ fn comments(source: &str, lines: &[Line], masked: &mut [u8], prepared: &mut Prep
             b'<' if bytes[at..].starts_with(b"<!--") => match source[at + 4..].find("-->") {
                 Some(close) => {
                     let end = at + 4 + close + 3;
-                    if source[at + 4..end - 3].trim() == "truncate" && prepared.truncate.is_none() {
+                    if source[at + 4..end - 3].trim() == "truncate"
+                        && prepared.truncate.is_none_or(|first| first > at)
+                    {
                         prepared.truncate = Some(at);
                     }
                     mask(masked, at, end);

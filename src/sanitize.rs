@@ -217,6 +217,7 @@ impl Default for Schema {
                 "admonition-title",
                 "admonition-content",
                 "mdx-error",
+                "mdx-truncate",
                 "mdx-missing-asset",
                 "mdx-component",
                 "code-block",

@@ -36,6 +36,10 @@ pub struct Converted {
 enum Insert {
     Fault(usize),
     Admonition(usize),
+    /// Where the excerpt ends (`<!-- truncate -->`).
+    Truncate,
+    /// A thematic break taken out by the pre-pass.
+    Rule,
 }
 
 /// Conversion state.
@@ -56,6 +60,9 @@ struct State<'a> {
     pending: Vec<(usize, usize, Insert)>,
     depth: usize,
     too_deep_reported: bool,
+    /// Byte ranges of front matter and ESM blocks with errors: shown as
+    /// escaped source where they stand.
+    broken: Vec<(usize, usize)>,
 }
 
 /// Convert a parsed document.
@@ -81,6 +88,7 @@ pub fn to_hast(
             pending: Vec::new(),
             depth: 0,
             too_deep_reported: false,
+            broken: Vec::new(),
         };
         for (index, fault) in prepared.faults.iter().enumerate() {
             state
@@ -92,6 +100,12 @@ pub fn to_hast(
             state
                 .pending
                 .push((admonition.open.0, end, Insert::Admonition(index)));
+        }
+        if let Some(at) = prepared.truncate {
+            state.pending.push((at, at, Insert::Truncate));
+        }
+        if let Some(at) = prepared.thematic_break {
+            state.pending.push((at, at, Insert::Rule));
         }
         state
             .pending
@@ -187,11 +201,16 @@ impl<'a> State<'a> {
                     match crate::frontmatter::parse(&yaml.value) {
                         Ok(value) => frontmatter = Some(value),
                         Err(error) => {
-                            let at = (value_start + error.offset).min(self.source.len());
+                            if let Some(position) = &yaml.position {
+                                self.broken
+                                    .push((position.start.offset, position.end.offset));
+                            }
+                            let offset = yaml_fault(&yaml.value, error.offset, &error.message);
+                            let at = (value_start + offset).min(self.source.len());
                             self.reports.push(Report::new(
                                 Severity::Error,
                                 "invalid-frontmatter",
-                                format!("Front matter is not valid YAML: {}", error.message),
+                                format!("Front matter: {}", error.message),
                                 at,
                                 at,
                             ));
@@ -199,8 +218,16 @@ impl<'a> State<'a> {
                     }
                 }
                 mdast::Node::MdxjsEsm(esm) => {
+                    let errors = self.reports.len();
                     self.scope
                         .add_esm(&esm.value, &esm.stops, self.options, &mut self.reports);
+                    let failed = self.reports[errors..]
+                        .iter()
+                        .any(|r| r.severity == Severity::Error && r.rule_id == "invalid-esm");
+                    if let (true, Some(position)) = (failed, &esm.position) {
+                        self.broken
+                            .push((position.start.offset, position.end.offset));
+                    }
                 }
                 _ => {}
             }
@@ -269,11 +296,18 @@ impl<'a> State<'a> {
         }
         // Faults first, so that admonitions wrap them too.
         for &(start, end, insert) in &mine {
-            if let Insert::Fault(fault) = insert {
-                let node = self.fault(&self.prepared.faults[fault]);
-                let at = items.partition_point(|(_, s, _)| *s < start);
-                items.insert(at, (node, start, end));
-            }
+            let node = match insert {
+                Insert::Fault(fault) => self.fault(&self.prepared.faults[fault]),
+                Insert::Truncate => {
+                    let mut marker = element("hr", (start, end));
+                    marker.add_class("mdx-truncate");
+                    marker.into()
+                }
+                Insert::Rule => element("hr", (start, end)).into(),
+                Insert::Admonition(_) => continue,
+            };
+            let at = items.partition_point(|(_, s, _)| *s < start);
+            items.insert(at, (node, start, end));
         }
         // Inner admonitions (starting later) first.
         for &(start, end, insert) in mine.iter().rev() {
@@ -557,10 +591,18 @@ impl<'a> State<'a> {
             }
             mdast::Node::MdxFlowExpression(n) => self.transform_expression(&n.value, &n.stops, out),
             mdast::Node::MdxTextExpression(n) => self.transform_expression(&n.value, &n.stops, out),
-            // Collected before conversion, or nothing to show.
-            mdast::Node::MdxjsEsm(_)
-            | mdast::Node::Yaml(_)
-            | mdast::Node::Toml(_)
+            // Collected before conversion; shown only when broken.
+            mdast::Node::MdxjsEsm(_) | mdast::Node::Yaml(_) => {
+                let at = span(node);
+                if self.broken.contains(&at) {
+                    out.push(self.fault(&Fault {
+                        start: at.0,
+                        end: at.1,
+                    }));
+                }
+            }
+            // Nothing to show.
+            mdast::Node::Toml(_)
             | mdast::Node::Definition(_)
             | mdast::Node::FootnoteDefinition(_) => {}
         }
@@ -663,10 +705,7 @@ impl<'a> State<'a> {
         if let Some(start) = n.start.filter(|s| n.ordered && *s != 1) {
             list.set("start", start.to_string());
         }
-        let loose = n.spread
-            || n.children
-                .iter()
-                .any(|c| matches!(c, mdast::Node::ListItem(item) if item.spread));
+        let loose = self.list_is_loose(n);
         let mut items = Vec::new();
         let mut task = false;
         for child in &n.children {
@@ -686,6 +725,63 @@ impl<'a> State<'a> {
         }
         list.children = wrap(items, true);
         out.push(list.into());
+    }
+
+    /// Whether a list is loose (CommonMark): a blank line between two of
+    /// its items, or between two blocks of one item. Computed from source
+    /// positions, because markdown-rs also counts blank lines after the
+    /// last item (micromark and so Docusaurus do not).
+    fn list_is_loose(&self, list: &mdast::List) -> bool {
+        let blank_between = |from: usize, to: usize| {
+            let text = self.source.get(from.min(to)..to).unwrap_or("");
+            let mut lines = text.split('\n');
+            // The first piece ends the previous block's line.
+            lines.next();
+            let mut pieces: Vec<&str> = lines.collect();
+            // The last piece starts the next block's line.
+            pieces.pop();
+            pieces
+                .iter()
+                .any(|line| line.chars().all(|c| c.is_whitespace() || c == '>'))
+        };
+        // Where a block's content ends: list items and lists also span the
+        // blank lines after them, so look at their last content instead.
+        let end_of = |node: &mdast::Node| {
+            let mut node = node;
+            while let mdast::Node::List(_) | mdast::Node::ListItem(_) = node {
+                match node.children().and_then(|c| c.last()) {
+                    Some(last) => node = last,
+                    None => break,
+                }
+            }
+            span(node).1
+        };
+        let items: Vec<&mdast::ListItem> = list
+            .children
+            .iter()
+            .filter_map(|c| match c {
+                mdast::Node::ListItem(item) => Some(item),
+                _ => None,
+            })
+            .collect();
+        for (index, item) in items.iter().enumerate() {
+            for pair in item.children.windows(2) {
+                if blank_between(end_of(&pair[0]), span(&pair[1]).0) {
+                    return true;
+                }
+            }
+            if let Some(next) = items.get(index + 1) {
+                let item_end = item.children.last().map_or_else(
+                    || item.position.as_ref().map_or(0, |p| p.start.offset),
+                    end_of,
+                );
+                let next_start = next.position.as_ref().map_or(0, |p| p.start.offset);
+                if blank_between(item_end, next_start) {
+                    return true;
+                }
+            }
+        }
+        false
     }
 
     fn list_item(&mut self, n: &'a mdast::ListItem, node: &'a mdast::Node, loose: bool) -> Node {
@@ -1299,6 +1395,34 @@ impl<'a> State<'a> {
         container.children = wrap(children, true);
         out.push(container.into());
     }
+}
+
+/// Where a YAML error really is: yaml-rust2 notices an unclosed `[`/`{`
+/// only later, and a tab at the start of the value after it.
+fn yaml_fault(yaml: &str, offset: usize, message: &str) -> usize {
+    let offset = offset.min(yaml.len());
+    if message.contains("tab") {
+        if let Some(tab) = yaml[offset..].find('\t') {
+            return offset + tab;
+        }
+    }
+    // The last flow bracket opened before the error and never closed.
+    let mut stack = Vec::new();
+    let mut quote = None;
+    for (index, c) in yaml[..offset].char_indices() {
+        match (quote, c) {
+            (Some(q), c) if c == q => quote = None,
+            (Some(_), _) => {}
+            (None, '"' | '\'') => quote = Some(c),
+            (None, '[' | '{') => stack.push(index),
+            (None, ']' | '}') => {
+                stack.pop();
+            }
+            (None, '\n') => {}
+            _ => {}
+        }
+    }
+    stack.last().copied().unwrap_or(offset)
 }
 
 /// Inline code as CommonMark shows it: line endings become spaces, and

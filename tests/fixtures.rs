@@ -40,7 +40,18 @@ macro_rules! features {
 }
 
 features! {
-    basic,
+    admonitions,
+    assets,
+    code,
+    comments,
+    frontmatter,
+    gfm,
+    headings,
+    jsx,
+    markdown,
+    math,
+    recovery,
+    seed,
 }
 
 fn fixtures_root() -> PathBuf {
