@@ -11,6 +11,9 @@ pub enum Node {
     Element(Element),
     /// Text (escaped when serialized).
     Text(String),
+    /// Raw HTML from markdown, before [`crate::raw_html::assemble`] turns it
+    /// into elements (serialized as escaped text if it ever got here).
+    Raw(crate::raw_html::Raw),
 }
 
 /// An element.
@@ -102,7 +105,7 @@ impl Node {
     pub fn as_element(&self) -> Option<&Element> {
         match self {
             Node::Element(element) => Some(element),
-            Node::Text(_) => None,
+            Node::Text(_) | Node::Raw(_) => None,
         }
     }
 }
@@ -140,6 +143,7 @@ pub fn text_content(nodes: &[Node]) -> String {
     while let Some(iter) = stack.last_mut() {
         match iter.next() {
             Some(Node::Text(text)) => out.push_str(text),
+            Some(Node::Raw(_)) => {}
             Some(Node::Element(element)) => stack.push(element.children.iter()),
             None => {
                 stack.pop();
@@ -149,7 +153,9 @@ pub fn text_content(nodes: &[Node]) -> String {
     out
 }
 
-/// Escape text for HTML content or a double-quoted attribute.
+/// Escape text for HTML content or a double-quoted attribute. NUL and CR,
+/// which an HTML parser would replace or fold, are written so that they
+/// parse back as they were meant (U+FFFD, a character reference).
 pub fn escape_into(out: &mut String, value: &str) {
     let mut last = 0;
     for (index, byte) in value.bytes().enumerate() {
@@ -158,6 +164,8 @@ pub fn escape_into(out: &mut String, value: &str) {
             b'<' => "&lt;",
             b'>' => "&gt;",
             b'"' => "&quot;",
+            b'\0' => "\u{FFFD}",
+            b'\r' => "&#13;",
             _ => continue,
         };
         out.push_str(&value[last..index]);
@@ -181,6 +189,7 @@ pub fn to_html(nodes: &[Node]) -> String {
     while let Some((iter, _)) = stack.last_mut() {
         match iter.next() {
             Some(Node::Text(text)) => escape_into(&mut out, text),
+            Some(Node::Raw(raw)) => escape_into(&mut out, &raw.html),
             Some(Node::Element(element)) => {
                 out.push('<');
                 out.push_str(&element.tag);
@@ -195,6 +204,13 @@ pub fn to_html(nodes: &[Node]) -> String {
                     out.push_str(" />");
                 } else {
                     out.push('>');
+                    // A parser drops a newline right after `<pre>`: write
+                    // one more so a leading newline of the content stays.
+                    if element.tag == "pre"
+                        && matches!(element.children.first(), Some(Node::Text(t)) if t.starts_with('\n'))
+                    {
+                        out.push('\n');
+                    }
                     stack.push((element.children.iter(), Some(&element.tag)));
                 }
             }

@@ -83,6 +83,7 @@ pub fn plain_text(nodes: &[Node]) -> String {
     while let Some(iter) = stack.last_mut() {
         match iter.next() {
             Some(Node::Text(text)) => out.push_str(text),
+            Some(Node::Raw(_)) => {}
             Some(Node::Element(element)) if element.tag == "img" => {
                 out.push_str(element.get("alt").unwrap_or(""));
             }

@@ -32,7 +32,7 @@ pub mod to_hast;
 pub mod toc;
 
 pub use diagnostic::{Diagnostic, Severity};
-pub use options::{Format, Options, OptionsError, TocOptions};
+pub use options::{Format, Options, OptionsError, SanitizeOptions, TocOptions};
 
 use serde::{Deserialize, Serialize};
 
@@ -82,10 +82,7 @@ pub fn render(source: &str, options: &Options) -> Result<Rendered, OptionsError>
     let converted = to_hast::to_hast(tree, source, &prepared, options, &mut reports);
     let mut nodes = converted.nodes;
     let headings = heading_ids::assign(&mut nodes);
-    let schema = sanitize::Schema {
-        id_prefix: options.id_prefix.clone(),
-        ..sanitize::Schema::default()
-    };
+    let schema = sanitize::Schema::from_options(options);
     let nodes = sanitize::sanitize(nodes, &schema, &mut reports);
     let index = diagnostic::LineIndex::new(source);
     let toc = toc::build(&headings, options, |offset| index.line(offset));

@@ -35,6 +35,31 @@ impl Default for TocOptions {
     }
 }
 
+/// How strict the sanitizer is. The defaults are the policy in the README;
+/// `allowStyle: false` and `allowRemoteImages: false` make it stricter,
+/// `allowClasses` is the one explicit opt-in that loosens it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase", deny_unknown_fields)]
+pub struct SanitizeOptions {
+    /// Keep (checked) inline `style` attributes (default true).
+    pub allow_style: bool,
+    /// Allow `http:`/`https:` image sources; when false only relative,
+    /// `blob:` and `data:image/…` sources load (default true).
+    pub allow_remote_images: bool,
+    /// Opt-in: class names kept on top of our own (e.g. `text--center`).
+    pub allow_classes: Vec<String>,
+}
+
+impl Default for SanitizeOptions {
+    fn default() -> Self {
+        SanitizeOptions {
+            allow_style: true,
+            allow_remote_images: true,
+            allow_classes: Vec::new(),
+        }
+    }
+}
+
 /// Options for [`crate::render`]. All fields have safe defaults.
 ///
 /// ```
@@ -61,6 +86,8 @@ pub struct Options {
     pub source_lines: bool,
     /// Parse `$…$` and `$$…$$` math (default false).
     pub math: bool,
+    /// Sanitizer settings.
+    pub sanitize: SanitizeOptions,
 }
 
 impl Default for Options {
@@ -73,6 +100,7 @@ impl Default for Options {
             id_prefix: "user-content-".into(),
             source_lines: true,
             math: false,
+            sanitize: SanitizeOptions::default(),
         }
     }
 }
@@ -154,6 +182,20 @@ impl Options {
                 return error(
                     &format!("assets[{specifier:?}]"),
                     "must not contain control characters".into(),
+                );
+            }
+        }
+        for class in &self.sanitize.allow_classes {
+            let valid = !class.is_empty()
+                && class
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_'));
+            if !valid {
+                return error(
+                    "sanitize.allowClasses",
+                    format!(
+                        "class names may only hold ASCII letters, digits, `-` and `_`, got {class:?}"
+                    ),
                 );
             }
         }

@@ -33,6 +33,10 @@ pub struct Schema {
     pub style_properties: &'static [&'static str],
     /// Prefix for `id` and `name`, and for in-document links.
     pub id_prefix: String,
+    /// Keep `style` attributes (their declarations are still checked).
+    pub allow_style: bool,
+    /// Class names allowed on top of [`Schema::classes`] (an opt-in).
+    pub extra_classes: Vec<String>,
 }
 
 impl Default for Schema {
@@ -182,7 +186,19 @@ impl Default for Schema {
                         "name",
                     ],
                 ),
-                ("img", &["src", "alt", "width", "height", "loading"]),
+                (
+                    "img",
+                    &["src", "alt", "width", "height", "loading", "align"],
+                ),
+                ("div", &["align"]),
+                ("p", &["align"]),
+                ("h1", &["align"]),
+                ("h2", &["align"]),
+                ("h3", &["align"]),
+                ("h4", &["align"]),
+                ("h5", &["align"]),
+                ("h6", &["align"]),
+                ("table", &["align"]),
                 ("source", &["srcset", "media", "type"]),
                 ("input", &["type", "checked", "disabled"]),
                 ("ol", &["start", "reversed", "type"]),
@@ -300,15 +316,101 @@ impl Default for Schema {
                 "counter-reset",
             ],
             id_prefix: "user-content-".into(),
+            allow_style: true,
+            extra_classes: Vec::new(),
         }
     }
 }
 
-/// Sanitize nodes in place by `schema`, reporting removals.
+/// Elements whose start tag closes an open `<p>` in an HTML parser.
+const CLOSES_P: &[&str] = &[
+    "address",
+    "article",
+    "aside",
+    "blockquote",
+    "details",
+    "div",
+    "dl",
+    "fieldset",
+    "figcaption",
+    "figure",
+    "footer",
+    "header",
+    "hgroup",
+    "main",
+    "menu",
+    "nav",
+    "ol",
+    "p",
+    "section",
+    "summary",
+    "ul",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "pre",
+    "listing",
+    "form",
+    "li",
+    "dd",
+    "dt",
+    "table",
+    "hr",
+    "xmp",
+    "plaintext",
+];
+
+/// "Special" elements that stop the search for an open `li`/`dd`/`dt`.
+const LIST_SCOPE: &[&str] = &[
+    "ul",
+    "ol",
+    "dl",
+    "table",
+    "td",
+    "th",
+    "caption",
+    "blockquote",
+    "section",
+    "aside",
+    "details",
+    "summary",
+    "figure",
+    "figcaption",
+    "pre",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+];
+
+/// Table parts and the parents a parser accepts them in.
+const TABLE_PARENTS: &[(&str, &[&str])] = &[
+    ("caption", &["table"]),
+    ("colgroup", &["table"]),
+    ("col", &["colgroup", "table"]),
+    ("thead", &["table"]),
+    ("tbody", &["table"]),
+    ("tfoot", &["table"]),
+    ("tr", &["table", "thead", "tbody", "tfoot"]),
+    ("td", &["tr"]),
+    ("th", &["tr"]),
+];
+
+/// Sanitize nodes by `schema`, reporting what the writer loses.
+///
+/// Besides removing what the schema does not allow, the tree is put in the
+/// shape an HTML parser would give it (no block inside `<p>`, no nested
+/// links, table parts only in tables), so that the serialized HTML parses
+/// back to exactly this tree.
 pub fn sanitize(nodes: Vec<Node>, schema: &Schema, reports: &mut Vec<Report>) -> Vec<Node> {
     let mut out = Vec::with_capacity(nodes.len());
     for node in nodes {
-        one(node, schema, reports, &mut out, 0);
+        one(node, "", schema, reports, &mut out, 0);
     }
     out
 }
@@ -316,10 +418,27 @@ pub fn sanitize(nodes: Vec<Node>, schema: &Schema, reports: &mut Vec<Report>) ->
 /// Deepest tree walked; deeper content is kept as text.
 const MAX_DEPTH: usize = 512;
 
-fn one(node: Node, schema: &Schema, reports: &mut Vec<Report>, out: &mut Vec<Node>, depth: usize) {
+fn warn(reports: &mut Vec<Report>, element: &Element, rule: &'static str, message: String) {
+    if let Some((start, end)) = element.source {
+        reports.push(Report::new(Severity::Warning, rule, message, start, end));
+    }
+}
+
+fn one(
+    node: Node,
+    parent: &str,
+    schema: &Schema,
+    reports: &mut Vec<Report>,
+    out: &mut Vec<Node>,
+    depth: usize,
+) {
     let mut element = match node {
         Node::Text(text) => {
             out.push(Node::Text(text));
+            return;
+        }
+        Node::Raw(raw) => {
+            out.push(Node::Text(raw.html));
             return;
         }
         Node::Element(element) => element,
@@ -329,59 +448,52 @@ fn one(node: Node, schema: &Schema, reports: &mut Vec<Report>, out: &mut Vec<Nod
         return;
     }
     let tag = element.tag.to_ascii_lowercase();
-    let at = element.source.unwrap_or((0, 0));
     if schema.dropped.contains(&tag.as_str()) {
-        if element.source.is_some() {
-            reports.push(Report::new(
-                Severity::Warning,
-                "unsafe-element",
-                format!("`<{tag}>` is not allowed in the preview and is removed with its content"),
-                at.0,
-                at.1,
-            ));
-        }
+        warn(
+            reports,
+            &element,
+            "unsafe-element",
+            format!("`<{tag}>` is not allowed in the preview and is removed with its content"),
+        );
         return;
-    }
-    let children = std::mem::take(&mut element.children);
-    let mut kept_children = Vec::with_capacity(children.len());
-    for child in children {
-        one(child, schema, reports, &mut kept_children, depth + 1);
     }
     if tag == "input" && !is_disabled_checkbox(&element) {
-        if element.source.is_some() {
-            reports.push(Report::new(
-                Severity::Warning,
-                "unsafe-element",
-                "Only disabled checkboxes are allowed as `<input>`; this one is removed",
-                at.0,
-                at.1,
-            ));
-        }
+        warn(
+            reports,
+            &element,
+            "unsafe-element",
+            "Only disabled checkboxes are allowed as `<input>`; this one is removed".into(),
+        );
         return;
     }
-    if !schema.elements.contains(&tag.as_str()) {
-        // Unknown: keep the content, lose the element.
-        out.extend(kept_children);
+    let known = schema.elements.contains(&tag.as_str());
+    // Table parts outside their parent are ignored by HTML parsers.
+    let misplaced = TABLE_PARENTS
+        .iter()
+        .any(|(part, parents)| *part == tag && !parents.contains(&parent));
+    let keep = known && !misplaced;
+    let children = std::mem::take(&mut element.children);
+    let mut kept = Vec::with_capacity(children.len());
+    let child_parent = if keep { tag.as_str() } else { parent };
+    for child in children {
+        one(child, child_parent, schema, reports, &mut kept, depth + 1);
+    }
+    if !keep {
+        if !known && element.jsx {
+            warn(
+                reports,
+                &element,
+                "unknown-element",
+                format!("`<{tag}>` is not allowed in the preview: its content is shown without it"),
+            );
+        }
+        out.extend(kept);
         return;
     }
     element.tag = tag;
-    element.children = kept_children;
-    let attributes = std::mem::take(&mut element.attributes);
-    for (name, value) in attributes {
-        if let Some(value) = attribute(&element.tag, &name, value, schema, at, reports) {
-            element.attributes.retain(|(n, _)| *n != name);
-            element.attributes.push((name, value));
-        }
-    }
-    if element.tag == "a" {
-        let external = element
-            .get("href")
-            .is_some_and(|href| href.contains(':') && !href.starts_with('#'));
-        element.remove("rel");
-        if external {
-            element.set("rel", "noopener noreferrer");
-        }
-    }
+    element.children = kept;
+    attributes(&mut element, schema, reports);
+    fix_structure(&mut element, out);
     out.push(Node::Element(element));
 }
 
@@ -392,93 +504,344 @@ fn is_disabled_checkbox(element: &Element) -> bool {
         && element.get("disabled").is_some()
 }
 
-/// Check one attribute; the value to keep, if any.
-fn attribute(
-    tag: &str,
-    name: &str,
-    value: String,
-    schema: &Schema,
-    at: (usize, usize),
-    reports: &mut Vec<Report>,
-) -> Option<String> {
-    let name_lower = name.to_ascii_lowercase();
-    let allowed = schema.global_attributes.contains(&name_lower.as_str())
+/// Put an element's content in the shape an HTML parser would build, so the
+/// serialized HTML parses back to the same tree. Content a parser would move
+/// in front of a table is pushed to `before`.
+fn fix_structure(element: &mut Element, before: &mut Vec<Node>) {
+    match element.tag.as_str() {
+        // A block inside a paragraph would end it: make it a `<div>`.
+        "p" if has_descendant(&element.children, CLOSES_P, &[]) => element.tag = "div".into(),
+        // A link inside a link ends the outer one: keep the inner's text.
+        "a" => unwrap_descendants(&mut element.children, &["a"], &[]),
+        // A heading directly in a heading ends the outer one.
+        "h1" | "h2" | "h3" | "h4" | "h5" | "h6" => {
+            let children = std::mem::take(&mut element.children);
+            for child in children {
+                match child {
+                    Node::Element(inner)
+                        if matches!(
+                            inner.tag.as_str(),
+                            "h1" | "h2" | "h3" | "h4" | "h5" | "h6"
+                        ) =>
+                    {
+                        element.children.extend(inner.children);
+                    }
+                    other => element.children.push(other),
+                }
+            }
+        }
+        // An item inside an item (with no list between) ends the outer one.
+        "li" => unwrap_descendants(&mut element.children, &["li"], LIST_SCOPE),
+        "dd" | "dt" => unwrap_descendants(&mut element.children, &["dd", "dt"], LIST_SCOPE),
+        "table" => fix_table(element, before),
+        "thead" | "tbody" | "tfoot" | "tr" | "colgroup" => {
+            // Anything but whitespace and the right parts would be moved out
+            // by a parser; move it out of the table here (see `fix_table`).
+        }
+        _ => {}
+    }
+}
+
+/// Whether any descendant is one of `tags`, not looking inside `stop`.
+fn has_descendant(nodes: &[Node], tags: &[&str], stop: &[&str]) -> bool {
+    let mut stack: Vec<&Node> = nodes.iter().collect();
+    while let Some(node) = stack.pop() {
+        if let Node::Element(element) = node {
+            if tags.contains(&element.tag.as_str()) {
+                return true;
+            }
+            if !stop.contains(&element.tag.as_str()) {
+                stack.extend(element.children.iter());
+            }
+        }
+    }
+    false
+}
+
+/// Replace descendants that are one of `tags` by their children, not
+/// looking inside `stop` (bounded by the tree's depth, which is capped).
+fn unwrap_descendants(nodes: &mut Vec<Node>, tags: &[&str], stop: &[&str]) {
+    if !has_descendant(nodes, tags, stop) {
+        return;
+    }
+    let old = std::mem::take(nodes);
+    for node in old {
+        match node {
+            Node::Element(mut element) if tags.contains(&element.tag.as_str()) => {
+                unwrap_descendants(&mut element.children, tags, stop);
+                nodes.extend(element.children);
+            }
+            Node::Element(mut element) if !stop.contains(&element.tag.as_str()) => {
+                unwrap_descendants(&mut element.children, tags, stop);
+                nodes.push(Node::Element(element));
+            }
+            other => nodes.push(other),
+        }
+    }
+}
+
+fn is_whitespace(node: &Node) -> bool {
+    matches!(node, Node::Text(text) if text.chars().all(|c| matches!(c, ' ' | '\t' | '\n' | '\r' | '\u{c}')))
+}
+
+/// Tables as a parser builds them: rows in a section, cells in rows,
+/// anything else moved in front of the table (foster parenting).
+fn fix_table(table: &mut Element, before: &mut Vec<Node>) {
+    let children = std::mem::take(&mut table.children);
+    let mut implied_body: Option<Element> = None;
+    let mut result = Vec::new();
+    let flush = |implied: &mut Option<Element>, result: &mut Vec<Node>| {
+        if let Some(body) = implied.take() {
+            result.push(Node::Element(body));
+        }
+    };
+    for child in children {
+        match child {
+            Node::Element(mut part) => match part.tag.as_str() {
+                "caption" | "colgroup" => {
+                    flush(&mut implied_body, &mut result);
+                    if part.tag == "colgroup" {
+                        keep_parts(&mut part, &["col"], before);
+                    }
+                    result.push(Node::Element(part));
+                }
+                "thead" | "tbody" | "tfoot" => {
+                    flush(&mut implied_body, &mut result);
+                    keep_rows(&mut part, before);
+                    result.push(Node::Element(part));
+                }
+                "tr" => {
+                    keep_parts(&mut part, &["td", "th"], before);
+                    implied_body
+                        .get_or_insert_with(|| Element::new("tbody"))
+                        .children
+                        .push(Node::Element(part));
+                }
+                "col" => {
+                    flush(&mut implied_body, &mut result);
+                    result.push(Node::Element(
+                        Element::new("colgroup").with(vec![Node::Element(part)]),
+                    ));
+                }
+                _ => before.push(Node::Element(part)),
+            },
+            node if is_whitespace(&node) => match implied_body.as_mut() {
+                Some(body) => body.children.push(node),
+                None => result.push(node),
+            },
+            node => before.push(node),
+        }
+    }
+    flush(&mut implied_body, &mut result);
+    table.children = result;
+}
+
+/// Keep rows (and whitespace) in a table section; cells straight in the
+/// section get their implied row.
+fn keep_rows(section: &mut Element, before: &mut Vec<Node>) {
+    let children = std::mem::take(&mut section.children);
+    let mut implied_row: Option<Element> = None;
+    for child in children {
+        match child {
+            Node::Element(mut row) if row.tag == "tr" => {
+                if let Some(implied) = implied_row.take() {
+                    section.children.push(Node::Element(implied));
+                }
+                keep_parts(&mut row, &["td", "th"], before);
+                section.children.push(Node::Element(row));
+            }
+            Node::Element(cell) if cell.tag == "td" || cell.tag == "th" => {
+                implied_row
+                    .get_or_insert_with(|| Element::new("tr"))
+                    .children
+                    .push(Node::Element(cell));
+            }
+            node if is_whitespace(&node) => section.children.push(node),
+            node => before.push(node),
+        }
+    }
+    if let Some(implied) = implied_row {
+        section.children.push(Node::Element(implied));
+    }
+}
+
+/// Keep only `parts` (and whitespace) as children; move the rest out.
+fn keep_parts(element: &mut Element, parts: &[&str], before: &mut Vec<Node>) {
+    let children = std::mem::take(&mut element.children);
+    for child in children {
+        match child {
+            Node::Element(part) if parts.contains(&part.tag.as_str()) => {
+                element.children.push(Node::Element(part));
+            }
+            node if is_whitespace(&node) => element.children.push(node),
+            node => before.push(node),
+        }
+    }
+}
+
+/// Check an element's attributes against the schema, in place.
+fn attributes(element: &mut Element, schema: &Schema, reports: &mut Vec<Report>) {
+    let list = std::mem::take(&mut element.attributes);
+    let mut removed = Vec::new();
+    for (name, value) in list {
+        let name = name.to_ascii_lowercase();
+        match attribute(&element.tag, &name, value, schema) {
+            Verdict::Keep(value) => {
+                element.attributes.retain(|(n, _)| *n != name);
+                element.attributes.push((name, value));
+            }
+            Verdict::Drop => {}
+            Verdict::Report(value, message) => {
+                if let Some(value) = value {
+                    element.attributes.retain(|(n, _)| *n != name);
+                    element.attributes.push((name.clone(), value));
+                }
+                removed.push(message);
+            }
+        }
+    }
+    for message in removed {
+        warn(reports, element, "unsafe-attribute", message);
+    }
+    if element.tag == "a" {
+        let external = element
+            .get("href")
+            .is_some_and(|href| href.contains(':') && !href.starts_with('#'));
+        element.remove("rel");
+        if external {
+            element.set("rel", "noopener noreferrer");
+        }
+    }
+}
+
+/// What happens to one attribute.
+enum Verdict {
+    /// Kept, with this value.
+    Keep(String),
+    /// Removed without a word (the writer sees no difference).
+    Drop,
+    /// Removed or changed (to the value, if any), with a message.
+    Report(Option<String>, String),
+}
+
+fn attribute(tag: &str, name: &str, value: String, schema: &Schema) -> Verdict {
+    let allowed = schema.global_attributes.contains(&name)
         || schema
             .attributes
             .iter()
-            .any(|(t, names)| *t == tag && names.contains(&name_lower.as_str()));
-    let report = |reports: &mut Vec<Report>, message: String| {
-        if at != (0, 0) {
-            reports.push(Report::new(
-                Severity::Warning,
-                "unsafe-attribute",
-                message,
-                at.0,
-                at.1,
-            ));
-        }
-    };
+            .any(|(t, names)| *t == tag && names.contains(&name));
     if !allowed {
-        if name_lower.starts_with("on")
+        return if name.starts_with("on")
             || matches!(
-                name_lower.as_str(),
-                "srcdoc" | "formaction" | "dangerouslysetinnerhtml"
-            )
-        {
-            report(
-                reports,
+                name,
+                "srcdoc" | "formaction" | "dangerouslysetinnerhtml" | "xlink:href" | "action"
+            ) {
+            Verdict::Report(
+                None,
                 format!("`{name}` on `<{tag}>` is not allowed in the preview and is removed"),
-            );
-        }
-        return None;
+            )
+        } else {
+            Verdict::Report(
+                None,
+                format!(
+                    "The `{name}` attribute on `<{tag}>` is not allowed in the preview and is removed"
+                ),
+            )
+        };
     }
-    match name_lower.as_str() {
+    match name {
         "id" | "name" => {
             let value = value.trim();
-            (!value.is_empty()).then(|| format!("{}{}", schema.id_prefix, value))
+            if value.is_empty() {
+                Verdict::Drop
+            } else {
+                Verdict::Keep(format!("{}{}", schema.id_prefix, value))
+            }
         }
         "class" => {
-            let kept: Vec<&str> = value
+            let (kept, dropped): (Vec<&str>, Vec<&str>) = value
                 .split_ascii_whitespace()
-                .filter(|c| schema.classes.contains(c) || is_language_class(c))
-                .collect();
-            (!kept.is_empty()).then(|| kept.join(" "))
+                .partition(|c| schema.allows_class(c));
+            let kept = (!kept.is_empty()).then(|| kept.join(" "));
+            if dropped.is_empty() {
+                kept.map_or(Verdict::Drop, Verdict::Keep)
+            } else {
+                Verdict::Report(
+                    kept,
+                    format!(
+                        "Class `{}` is not allowed in the preview and is removed",
+                        dropped.join(" ")
+                    ),
+                )
+            }
         }
         "href" => match safe_url(&value, schema.href_schemes, &[]) {
             Some(url) if url.starts_with('#') && !url[1..].starts_with(&schema.id_prefix) => {
-                Some(format!("#{}{}", schema.id_prefix, &url[1..]))
+                Verdict::Keep(format!("#{}{}", schema.id_prefix, &url[1..]))
             }
-            Some(url) => Some(url),
-            None => {
-                report(
-                    reports,
-                    format!(
-                        "The link `{}` uses a scheme that is not allowed; it is removed",
-                        truncate(&value)
-                    ),
-                );
-                None
-            }
+            Some(url) => Verdict::Keep(url),
+            None => Verdict::Report(
+                None,
+                format!(
+                    "The link `{}` uses a scheme that is not allowed; it is removed",
+                    truncate(&value)
+                ),
+            ),
         },
         "src" | "cite" => match safe_url(&value, schema.src_schemes, schema.src_data_types) {
-            Some(url) => Some(url),
-            None => {
-                report(
-                    reports,
-                    format!(
-                        "The source `{}` uses a scheme that is not allowed; it is removed",
-                        truncate(&value)
-                    ),
-                );
-                None
-            }
+            Some(url) => Verdict::Keep(url),
+            None => Verdict::Report(
+                None,
+                format!(
+                    "The source `{}` is not allowed in the preview; it is removed",
+                    truncate(&value)
+                ),
+            ),
         },
-        "srcset" => None,
-        "style" => {
-            let css = style(&value, schema);
-            (!css.is_empty()).then_some(css)
+        "style" if !schema.allow_style => {
+            Verdict::Report(None, "Inline styles are turned off".into())
         }
-        _ => Some(value),
+        "style" => {
+            let (css, dropped) = style_parts(&value, schema);
+            let css = (!css.is_empty()).then_some(css);
+            if dropped.is_empty() {
+                css.map_or(Verdict::Drop, Verdict::Keep)
+            } else {
+                Verdict::Report(
+                    css,
+                    format!(
+                        "Style `{}` is not allowed in the preview and is removed",
+                        dropped.join("; ")
+                    ),
+                )
+            }
+        }
+        _ => Verdict::Keep(value),
+    }
+}
+
+impl Schema {
+    /// The default schema, adjusted by the caller's options.
+    pub fn from_options(options: &crate::Options) -> Self {
+        let default = Schema::default();
+        Schema {
+            id_prefix: options.id_prefix.clone(),
+            allow_style: options.sanitize.allow_style,
+            extra_classes: options.sanitize.allow_classes.clone(),
+            src_schemes: if options.sanitize.allow_remote_images {
+                default.src_schemes
+            } else {
+                &["blob"]
+            },
+            ..default
+        }
+    }
+
+    /// Whether a class name may stay.
+    pub fn allows_class(&self, class: &str) -> bool {
+        self.classes.contains(&class)
+            || is_language_class(class)
+            || self.extra_classes.iter().any(|c| c == class)
     }
 }
 
@@ -499,6 +862,12 @@ fn is_language_class(class: &str) -> bool {
 }
 
 /// The URL if its scheme is allowed (relative URLs and fragments are).
+///
+/// ```
+/// use mdx_preview::sanitize::safe_url;
+/// assert_eq!(safe_url("java\tscript:alert(1)", &["https"], &[]), None);
+/// assert_eq!(safe_url("./a.png", &["https"], &[]).as_deref(), Some("./a.png"));
+/// ```
 pub fn safe_url(value: &str, schemes: &[&str], data_types: &[&str]) -> Option<String> {
     // What browsers ignore: leading/trailing spaces and controls, and tabs
     // and newlines anywhere.
@@ -533,19 +902,40 @@ pub fn safe_url(value: &str, schemes: &[&str], data_types: &[&str]) -> Option<St
 }
 
 /// Keep only allowed declarations with literal values.
+///
+/// ```
+/// use mdx_preview::sanitize::{style, Schema};
+/// assert_eq!(style("color: red; position: fixed", &Schema::default()), "color:red");
+/// ```
 pub fn style(css: &str, schema: &Schema) -> String {
+    style_parts(css, schema).0
+}
+
+/// Allowed declarations, and the ones removed.
+fn style_parts(css: &str, schema: &Schema) -> (String, Vec<String>) {
     let mut kept = Vec::new();
+    let mut dropped = Vec::new();
     for declaration in css.split(';') {
+        if declaration.trim().is_empty() {
+            continue;
+        }
         let Some((property, value)) = declaration.split_once(':') else {
+            dropped.push(truncate(declaration.trim()));
             continue;
         };
         let property = property.trim().to_ascii_lowercase();
         let value = value.trim();
-        if schema.style_properties.contains(&property.as_str()) && is_literal_css(value) {
+        let negative_margin = property.starts_with("margin") && value.contains('-');
+        if schema.style_properties.contains(&property.as_str())
+            && is_literal_css(value)
+            && !negative_margin
+        {
             kept.push(format!("{property}:{value}"));
+        } else {
+            dropped.push(truncate(&format!("{property}: {value}")));
         }
     }
-    kept.join(";")
+    (kept.join(";"), dropped)
 }
 
 /// A CSS value made only of keywords, numbers with units, percentages,

@@ -277,7 +277,7 @@ impl<'a> State<'a> {
         range: (usize, usize),
         top: bool,
     ) -> Vec<Node> {
-        let mut items = items;
+        let mut items = crate::raw_html::assemble(items);
         // Take the inserts for this level.
         let mut mine = Vec::new();
         let mut index = 0;
@@ -462,6 +462,13 @@ impl<'a> State<'a> {
         let mut nodes = Vec::new();
         for child in children {
             self.one(child, &mut nodes);
+        }
+        if nodes.iter().any(|node| matches!(node, Node::Raw(_))) {
+            let items = nodes.into_iter().map(|node| (node, 0, 0)).collect();
+            nodes = crate::raw_html::assemble(items)
+                .into_iter()
+                .map(|(node, _, _)| node)
+                .collect();
         }
         nodes
     }

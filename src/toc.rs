@@ -36,6 +36,7 @@ fn keep_inline(nodes: &[Node]) -> Vec<Node> {
     while let Some((iter, _)) = stack.last_mut() {
         match iter.next() {
             Some(Node::Text(text)) => push(&mut stack, &mut done, Node::text(text.clone())),
+            Some(Node::Raw(_)) => {}
             Some(Node::Element(element)) if element.tag == "img" => {
                 let alt = element.get("alt").unwrap_or("").to_string();
                 push(&mut stack, &mut done, Node::text(alt));
