@@ -75,9 +75,21 @@ pub struct Rendered {
 /// becomes a diagnostic and the rest still renders. Only invalid options are
 /// an error.
 pub fn render(source: &str, options: &Options) -> Result<Rendered, OptionsError> {
+    render_chunked(source, options, parse::MIN_CHUNKED)
+}
+
+/// [`render`], parsing in chunks from documents of `min_chunked` bytes on
+/// (`usize::MAX`: never). For tests that check chunked parsing gives the
+/// same result as parsing the whole document.
+#[doc(hidden)]
+pub fn render_chunked(
+    source: &str,
+    options: &Options,
+    min_chunked: usize,
+) -> Result<Rendered, OptionsError> {
     options.validate()?;
     let mut prepared = prepass::prepare(source, options.format);
-    let tree = parse::parse(&mut prepared, options);
+    let tree = parse::parse(&mut prepared, options, min_chunked);
     let mut reports = std::mem::take(&mut prepared.reports);
     let converted = to_hast::to_hast(tree, source, &prepared, options, &mut reports);
     let mut nodes = converted.nodes;

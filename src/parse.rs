@@ -10,9 +10,12 @@
 use crate::diagnostic::{LineIndex, Report, Severity};
 use crate::options::{Format, Options};
 use crate::prepass::{Fault, Prepared, block_around, mask};
-use markdown::mdast::Node;
+use markdown::mdast::{AttributeContent, AttributeValue, Node};
 use markdown::message::{Message, Place};
 use markdown::{Constructs, MdxSignal, ParseOptions};
+
+/// Documents from this size on are parsed in chunks.
+pub const MIN_CHUNKED: usize = 16 * 1024;
 
 /// Total bytes we are willing to re-parse while recovering, as a multiple
 /// of nothing: attempts = this / document length, clamped.
@@ -57,18 +60,296 @@ pub fn parse_options(options: &Options) -> ParseOptions {
 
 /// Parse `prepared.masked`, masking faulty blocks until it parses. Faults and
 /// reports are added to `prepared`.
-pub fn parse(prepared: &mut Prepared, options: &Options) -> Node {
+///
+/// Long documents are parsed in chunks (see [`chunks`]): markdown-rs grows
+/// faster than linearly with document size, and an error then costs a
+/// re-parse of its chunk only. The result is the same tree as a parse of the
+/// whole document; `tests/chunks.rs` checks that.
+pub fn parse(prepared: &mut Prepared, options: &Options, min_chunked: usize) -> Node {
     let parse_options = parse_options(options);
-    let attempts =
-        (RECOVERY_BYTES / prepared.masked.len().max(1)).clamp(MIN_ATTEMPTS, MAX_ATTEMPTS);
+    let chunks = chunks(&prepared.masked, options, min_chunked);
+    if chunks.len() <= 1 {
+        let text = prepared.masked.clone();
+        return recover(text, &parse_options, prepared);
+    }
+    parse_chunks(prepared, &parse_options, &chunks)
+}
+
+/// Parse chunk by chunk and join the trees.
+fn parse_chunks(
+    prepared: &mut Prepared,
+    parse_options: &ParseOptions,
+    chunks: &[(usize, usize)],
+) -> Node {
+    // Link and footnote definitions apply to the whole document: find them
+    // first, and if there are any, put them in front of every chunk.
+    let mut definitions = Vec::new();
+    let mut first_pass = Vec::with_capacity(chunks.len());
+    for &(start, end) in chunks {
+        let text = prepared.masked[start..end].to_string();
+        let mut local = Prepared::default();
+        let tree = recover(text, parse_options, &mut local);
+        let mut stack = vec![&tree];
+        while let Some(node) = stack.pop() {
+            if let Node::Definition(_) | Node::FootnoteDefinition(_) = node {
+                if let Some(position) = node.position() {
+                    definitions.push((start + position.start.offset, start + position.end.offset));
+                }
+            } else if let Some(children) = node.children() {
+                stack.extend(children.iter());
+            }
+        }
+        first_pass.push((tree, local));
+    }
+    let mut preamble = String::new();
+    definitions.sort_unstable();
+    for (start, end) in definitions {
+        preamble.push_str(&prepared.masked[start..end]);
+        preamble.push_str("\n\n");
+    }
+    let preamble_lines = preamble.matches('\n').count();
+    let mut children = Vec::new();
+    let mut lines_before = 0;
+    let mut previous_end = 0;
+    for (&(start, end), (first_tree, first_local)) in chunks.iter().zip(first_pass) {
+        lines_before += prepared.masked[previous_end..start].matches('\n').count();
+        previous_end = start;
+        // Without definitions the first pass is final; with them, parse
+        // again with the definitions in front.
+        let (tree, local) = if preamble.is_empty() {
+            (first_tree, first_local)
+        } else {
+            crate::hast::dispose_mdast(first_tree);
+            let text = format!("{preamble}{}", &prepared.masked[start..end]);
+            let mut local = Prepared::default();
+            (recover(text, parse_options, &mut local), local)
+        };
+        let shift = start as isize - preamble.len() as isize;
+        absorb(prepared, local, shift);
+        let Node::Root(root) = tree else { continue };
+        let line_shift = lines_before as isize - preamble_lines as isize;
+        for mut child in root.children {
+            let in_preamble = child
+                .position()
+                .is_some_and(|p| p.end.offset <= preamble.len());
+            if in_preamble && !preamble.is_empty() {
+                crate::hast::dispose_mdast(child);
+                continue;
+            }
+            shift_positions(&mut child, shift, line_shift);
+            children.push(child);
+        }
+    }
+    Node::Root(markdown::mdast::Root {
+        children,
+        position: Some(markdown::unist::Position::new(
+            1,
+            1,
+            0,
+            prepared.masked.lines().count().max(1),
+            1,
+            prepared.masked.len(),
+        )),
+    })
+}
+
+fn empty_root() -> Node {
+    Node::Root(markdown::mdast::Root {
+        children: Vec::new(),
+        position: None,
+    })
+}
+
+/// Move a chunk's faults and reports into the document's, shifted.
+fn absorb(prepared: &mut Prepared, local: Prepared, shift: isize) {
+    let move_by = |offset: usize| offset.saturating_add_signed(shift);
+    for fault in local.faults {
+        prepared.faults.push(Fault {
+            start: move_by(fault.start),
+            end: move_by(fault.end),
+        });
+    }
+    for mut report in local.reports {
+        report.start = move_by(report.start);
+        report.end = move_by(report.end);
+        prepared.reports.push(report);
+    }
+}
+
+/// Shift every position and expression stop in a tree (iterative).
+fn shift_positions(node: &mut Node, shift: isize, line_shift: isize) {
+    let by = |offset: &mut usize| *offset = offset.saturating_add_signed(shift);
+    let mut stack = vec![node];
+    while let Some(node) = stack.pop() {
+        if let Some(position) = node.position_mut() {
+            by(&mut position.start.offset);
+            by(&mut position.end.offset);
+            position.start.line = position.start.line.saturating_add_signed(line_shift);
+            position.end.line = position.end.line.saturating_add_signed(line_shift);
+        }
+        let stops = match node {
+            Node::MdxjsEsm(n) => Some(&mut n.stops),
+            Node::MdxFlowExpression(n) => Some(&mut n.stops),
+            Node::MdxTextExpression(n) => Some(&mut n.stops),
+            _ => None,
+        };
+        for stop in stops.into_iter().flatten() {
+            by(&mut stop.1);
+        }
+        let attributes = match node {
+            Node::MdxJsxFlowElement(n) => Some(&mut n.attributes),
+            Node::MdxJsxTextElement(n) => Some(&mut n.attributes),
+            _ => None,
+        };
+        for attribute in attributes.into_iter().flatten() {
+            let stops = match attribute {
+                AttributeContent::Expression(e) => Some(&mut e.stops),
+                AttributeContent::Property(p) => match &mut p.value {
+                    Some(AttributeValue::Expression(e)) => Some(&mut e.stops),
+                    _ => None,
+                },
+            };
+            for stop in stops.into_iter().flatten() {
+                by(&mut stop.1);
+            }
+        }
+        if let Some(children) = node.children_mut() {
+            stack.extend(children.iter_mut());
+        }
+    }
+}
+
+/// Byte ranges of chunks of `text` that parse independently: a chunk ends
+/// before an ATX heading at column 0 that follows a blank line, when nothing
+/// that can span blank lines (a code fence, math, raw HTML that runs to its
+/// closing tag, JSX, an expression) is open. Only documents of at least
+/// `min_chunked` bytes are split ([`MIN_CHUNKED`] is where it pays).
+pub fn chunks(text: &str, options: &Options, min_chunked: usize) -> Vec<(usize, usize)> {
+    if text.len() < min_chunked {
+        return vec![(0, text.len())];
+    }
+    let mut result = Vec::new();
+    let mut chunk_start = 0;
+    let mut previous_blank = false;
+    let mut fence: Option<(u8, usize)> = None;
+    let mut math = false;
+    // Front matter may hold blank lines and `#` lines: never split it.
+    let mut offset = 0;
+    let mut lines = text.split_inclusive('\n');
+    if text
+        .lines()
+        .next()
+        .is_some_and(|first| first.trim_end() == "---")
+    {
+        let mut probe = text.split_inclusive('\n');
+        let mut length = probe.next().map_or(0, str::len);
+        for line in probe {
+            length += line.len();
+            if line.trim_end() == "---" {
+                offset = length;
+                lines = text[offset..].split_inclusive('\n');
+                break;
+            }
+        }
+    }
+    for line in lines {
+        let content = line.trim_end_matches(['\n', '\r']);
+        let trimmed = content.trim_start_matches([' ', '\t']);
+        let indent = content.len() - trimmed.len();
+        let blank = trimmed.is_empty();
+        if let Some((marker, length)) = fence {
+            let run = trimmed.bytes().take_while(|&b| b == marker).count();
+            if indent < 4 && run >= length && trimmed[run..].trim().is_empty() {
+                fence = None;
+            }
+        } else if math {
+            if trimmed.starts_with("$$") {
+                math = false;
+            }
+        } else {
+            let marker = trimmed.bytes().next().unwrap_or(0);
+            let run = trimmed.bytes().take_while(|&b| b == marker).count();
+            if matches!(marker, b'`' | b'~') && run >= 3 {
+                fence = Some((marker, run));
+            } else if options.math && trimmed.starts_with("$$") && !trimmed[2..].contains("$$") {
+                math = true;
+            } else if previous_blank
+                && indent == 0
+                && is_atx_heading(trimmed)
+                && offset > chunk_start
+                && self_contained(&text[chunk_start..offset], options)
+            {
+                result.push((chunk_start, offset));
+                chunk_start = offset;
+            }
+        }
+        previous_blank = blank;
+        offset += line.len();
+    }
+    result.push((chunk_start, text.len()));
+    result
+}
+
+fn is_atx_heading(line: &str) -> bool {
+    let hashes = line.bytes().take_while(|&b| b == b'#').count();
+    (1..=6).contains(&hashes)
+        && line[hashes..]
+            .chars()
+            .next()
+            .is_none_or(|c| c == ' ' || c == '\t')
+}
+
+/// Whether a chunk leaves nothing open that a later chunk could close.
+fn self_contained(chunk: &str, options: &Options) -> bool {
+    match options.format {
+        Format::Mdx => {
+            // Braces balance (outside code spans, roughly) and no JSX tag
+            // stays open.
+            let mut depth: isize = 0;
+            let mut in_code = false;
+            for byte in chunk.bytes() {
+                match byte {
+                    b'`' => in_code = !in_code,
+                    b'\n' => in_code = false,
+                    b'{' if !in_code => depth += 1,
+                    b'}' if !in_code => depth -= 1,
+                    _ => {}
+                }
+            }
+            depth == 0 && crate::prepass::open_jsx_tags(chunk, 0, chunk.len()).is_empty()
+        }
+        Format::Md => {
+            // Raw HTML that runs across blank lines to its closing tag.
+            let lower = chunk.to_ascii_lowercase();
+            let open = |opener: &str, closer: &str| {
+                lower
+                    .rfind(opener)
+                    .is_some_and(|at| !lower[at..].contains(closer))
+            };
+            !(open("<script", "</script>")
+                || open("<pre", "</pre>")
+                || open("<style", "</style>")
+                || open("<textarea", "</textarea>")
+                || open("<!--", "-->")
+                || open("<?", "?>")
+                || open("<![cdata[", "]]>"))
+        }
+    }
+}
+
+/// Parse `text`, masking faulty blocks until it parses; faults and reports
+/// go to `prepared`, with offsets into `text`.
+fn recover(mut text: String, parse_options: &ParseOptions, prepared: &mut Prepared) -> Node {
+    let attempts = (RECOVERY_BYTES / text.len().max(1)).clamp(MIN_ATTEMPTS, MAX_ATTEMPTS);
     for attempt in 0.. {
-        let message = match markdown::to_mdast(&prepared.masked, &parse_options) {
+        let message = match markdown::to_mdast(&text, parse_options) {
             Ok(tree) => return tree,
             Err(message) => message,
         };
-        let (report, regions) = locate(&prepared.masked, &message);
+        let (report, opened_here, regions) = locate(&text, &message);
+        prepared.reports.extend(opened_here);
         let mut progressed = false;
-        let mut bytes = std::mem::take(&mut prepared.masked).into_bytes();
+        let mut bytes = std::mem::take(&mut text).into_bytes();
         for (start, end) in regions {
             let (start, end) = if attempt + 1 >= attempts {
                 // Out of attempts: give up on the rest of the document.
@@ -105,7 +386,7 @@ pub fn parse(prepared: &mut Prepared, options: &Options) -> Node {
             mask(&mut bytes, start, end);
             prepared.faults.push(Fault { start, end });
         }
-        prepared.masked = String::from_utf8(bytes)
+        text = String::from_utf8(bytes)
             .unwrap_or_else(|error| String::from_utf8_lossy(error.as_bytes()).into_owned());
         prepared.reports.push(report);
         if attempt > attempts + 2 {
@@ -114,14 +395,12 @@ pub fn parse(prepared: &mut Prepared, options: &Options) -> Node {
     }
     // Unreachable in practice (a blank document always parses); answer with
     // an empty tree rather than loop.
-    markdown::to_mdast("", &ParseOptions::default()).unwrap_or(Node::Root(markdown::mdast::Root {
-        children: Vec::new(),
-        position: None,
-    }))
+    empty_root()
 }
 
-/// Where a markdown-rs error is, as a report, and which blocks to mask.
-fn locate(text: &str, message: &Message) -> (Report, Vec<(usize, usize)>) {
+/// Where a markdown-rs error is, as a report (and one where the element it
+/// concerns opens), and which blocks to mask.
+fn locate(text: &str, message: &Message) -> (Report, Option<Report>, Vec<(usize, usize)>) {
     let (place_start, place_end, is_range) = match message.place.as_deref() {
         Some(Place::Point(point)) => (point.offset, point.offset, false),
         Some(Place::Position(position)) => (position.start.offset, position.end.offset, true),
@@ -164,15 +443,25 @@ fn locate(text: &str, message: &Message) -> (Report, Vec<(usize, usize)>) {
         }
     }
     let mut reason = message.reason.trim_end_matches('.').to_string();
-    // markdown-rs names the opening tag's place in bytes; say it in the
-    // editor's units (UTF-16 columns).
+    // markdown-rs names the opening tag's place (in bytes, and relative to
+    // what it parsed): say where it is with a report of its own instead.
+    let mut opened_here = None;
     if let (Some(open), Some(at)) = (opening, reason.rfind(" (")) {
-        let (line, column, _) = LineIndex::new(text).point(open);
         let end = reason[at..].find(')').map_or(reason.len(), |i| at + i + 1);
-        reason.replace_range(at..end, &format!(" (opened at {line}:{column})"));
+        reason.replace_range(at..end, "");
+        if is_range {
+            opened_here = Some(Report::new(
+                Severity::Info,
+                rule_id,
+                "The element is opened here",
+                open,
+                tag_end(text, open),
+            ));
+        }
     }
     (
         Report::new(Severity::Error, rule_id, reason, start, end),
+        opened_here,
         regions,
     )
 }
@@ -240,7 +529,7 @@ mod tests {
     fn run(source: &str) -> Prepared {
         let options = Options::default();
         let mut prepared = prepare(source, options.format);
-        let _ = parse(&mut prepared, &options);
+        let _ = parse(&mut prepared, &options, MIN_CHUNKED);
         prepared
     }
 
@@ -257,8 +546,20 @@ mod tests {
     fn mismatched_tags_in_two_blocks_mask_both() {
         let prepared = run("<a>\n\n</b>\n\nok\n");
         assert_eq!(prepared.faults.len(), 2, "should mask both blocks");
-        assert_eq!(prepared.reports.len(), 1, "should report once");
-        assert_eq!(prepared.reports[0].start, 5, "should point at `</b>`");
+        let errors: Vec<_> = prepared
+            .reports
+            .iter()
+            .filter(|r| r.severity == Severity::Error)
+            .collect();
+        assert_eq!(errors.len(), 1, "should report one error");
+        assert_eq!(errors[0].start, 5, "should point at `</b>`");
+        assert!(
+            prepared
+                .reports
+                .iter()
+                .any(|r| r.severity == Severity::Info && r.start == 0),
+            "should say where the element opens"
+        );
     }
 
     #[test]

@@ -659,7 +659,7 @@ fn unclosed_text_tag(source: &str, block: &[Line]) -> Option<(usize, usize)> {
 
 /// JSX tags opened in `source[start..end]` and not closed there (a rough
 /// scan: code spans skipped, attributes with quotes and braces).
-fn open_jsx_tags(source: &str, start: usize, end: usize) -> Vec<(usize, usize)> {
+pub fn open_jsx_tags(source: &str, start: usize, end: usize) -> Vec<(usize, usize)> {
     let bytes = source.as_bytes();
     let mut open: Vec<(usize, usize)> = Vec::new();
     let mut at = start;
@@ -671,6 +671,9 @@ fn open_jsx_tags(source: &str, start: usize, end: usize) -> Vec<(usize, usize)> 
                 at = closing.map_or(at + run, |i| at + run + i + run);
             }
             b'\\' => at += 2,
+            // An expression: tags in its strings are not JSX. Skip to the
+            // matching brace (quotes respected); unbalanced: skip the brace.
+            b'{' => at = skip_expression(bytes, at, end),
             b'<' => {
                 let closing = bytes.get(at + 1) == Some(&b'/');
                 let name_at = at + 1 + usize::from(closing);
@@ -718,6 +721,33 @@ fn open_jsx_tags(source: &str, start: usize, end: usize) -> Vec<(usize, usize)> 
         }
     }
     open
+}
+
+/// The end of a `{…}` expression starting at `start` (after its `}`), or
+/// just after the `{` when it does not close before `end`.
+fn skip_expression(bytes: &[u8], start: usize, end: usize) -> usize {
+    let mut depth = 0usize;
+    let mut quote = None;
+    let mut index = start;
+    while index < end {
+        let byte = bytes[index];
+        match (quote, byte) {
+            (Some(_), b'\\') => index += 1,
+            (Some(q), b) if b == q => quote = None,
+            (Some(_), _) => {}
+            (None, b'"' | b'\'' | b'`') => quote = Some(byte),
+            (None, b'{') => depth += 1,
+            (None, b'}') => {
+                depth -= 1;
+                if depth == 0 {
+                    return index + 1;
+                }
+            }
+            _ => {}
+        }
+        index += 1;
+    }
+    start + 1
 }
 
 /// Mask HTML comments (MDX only: markdown handles its own).

@@ -199,7 +199,7 @@ impl Default for Schema {
                 ("h5", &["align"]),
                 ("h6", &["align"]),
                 ("table", &["align"]),
-                ("source", &["srcset", "media", "type"]),
+                ("source", &["media", "type"]),
                 ("input", &["type", "checked", "disabled"]),
                 ("ol", &["start", "reversed", "type"]),
                 ("li", &["value"]),
@@ -533,6 +533,8 @@ fn fix_structure(element: &mut Element, before: &mut Vec<Node>) {
         // An item inside an item (with no list between) ends the outer one.
         "li" => unwrap_descendants(&mut element.children, &["li"], LIST_SCOPE),
         "dd" | "dt" => unwrap_descendants(&mut element.children, &["dd", "dt"], LIST_SCOPE),
+        // In a ruby, `rt`/`rp` end an open `rt`/`rp`.
+        "rt" | "rp" => unwrap_descendants(&mut element.children, &["rt", "rp"], &[]),
         "table" => fix_table(element, before),
         "thead" | "tbody" | "tfoot" | "tr" | "colgroup" => {
             // Anything but whitespace and the right parts would be moved out
@@ -704,9 +706,11 @@ fn attributes(element: &mut Element, schema: &Schema, reports: &mut Vec<Report>)
         warn(reports, element, "unsafe-attribute", message);
     }
     if element.tag == "a" {
-        let external = element
-            .get("href")
-            .is_some_and(|href| href.contains(':') && !href.starts_with('#'));
+        // External: the link has a scheme (a colon before any `/`, `?`, `#`).
+        let external = element.get("href").is_some_and(|href| {
+            let end = href.find(['/', '?', '#']).unwrap_or(href.len());
+            href[..end].contains(':')
+        });
         element.remove("rel");
         if external {
             element.set("rel", "noopener noreferrer");
@@ -750,12 +754,31 @@ fn attribute(tag: &str, name: &str, value: String, schema: &Schema) -> Verdict {
         };
     }
     match name {
-        "id" | "name" => {
-            let value = value.trim();
-            if value.is_empty() {
+        // Ids and names get the prefix (once: sanitizing twice changes
+        // nothing); so do the ids `aria-describedby` refers to.
+        "id" | "name" | "aria-describedby" => {
+            let prefixed: Vec<String> = value
+                .split_ascii_whitespace()
+                .map(|id| {
+                    if id.starts_with(&schema.id_prefix) {
+                        id.to_string()
+                    } else {
+                        format!("{}{}", schema.id_prefix, id)
+                    }
+                })
+                .collect();
+            if prefixed.is_empty() {
                 Verdict::Drop
+            } else if name == "aria-describedby" {
+                Verdict::Keep(prefixed.join(" "))
             } else {
-                Verdict::Keep(format!("{}{}", schema.id_prefix, value))
+                // An id is one token; keep spaces as written after the first.
+                let value = value.trim();
+                if value.starts_with(&schema.id_prefix) {
+                    Verdict::Keep(value.to_string())
+                } else {
+                    Verdict::Keep(format!("{}{}", schema.id_prefix, value))
+                }
             }
         }
         "class" => {

@@ -30,6 +30,13 @@ pub struct Converted {
     pub frontmatter: Option<serde_json::Value>,
 }
 
+/// An admonition title: markdown (`:::note[*Title*]`) or a string prop.
+#[derive(Clone, Copy, Debug)]
+enum Title<'t> {
+    Markdown(&'t str, usize),
+    Text(&'t str),
+}
+
 /// Something to put back into a children list by position: a fault or an
 /// admonition.
 #[derive(Clone, Copy, Debug)]
@@ -90,7 +97,22 @@ pub fn to_hast(
             too_deep_reported: false,
             broken: Vec::new(),
         };
-        for (index, fault) in prepared.faults.iter().enumerate() {
+        // A block can be faulty for several reasons: show it once (skip a
+        // fault inside one that starts before it or at the same place).
+        let mut order: Vec<usize> = (0..prepared.faults.len()).collect();
+        order.sort_by_key(|&i| {
+            (
+                prepared.faults[i].start,
+                std::cmp::Reverse(prepared.faults[i].end),
+            )
+        });
+        let mut covered_to = None;
+        for index in order {
+            let fault = &prepared.faults[index];
+            if covered_to.is_some_and(|end| fault.end <= end) {
+                continue;
+            }
+            covered_to = Some(covered_to.map_or(fault.end, |end: usize| end.max(fault.end)));
             state
                 .pending
                 .push((fault.start, fault.end, Insert::Fault(index)));
@@ -323,7 +345,10 @@ impl<'a> State<'a> {
                     items.drain(first..last).map(|(node, _, _)| node).collect();
                 let node = self.admonition(
                     &admonition.kind,
-                    admonition.title.as_ref().map(|(t, at)| (t.as_str(), *at)),
+                    admonition
+                        .title
+                        .as_ref()
+                        .map(|(t, at)| Title::Markdown(t.as_str(), *at)),
                     content,
                     (start, end),
                 );
@@ -357,7 +382,7 @@ impl<'a> State<'a> {
     fn admonition(
         &mut self,
         kind: &str,
-        title: Option<(&str, usize)>,
+        title: Option<Title<'_>>,
         content: Vec<Node>,
         at: (usize, usize),
     ) -> Node {
@@ -370,7 +395,11 @@ impl<'a> State<'a> {
         aside.add_class("admonition");
         aside.add_class(&format!("admonition-{kind}"));
         let title_nodes = match title {
-            Some((title, offset)) if !title.is_empty() => self.inline_markdown(title, offset),
+            Some(Title::Markdown(title, offset)) if !title.is_empty() => {
+                self.inline_markdown(title, offset)
+            }
+            // A prop is a string: shown as written, never read as markup.
+            Some(Title::Text(title)) if !title.is_empty() => vec![Node::text(title)],
             _ => vec![Node::text(kind)],
         };
         let mut heading = Element::new("p");
@@ -1220,7 +1249,7 @@ impl<'a> State<'a> {
                     .into_iter()
                     .filter(|n| !matches!(n, Node::Text(t) if t.trim().is_empty()))
                     .collect();
-                let node = self.admonition(&kind, title.as_deref().map(|t| (t, at.0)), content, at);
+                let node = self.admonition(&kind, title.as_deref().map(Title::Text), content, at);
                 out.push(node);
             }
             _ => {

@@ -1,0 +1,136 @@
+//! Chunked parsing gives exactly what parsing the whole document gives:
+//! HTML, table of contents, diagnostics (positions included), front matter
+//! and title. Long documents are parsed chunk by chunk for speed; here every
+//! fixture, the sample post and mutated versions of them are rendered both
+//! ways, with chunking forced even on short documents.
+
+use mdx_preview::{Format, Options, render_chunked};
+use std::path::Path;
+
+fn inputs() -> Vec<(String, Format)> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    let mut inputs = Vec::new();
+    let mut stack = vec![root];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).expect("should list fixtures") {
+            let path = entry.expect("entry").path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if let Some(name) = path.file_name().map(|n| n.to_string_lossy().into_owned()) {
+                let format = match name.as_str() {
+                    "input.md" => Format::Md,
+                    "input.mdx" => Format::Mdx,
+                    _ => continue,
+                };
+                inputs.push((std::fs::read_to_string(&path).expect("read"), format));
+            }
+        }
+    }
+    inputs.sort_by(|a, b| a.0.cmp(&b.0));
+    inputs
+}
+
+fn assert_same(source: &str, options: &Options) {
+    let whole = render_chunked(source, options, usize::MAX).expect("valid options");
+    let chunked = render_chunked(source, options, 0).expect("valid options");
+    assert_eq!(chunked.html, whole.html, "html should match for {source:?}");
+    assert_eq!(chunked.toc, whole.toc, "toc should match for {source:?}");
+    assert_eq!(
+        chunked.diagnostics, whole.diagnostics,
+        "diagnostics should match for {source:?}"
+    );
+    assert_eq!(chunked.frontmatter, whole.frontmatter);
+    assert_eq!(chunked.title, whole.title);
+}
+
+#[test]
+fn fixtures_render_the_same_in_chunks() {
+    for (source, format) in inputs() {
+        for math in [false, true] {
+            assert_same(
+                &source,
+                &Options {
+                    format,
+                    math,
+                    ..Options::default()
+                },
+            );
+        }
+    }
+}
+
+#[test]
+fn definitions_reach_every_chunk() {
+    let source = "# A\n\nSee [the site][site] and a note[^n].\n\n# B\n\n[site]: https://example.com \"Site\"\n\n# C\n\n[^n]: The note, with [site].\n\nAgain [site].\n";
+    for format in [Format::Md, Format::Mdx] {
+        assert_same(
+            source,
+            &Options {
+                format,
+                ..Options::default()
+            },
+        );
+        let rendered = render_chunked(
+            source,
+            &Options {
+                format,
+                ..Options::default()
+            },
+            0,
+        )
+        .expect("valid");
+        assert_eq!(
+            rendered
+                .html
+                .matches("href=\"https://example.com\"")
+                .count(),
+            3,
+            "should resolve every reference"
+        );
+    }
+}
+
+#[test]
+fn errors_in_chunks_are_placed_where_they_are() {
+    let source = "# A\n\n<div>\n\ntext\n\n# B\n\n{oops\n\n# C\n\nfine [x]\n\n[x]: /y\n";
+    assert_same(source, &Options::default());
+}
+
+#[test]
+fn mutated_documents_render_the_same_in_chunks() {
+    // Inserting tokens that open constructs across chunk boundaries.
+    let tokens = [
+        "<div>\n\n",
+        "{",
+        "```\n",
+        "$$\n",
+        "<!--",
+        "<pre>\n\n",
+        "\n\n# H\n\n",
+        "[a]: /b\n\n",
+        ":::note\n",
+    ];
+    let mut state: u64 = 0x2545_f491_4f6c_dd1d;
+    for (source, format) in inputs() {
+        for token in tokens {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            let mut at = (state % (source.len() as u64 + 1)) as usize;
+            while !source.is_char_boundary(at) {
+                at -= 1;
+            }
+            let mutated = format!("{}{token}{}", &source[..at], &source[at..]);
+            for math in [false, true] {
+                assert_same(
+                    &mutated,
+                    &Options {
+                        format,
+                        math,
+                        ..Options::default()
+                    },
+                );
+            }
+        }
+    }
+}
