@@ -206,8 +206,12 @@ pub fn to_html(nodes: &[Node]) -> String {
                     out.push('>');
                     // A parser drops a newline right after `<pre>`: write
                     // one more so a leading newline of the content stays.
+                    let first_text = element
+                        .children
+                        .iter()
+                        .find(|c| !matches!(c, Node::Text(t) if t.is_empty()));
                     if element.tag == "pre"
-                        && matches!(element.children.first(), Some(Node::Text(t)) if t.starts_with('\n'))
+                        && matches!(first_text, Some(Node::Text(t)) if t.starts_with('\n'))
                     {
                         out.push('\n');
                     }

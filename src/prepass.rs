@@ -586,6 +586,12 @@ fn check_block(
             }
         }
     }
+    if reason.is_none() && lazy_quote_with_table(source, block) {
+        reason = Some(
+            "a block quote continued by lines without `>` around a table; add `>` to every line of the quote"
+                .into(),
+        );
+    }
     if reason.is_none() && text.bytes().filter(|&b| b == b'[').count() > MAX_BRACKETS {
         reason = Some(format!("more than {MAX_BRACKETS} `[` in one block"));
     }
@@ -632,29 +638,63 @@ fn check_block(
 /// line are flow JSX, which may close in a later block.
 fn unclosed_text_tag(source: &str, block: &[Line]) -> Option<(usize, usize)> {
     let (first, last) = (block.first()?, block.last()?);
-    let unclosed = open_jsx_tags(source, first.start, last.end);
-    let setext = block.iter().skip(1).any(|line| {
+    // An underline of `=` or `-` (a lone `- ` is one too: an empty list
+    // item cannot interrupt a paragraph), inside block quotes or not: any
+    // tag open in the text above it (even if closed after it) is fatal.
+    let underline = block.iter().skip(1).find(|line| {
         let text = &source[line.start..line.end];
-        let (offset, _) = container_prefix(text);
-        let rest = text[offset..].trim_end();
+        let rest = text.trim_start_matches([' ', '\t', '>']).trim_end();
         !rest.is_empty() && (rest.bytes().all(|b| b == b'=') || rest.bytes().all(|b| b == b'-'))
     });
-    unclosed.into_iter().find(|&(start, end)| {
-        let line = block
-            .iter()
-            .rfind(|line| line.start <= start)
-            .copied()
-            .unwrap_or(*first);
-        let text = &source[line.start..line.end];
-        let (offset, _) = container_prefix(text);
-        let alone = line.start + offset == start
-            && source[end..line.end.max(end)]
-                .trim_start()
-                .chars()
-                .next()
-                .is_none_or(|c| c == '<');
-        setext || !alone
-    })
+    if let Some(underline) = underline {
+        if let Some(&tag) = open_jsx_tags(source, first.start, underline.start).first() {
+            return Some(tag);
+        }
+    }
+    open_jsx_tags(source, first.start, last.end)
+        .into_iter()
+        .find(|&(start, end)| {
+            let line = block
+                .iter()
+                .rfind(|line| line.start <= start)
+                .copied()
+                .unwrap_or(*first);
+            let text = &source[line.start..line.end];
+            let (offset, _) = container_prefix(text);
+            let alone = line.start + offset == start
+                && source[end..line.end.max(end)]
+                    .trim_start()
+                    .chars()
+                    .next()
+                    .is_none_or(|c| c == '<');
+            !alone
+        })
+}
+
+/// A block quote continued by lazy lines (without `>`) that also holds a
+/// table delimiter row: a shape markdown-rs 1.0.0 can panic on.
+fn lazy_quote_with_table(source: &str, block: &[Line]) -> bool {
+    let mut quoted = false;
+    let mut lazy = false;
+    let mut table = false;
+    for line in block {
+        let text = source[line.start..line.end].trim_start_matches([' ', '\t']);
+        if text.starts_with('>') {
+            quoted = true;
+        } else if quoted {
+            lazy = true;
+        }
+        let row = text.trim_start_matches(['>', ' ', '\t']).trim_end();
+        if row.contains('-')
+            && row.contains('|')
+            && row
+                .bytes()
+                .all(|b| matches!(b, b'|' | b'-' | b':' | b' ' | b'\t'))
+        {
+            table = true;
+        }
+    }
+    quoted && lazy && table
 }
 
 /// JSX tags opened in `source[start..end]` and not closed there (a rough
@@ -711,7 +751,17 @@ pub fn open_jsx_tags(source: &str, start: usize, end: usize) -> Vec<(usize, usiz
                     continue;
                 };
                 if closing {
-                    open.pop();
+                    // Only a well-formed closing tag closes (`</b/>` does
+                    // not: markdown-rs rejects it, later than it panics).
+                    let inner = &source[name_at..tag_end - 1];
+                    let name_length = inner
+                        .find(|c: char| c.is_whitespace())
+                        .unwrap_or(inner.len());
+                    if inner[name_length..].trim().is_empty()
+                        && !inner.contains(['/', '=', '"', '\''])
+                    {
+                        open.pop();
+                    }
                 } else if bytes[tag_end - 2] != b'/' {
                     open.push((at, tag_end));
                 }

@@ -373,6 +373,7 @@ pub fn assemble(items: Vec<(Node, usize, usize)>) -> Vec<(Node, usize, usize)> {
                         }
                     }
                 }
+                Token::Text(text) if text.is_empty() => {}
                 Token::Text(text) => current.push((Node::text(text), start, end)),
                 Token::Ignored(_) => {}
             }
