@@ -316,7 +316,7 @@ fn self_contained(chunk: &str, options: &Options) -> bool {
                     _ => {}
                 }
             }
-            depth == 0 && crate::prepass::open_jsx_tags(chunk, 0, chunk.len()).is_empty()
+            depth == 0 && crate::prepass::open_jsx_tags(chunk, 0, chunk.len(), false).is_empty()
         }
         Format::Md => {
             // Raw HTML that runs across blank lines to its closing tag.

@@ -647,11 +647,11 @@ fn unclosed_text_tag(source: &str, block: &[Line]) -> Option<(usize, usize)> {
         !rest.is_empty() && (rest.bytes().all(|b| b == b'=') || rest.bytes().all(|b| b == b'-'))
     });
     if let Some(underline) = underline {
-        if let Some(&tag) = open_jsx_tags(source, first.start, underline.start).first() {
+        if let Some(&tag) = open_jsx_tags(source, first.start, underline.start, true).first() {
             return Some(tag);
         }
     }
-    open_jsx_tags(source, first.start, last.end)
+    open_jsx_tags(source, first.start, last.end, false)
         .into_iter()
         .find(|&(start, end)| {
             let line = block
@@ -698,8 +698,9 @@ fn lazy_quote_with_table(source: &str, block: &[Line]) -> bool {
 }
 
 /// JSX tags opened in `source[start..end]` and not closed there (a rough
-/// scan: code spans skipped, attributes with quotes and braces).
-pub fn open_jsx_tags(source: &str, start: usize, end: usize) -> Vec<(usize, usize)> {
+/// scan: code spans and expressions skipped, attributes with quotes and
+/// braces). `strict`: malformed closing tags close nothing.
+pub fn open_jsx_tags(source: &str, start: usize, end: usize, strict: bool) -> Vec<(usize, usize)> {
     let bytes = source.as_bytes();
     let mut open: Vec<(usize, usize)> = Vec::new();
     let mut at = start;
@@ -751,15 +752,16 @@ pub fn open_jsx_tags(source: &str, start: usize, end: usize) -> Vec<(usize, usiz
                     continue;
                 };
                 if closing {
-                    // Only a well-formed closing tag closes (`</b/>` does
-                    // not: markdown-rs rejects it, later than it panics).
+                    // `strict`: only a well-formed closing tag closes
+                    // (`</b/>` does not: markdown-rs rejects it, but only
+                    // after the point where a setext heading makes it panic).
                     let inner = &source[name_at..tag_end - 1];
                     let name_length = inner
                         .find(|c: char| c.is_whitespace())
                         .unwrap_or(inner.len());
-                    if inner[name_length..].trim().is_empty()
-                        && !inner.contains(['/', '=', '"', '\''])
-                    {
+                    let well_formed = inner[name_length..].trim().is_empty()
+                        && !inner.contains(['/', '=', '"', '\'']);
+                    if well_formed || !strict {
                         open.pop();
                     }
                 } else if bytes[tag_end - 2] != b'/' {
