@@ -6,10 +6,21 @@ WASM_TARGET := wasm32-unknown-unknown
 PREVIEW_INPUT := examples/review-2025-11-11.mdx
 PREVIEW_OUTPUT := target/preview.html
 
+# wasm-opt comes from the npm package binaryen (a root devDependency);
+# wasm-pack finds it on PATH (its own download does not work here).
+export PATH := $(CURDIR)/node_modules/.bin:$(PATH)
+# wasm-bindgen-cli must be exactly the wasm-bindgen version Cargo.lock pins.
+WASM_BINDGEN_VERSION := $(shell awk '$$1 == "name" && $$3 == "\"wasm-bindgen\"" { getline; gsub(/[^0-9.]/, ""); print }' Cargo.lock)
+CHROMEDRIVER := /usr/bin/chromedriver
+# Scratch Node project that installs the packed package (make test-js).
+JS_CONSUMER := target/js-consumer
+# pkg/ wasm + JS glue, gzip -9 (DESIGN.md budget: 180 KB).
+SIZE_BUDGET_BYTES := 180000
+
 # Print a section header: $(call section,Title)
 section = @printf '\n==> %s\n' '$(1)'
 
-.PHONY: test tools lint fmt preview
+.PHONY: test tools lint fmt preview pkg test-wasm test-js size
 
 ## test: formatting, lints, the wasm build and every test (unit, doc, integration)
 test: tools
@@ -23,8 +34,9 @@ test: tools
 	cargo test --no-fail-fast
 	$(call section,browser security tests (headless Chromium))
 	npm run -s test:browser
+	@$(MAKE) --no-print-directory test-wasm test-js
 	$(call section,CommonMark conformance report)
-	@cargo test -q --test commonmark -- --nocapture 2>&1 | grep -E '^(CommonMark examples|raw HTML|deliberate)'
+	@cargo test -q --test commonmark -- --nocapture 2>&1 | grep -E '(CommonMark examples|raw HTML|deliberate)'
 	$(call section,all checks passed)
 
 ## tools: install what a fresh machine lacks; quiet when all is there
@@ -43,8 +55,14 @@ tools:
 	        rustup component add $$component; \
 	    fi; \
 	done
-	@# ---- Later tools go here, each as an idempotent "install if missing" step:
-	@# ---- wasm-pack, wasm-bindgen-cli (pinned to Cargo.lock), binaryen's wasm-opt.
+	@if ! command -v wasm-pack >/dev/null; then \
+	    echo "==> cargo install wasm-pack"; \
+	    cargo install wasm-pack; \
+	fi
+	@if [ "$$(wasm-bindgen --version 2>/dev/null)" != "wasm-bindgen $(WASM_BINDGEN_VERSION)" ]; then \
+	    echo "==> cargo install wasm-bindgen-cli --version =$(WASM_BINDGEN_VERSION)"; \
+	    cargo install --force wasm-bindgen-cli --version =$(WASM_BINDGEN_VERSION); \
+	fi
 	@# Chromium from Debian for the browser tests (Playwright's own browser
 	@# download does not work on these machines).
 	@if [ ! -x /usr/bin/chromium ]; then \
@@ -74,6 +92,55 @@ lint: tools
 ## fmt: format the whole tree
 fmt: tools
 	cargo fmt
+
+## pkg: build the npm package into pkg/ (web glue + a Node entry that loads the wasm itself)
+# --target web serves browsers without a bundler and Vite (`await init()`
+# first); src/js/finish-pkg.mjs adds node.mjs, which Node gets through the
+# "node" export condition, and rewrites pkg/package.json. pkg/ is not
+# committed (wasm-pack writes a `*` .gitignore into it): it is a build output.
+pkg: tools
+	$(call section,wasm-pack build --release --target web --out-dir pkg)
+	wasm-pack build --release --target web --out-dir pkg
+	node src/js/finish-pkg.mjs pkg
+
+## test-wasm: clippy for wasm32 and tests/wasm.rs in Node and in headless Chromium
+# WASM_BINDGEN_USE_BROWSER makes the same tests run in the browser (the
+# Preview test needs a DOM and returns early under Node). Chromium's flags
+# (--no-sandbox, as root) are in webdriver.json.
+test-wasm: tools
+	$(call section,cargo clippy --target $(WASM_TARGET) --lib --test wasm -- -D warnings)
+	cargo clippy --target $(WASM_TARGET) --lib --test wasm -- -D warnings
+	$(call section,wasm-pack test --node)
+	wasm-pack test --node -- --test wasm
+	$(call section,wasm-pack test --headless --chrome)
+	WASM_BINDGEN_USE_BROWSER=1 wasm-pack test --headless --chrome --chromedriver $(CHROMEDRIVER) -- --test wasm
+
+## test-js: install `npm pack` of pkg/ into a scratch Node 20 ESM project; run its tests and tsc --strict
+# The .d.ts uses Symbol.dispose (wasm-bindgen), hence lib esnext.disposable.
+test-js: pkg
+	$(call section,npm pack pkg/ and install it into $(JS_CONSUMER))
+	rm -rf $(JS_CONSUMER) target/npm-pack
+	mkdir -p $(JS_CONSUMER) target/npm-pack
+	cd pkg && npm pack --silent --pack-destination ../target/npm-pack >/dev/null
+	printf '{ "name": "js-consumer", "private": true, "type": "module" }\n' > $(JS_CONSUMER)/package.json
+	cd $(JS_CONSUMER) && npm install --no-audit --no-fund --silent ../npm-pack/mdx-preview-*.tgz
+	cp tests/js/node.test.mjs tests/js/consumer.ts $(JS_CONSUMER)/
+	$(call section,node --test (Node 20 ESM))
+	cd $(JS_CONSUMER) && node --test node.test.mjs
+	$(call section,tsc --strict --noEmit consumer.ts)
+	cd $(JS_CONSUMER) && tsc --strict --noEmit --module nodenext --moduleResolution nodenext \
+	    --target es2022 --lib es2022,esnext.disposable,dom consumer.ts
+
+## size: raw and gzip -9 sizes of pkg/'s wasm and JS glue (run `make pkg` first)
+size:
+	@total_raw=0; total_gz=0; \
+	for f in pkg/*.wasm pkg/*.js pkg/*.mjs; do \
+	    raw=$$(wc -c < $$f); gz=$$(gzip -9c $$f | wc -c); \
+	    printf '%-26s %8d B raw %8d B gzip\n' $$f $$raw $$gz; \
+	    total_raw=$$((total_raw + raw)); total_gz=$$((total_gz + gz)); \
+	done; \
+	printf '%-26s %8d B raw %8d B gzip (budget %d B)\n' total $$total_raw $$total_gz $(SIZE_BUDGET_BYTES); \
+	if [ $$total_gz -gt $(SIZE_BUDGET_BYTES) ]; then echo "over the size budget" >&2; exit 1; fi
 
 ## preview: render the sample post to $(PREVIEW_OUTPUT)
 # Exit status 1 only means the post has errors (the sample has some on

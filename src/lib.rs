@@ -30,6 +30,8 @@ pub mod slug;
 pub mod suggest;
 pub mod to_hast;
 pub mod toc;
+#[cfg(target_arch = "wasm32")]
+pub mod wasm;
 
 pub use diagnostic::{Diagnostic, Severity};
 pub use options::{Format, Options, OptionsError, SanitizeOptions, TocOptions};

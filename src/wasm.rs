@@ -1,0 +1,458 @@
+//! The JavaScript binding: the only module that knows about JavaScript.
+//!
+//! Exports `render(source, options?)`, the `Renderer` class (options parsed
+//! and checked once) and the `Preview` class, which renders into a DOM
+//! element and keeps the nodes of the blocks that did not change. Results are
+//! plain objects shaped as in the README (`{ html, toc, diagnostics,
+//! frontmatter, title }`); invalid options throw an `Error` whose message
+//! names the option; a document never throws.
+
+use crate::{Options, OptionsError, Rendered};
+use serde::Serialize;
+use serde_json::{Map, Value};
+use std::collections::HashMap;
+use wasm_bindgen::JsCast;
+use wasm_bindgen::prelude::*;
+use web_sys::{Element, HtmlTemplateElement, Node};
+
+#[wasm_bindgen(typescript_custom_section)]
+const TYPES: &'static str = r#"
+/** Options of `render`, `Renderer` and `Preview`. Every field is optional;
+ * `undefined` and `null` mean "use the default". Unknown fields and values of
+ * the wrong type throw an `Error` that names the option. */
+export interface RenderOptions {
+  /** Syntax of the source: MDX (ESM, JSX, expressions; no raw HTML) or
+   * CommonMark + GFM with sanitized raw HTML and no JSX. Default `"mdx"`. */
+  format?: "mdx" | "md" | null;
+  /** URL for each import specifier or relative image path, e.g.
+   * `{ "./asset/a.png": "blob:…" }`. Default `{}`. */
+  assets?: Record<string, string> | null;
+  /** Base URL that relative import specifiers without an `assets` entry are
+   * resolved against. Default: none (such images become placeholders). */
+  baseUrl?: string | null;
+  /** Heading levels listed in the table of contents. Default
+   * `{ minLevel: 2, maxLevel: 3 }`. */
+  toc?: TocOptions | null;
+  /** Prefix of every `id` and `name` in the HTML; in-document `#links`
+   * follow it. Default `"user-content-"`. */
+  idPrefix?: string | null;
+  /** Put `data-line="N"` (1-based source line) on every top-level block.
+   * Default `true`. */
+  sourceLines?: boolean | null;
+  /** Parse `$…$` and `$$…$$` math into `code.math-inline` /
+   * `code.math-display`. Default `false`. */
+  math?: boolean | null;
+  /** Sanitizer settings. Default
+   * `{ allowStyle: true, allowRemoteImages: true, allowClasses: [] }`. */
+  sanitize?: SanitizeOptions | null;
+}
+
+/** Heading levels of the table of contents (1 to 6, `minLevel <= maxLevel`). */
+export interface TocOptions {
+  /** Smallest heading level listed. Default `2`. */
+  minLevel?: number | null;
+  /** Largest heading level listed. Default `3`. */
+  maxLevel?: number | null;
+}
+
+/** How strict the sanitizer is. */
+export interface SanitizeOptions {
+  /** Keep (checked) inline `style` attributes. Default `true`. */
+  allowStyle?: boolean | null;
+  /** Allow `http:`/`https:` image sources; when `false` only relative,
+   * `blob:` and `data:image/…` sources load. Default `true`. */
+  allowRemoteImages?: boolean | null;
+  /** Opt-in: class names kept on top of the renderer's own (ASCII letters,
+   * digits, `-` and `_`). Default `[]`. */
+  allowClasses?: string[] | null;
+}
+
+/** Everything a render gives. */
+export interface RenderResult {
+  /** Sanitized HTML fragment. Every top-level block carries `data-line`
+   * unless `sourceLines` is `false`. Always present (may be `""`). */
+  html: string;
+  /** Table of contents, flat, in document order. Always present (may be
+   * empty). */
+  toc: TocEntry[];
+  /** Every problem found, sorted by position. Always present (may be
+   * empty). */
+  diagnostics: Diagnostic[];
+  /** The YAML front matter as a JSON object (keys in source order). Default
+   * `null`: no front matter, or front matter that does not parse. */
+  frontmatter: { [key: string]: unknown } | null;
+  /** Front matter `title`, else the text of the first h1. Default `null`
+   * when there is neither. */
+  title: string | null;
+}
+
+/** One heading of the table of contents. */
+export interface TocEntry {
+  /** The heading's `id` in the HTML, with the id prefix. Always present. */
+  id: string;
+  /** Heading level, 1 to 6. Always present. */
+  level: number;
+  /** The heading as HTML, as Docusaurus shows it (`<code>`, `<em>`,
+   * `<strong>`, `<del>` kept, links unwrapped). Always present. */
+  value: string;
+  /** The heading as plain text. Always present. */
+  text: string;
+  /** 1-based source line of the heading. Always present. */
+  line: number;
+}
+
+/** A problem in the document. Columns and offsets count UTF-16 code units,
+ * as JavaScript strings, CodeMirror, Monaco and the DOM do. */
+export interface Diagnostic {
+  /** How bad it is. Always present. */
+  severity: "error" | "warning" | "info";
+  /** Stable kebab-case id of the rule, e.g. `"undefined-identifier"`.
+   * Always present. */
+  ruleId: string;
+  /** Human readable message (may use markdown code spans). Always present. */
+  message: string;
+  /** 1-based line of the start. Always present. */
+  line: number;
+  /** 1-based column of the start. Always present. */
+  column: number;
+  /** 1-based line of the end. Always present. */
+  endLine: number;
+  /** 1-based column of the end (exclusive). Always present. */
+  endColumn: number;
+  /** 0-based offset of the start in the source. Always present. */
+  offset: number;
+  /** 0-based offset of the end in the source (exclusive). Always present. */
+  endOffset: number;
+  /** Replacement for `source.slice(offset, endOffset)` that fixes the
+   * problem. Default: absent (no fix known). */
+  suggestion?: string;
+}
+"#;
+
+#[wasm_bindgen]
+extern "C" {
+    /// `RenderOptions` in TypeScript: any JS value, parsed by [`parse_options`].
+    #[wasm_bindgen(typescript_type = "RenderOptions")]
+    pub type RenderOptionsArg;
+
+    /// `RenderResult` in TypeScript: the plain object [`to_js`] builds.
+    #[wasm_bindgen(typescript_type = "RenderResult")]
+    pub type RenderResultValue;
+}
+
+/// Install the panic hook (once), so a bug shows a message in the console.
+fn init() {
+    console_error_panic_hook::set_once();
+}
+
+/// Render `source` to `{ html, toc, diagnostics, frontmatter, title }`.
+/// Throws only when `options` are invalid; the message names the option.
+#[wasm_bindgen]
+pub fn render(
+    source: &str,
+    options: Option<RenderOptionsArg>,
+) -> Result<RenderResultValue, JsError> {
+    init();
+    let options = parse_options(options.map(JsValue::from))?;
+    run(source, &options)
+}
+
+/// A renderer whose options are parsed and checked once.
+#[wasm_bindgen]
+pub struct Renderer {
+    options: Options,
+}
+
+#[wasm_bindgen]
+impl Renderer {
+    /// Parse and check `options`; throws an `Error` naming an invalid option.
+    #[wasm_bindgen(constructor)]
+    pub fn new(options: Option<RenderOptionsArg>) -> Result<Renderer, JsError> {
+        init();
+        Ok(Renderer {
+            options: parse_options(options.map(JsValue::from))?,
+        })
+    }
+
+    /// Render `source` with this renderer's options. Never throws.
+    pub fn render(&self, source: &str) -> Result<RenderResultValue, JsError> {
+        run(source, &self.options)
+    }
+}
+
+/// A live preview: renders into an element and patches its children.
+///
+/// The element's children are the top-level nodes of the rendered HTML. On
+/// each update the new HTML is parsed (by the browser, in a `<template>`)
+/// and its top-level nodes are matched with the current ones by their
+/// `outerHTML` **without** `data-line`: a block whose content is unchanged
+/// keeps its DOM node (same object, so selection, focus and loaded images
+/// survive) even when it moved to another line or position; its `data-line`
+/// attribute is updated in place. Changed and new blocks are inserted,
+/// removed ones deleted. If anything else changed the element's children
+/// since the last update, the element is cleared and rebuilt.
+#[wasm_bindgen]
+pub struct Preview {
+    element: Element,
+    options: Options,
+    /// The nodes currently in `element`, in order.
+    nodes: Vec<Node>,
+    /// Comparison key of each node in `nodes` (outerHTML without data-line).
+    blocks: Vec<String>,
+}
+
+#[wasm_bindgen]
+impl Preview {
+    /// Preview into `element` (its current children are replaced at the
+    /// first update). Throws an `Error` naming an invalid option.
+    #[wasm_bindgen(constructor)]
+    pub fn new(element: Element, options: Option<RenderOptionsArg>) -> Result<Preview, JsError> {
+        init();
+        Ok(Preview {
+            element,
+            options: parse_options(options.map(JsValue::from))?,
+            nodes: Vec::new(),
+            blocks: Vec::new(),
+        })
+    }
+
+    /// Render `source`, patch the element, and return the render result.
+    pub fn update(&mut self, source: &str) -> Result<RenderResultValue, JsError> {
+        let rendered = crate::render(source, &self.options).map_err(options_error)?;
+        self.patch(&rendered.html)?;
+        to_js(&rendered)
+    }
+}
+
+impl Preview {
+    fn patch(&mut self, html: &str) -> Result<(), JsError> {
+        let parent: &Node = self.element.as_ref();
+        // Start over when someone else changed the element's children.
+        let children = parent.child_nodes();
+        let intact = children.length() as usize == self.nodes.len()
+            && self
+                .nodes
+                .iter()
+                .enumerate()
+                .all(|(i, node)| node.is_same_node(children.get(i as u32).as_ref()));
+        if !intact {
+            parent.set_text_content(None);
+            self.nodes.clear();
+            self.blocks.clear();
+        }
+
+        let document = self
+            .element
+            .owner_document()
+            .ok_or_else(|| JsError::new("Preview: the element has no document"))?;
+        let template: HtmlTemplateElement = document
+            .create_element("template")
+            .map_err(js_error)?
+            .unchecked_into();
+        template.set_inner_html(html);
+        let fresh = template.content().child_nodes();
+
+        // Old nodes by key, first occurrence last so `pop` takes it.
+        let mut by_key: HashMap<&str, Vec<usize>> = HashMap::new();
+        for (i, key) in self.blocks.iter().enumerate().rev() {
+            by_key.entry(key.as_str()).or_default().push(i);
+        }
+        let mut used = vec![false; self.nodes.len()];
+        let mut plan: Vec<(Node, String)> = Vec::with_capacity(fresh.length() as usize);
+        for i in 0..fresh.length() {
+            let Some(node) = fresh.get(i) else { continue };
+            let (key, line) = block_key(&node);
+            let reuse = by_key.get_mut(key.as_str()).and_then(Vec::pop);
+            match reuse {
+                Some(old) => {
+                    used[old] = true;
+                    let kept = self.nodes[old].clone();
+                    if let Some(element) = kept.dyn_ref::<Element>() {
+                        set_line(element, line.as_deref())?;
+                    }
+                    plan.push((kept, key));
+                }
+                None => plan.push((node, key)),
+            }
+        }
+        for (node, used) in self.nodes.iter().zip(&used) {
+            if !used {
+                parent.remove_child(node).map_err(js_error)?;
+            }
+        }
+        let mut cursor = parent.first_child();
+        for (node, _) in &plan {
+            match &cursor {
+                Some(at) if at.is_same_node(Some(node)) => cursor = at.next_sibling(),
+                _ => {
+                    parent
+                        .insert_before(node, cursor.as_ref())
+                        .map_err(js_error)?;
+                }
+            }
+        }
+        (self.nodes, self.blocks) = plan.into_iter().unzip();
+        Ok(())
+    }
+}
+
+/// The comparison key of a top-level node (its outerHTML without
+/// `data-line`, or its type and text) and its `data-line`.
+fn block_key(node: &Node) -> (String, Option<String>) {
+    match node.dyn_ref::<Element>() {
+        Some(element) => {
+            let line = element.get_attribute("data-line");
+            let mut key = element.outer_html();
+            if let Some(line) = &line {
+                // The first ` data-line="N"` is the attribute itself: before
+                // it there are only the tag name and attribute values, where
+                // a raw `"` cannot occur. (Removing and re-adding the
+                // attribute would move it to the end of the tag.)
+                key = key.replacen(&format!(" data-line=\"{line}\""), "", 1);
+            }
+            (key, line)
+        }
+        None => {
+            let text = node.text_content().unwrap_or_default();
+            (format!("{}\u{0}{text}", node.node_name()), None)
+        }
+    }
+}
+
+/// Give a kept element the `data-line` of the block it now stands for.
+fn set_line(element: &Element, line: Option<&str>) -> Result<(), JsError> {
+    let current = element.get_attribute("data-line");
+    if current.as_deref() == line {
+        return Ok(());
+    }
+    match line {
+        Some(line) => element.set_attribute("data-line", line).map_err(js_error),
+        None => element.remove_attribute("data-line").map_err(js_error),
+    }
+}
+
+fn run(source: &str, options: &Options) -> Result<RenderResultValue, JsError> {
+    let rendered = crate::render(source, options).map_err(options_error)?;
+    to_js(&rendered)
+}
+
+/// The result as a plain object. `json_compatible` maps `None` to `null` and
+/// maps to objects; a number JavaScript cannot hold exactly (a huge integer
+/// in the front matter) makes it fail, and then JSON.parse rounds it rather
+/// than letting a document throw.
+fn to_js(rendered: &Rendered) -> Result<RenderResultValue, JsError> {
+    let value = match rendered.serialize(&serde_wasm_bindgen::Serializer::json_compatible()) {
+        Ok(value) => value,
+        Err(_) => {
+            let json = serde_json::to_string(rendered).map_err(|e| JsError::new(&e.to_string()))?;
+            js_sys::JSON::parse(&json).map_err(js_error)?
+        }
+    };
+    Ok(value.unchecked_into())
+}
+
+/// Options from JavaScript: `undefined`/`null` (here `None`), or an object
+/// whose fields are as in `RenderOptions`. A field set to `undefined` or
+/// `null` takes its default. Errors name the option (`toc.minLevel`).
+fn parse_options(value: Option<JsValue>) -> Result<Options, JsError> {
+    let Some(value) = value.filter(|v| !v.is_undefined() && !v.is_null()) else {
+        return Ok(Options::default());
+    };
+    if !value.is_object() || js_sys::Array::is_array(&value) {
+        let kind = if js_sys::Array::is_array(&value) {
+            "an array".to_string()
+        } else {
+            format!("{:?}", value.js_typeof().as_string().unwrap_or_default())
+        };
+        return Err(JsError::new(&format!(
+            "invalid options: expected an object (or undefined), got {kind}"
+        )));
+    }
+    // Through serde_json: unlike serde-wasm-bindgen it honours
+    // `deny_unknown_fields`, and it lets `locate` retry field by field.
+    let mut json: Value = serde_wasm_bindgen::from_value(value)
+        .map_err(|e| JsError::new(&format!("invalid options: {e}")))?;
+    drop_nulls(&mut json);
+    let options = match serde_json::from_value::<Options>(json.clone()) {
+        Ok(options) => options,
+        Err(error) => {
+            let located = match &json {
+                Value::Object(map) => locate(map, &|v| v, ""),
+                _ => None,
+            };
+            return Err(options_error(located.unwrap_or(OptionsError {
+                option: "options".into(),
+                reason: error.to_string(),
+            })));
+        }
+    };
+    options.validate().map_err(options_error)?;
+    Ok(options)
+}
+
+/// Remove `null` fields (JavaScript's `undefined` arrives as `null` too), so
+/// they take their defaults.
+fn drop_nulls(value: &mut Value) {
+    match value {
+        Value::Object(map) => {
+            map.retain(|_, v| !v.is_null());
+            map.values_mut().for_each(drop_nulls);
+        }
+        Value::Array(items) => items.iter_mut().for_each(drop_nulls),
+        _ => {}
+    }
+}
+
+/// Find the field that makes `Options` fail to deserialize, by trying each
+/// field of `map` alone (wrapped back into its parents by `wrap`) and going
+/// down into objects. Gives the field's path and serde's reason.
+fn locate(
+    map: &Map<String, Value>,
+    wrap: &dyn Fn(Value) -> Value,
+    path: &str,
+) -> Option<OptionsError> {
+    for (key, value) in map {
+        let mut alone = Map::new();
+        alone.insert(key.clone(), value.clone());
+        let Err(error) = serde_json::from_value::<Options>(wrap(Value::Object(alone))) else {
+            continue;
+        };
+        let here = match path {
+            "" => key.clone(),
+            "assets" => format!("assets[{key:?}]"),
+            _ => format!("{path}.{key}"),
+        };
+        if let Value::Object(inner) = value {
+            let wrap_inner = |v: Value| {
+                let mut parent = Map::new();
+                parent.insert(key.clone(), v);
+                wrap(Value::Object(parent))
+            };
+            if let Some(found) = locate(inner, &wrap_inner, &here) {
+                return Some(found);
+            }
+        }
+        // Name the JavaScript type, not the Rust one.
+        let reason = error
+            .to_string()
+            .replace("expected u8", "expected an integer");
+        return Some(OptionsError {
+            option: here,
+            reason,
+        });
+    }
+    None
+}
+
+fn options_error(error: OptionsError) -> JsError {
+    JsError::new(&error.to_string())
+}
+
+fn js_error(value: JsValue) -> JsError {
+    let message = value
+        .dyn_ref::<js_sys::Error>()
+        .map(|e| String::from(e.message()))
+        .or_else(|| value.as_string())
+        .unwrap_or_else(|| "unknown JavaScript error".into());
+    JsError::new(&message)
+}

@@ -1,0 +1,305 @@
+//! The JavaScript binding (`src/wasm.rs`), run by wasm-bindgen-test:
+//! `wasm-pack test --node -- --test wasm` and
+//! `wasm-pack test --headless --chrome --chromedriver /usr/bin/chromedriver -- --test wasm`.
+//! The `Preview` tests need a DOM: under Node they return early (and say so).
+#![cfg(target_arch = "wasm32")]
+
+use js_sys::{JSON, JsString, Reflect};
+use mdx_preview::wasm::{Preview, RenderOptionsArg, Renderer, render};
+use mdx_preview::{Diagnostic, Rendered};
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_test::*;
+
+const SEED: &str = include_str!("../examples/review-2025-11-11.mdx");
+
+/// Options from a JSON text, as JavaScript would pass them.
+fn options(json: &str) -> Option<RenderOptionsArg> {
+    Some(JSON::parse(json).unwrap().unchecked_into())
+}
+
+/// The result object back as the Rust type (this also checks its shape).
+fn rendered(value: impl Into<JsValue>) -> Rendered {
+    serde_wasm_bindgen::from_value(value.into()).expect("result has the documented shape")
+}
+
+fn get(object: &JsValue, key: &str) -> JsValue {
+    Reflect::get(object, &key.into()).unwrap()
+}
+
+/// The message of the `Error` a call threw.
+fn error_message<T>(result: Result<T, wasm_bindgen::JsError>) -> String {
+    let Err(error) = result else {
+        panic!("expected an error")
+    };
+    let value = JsValue::from(error);
+    let error: &js_sys::Error = value.dyn_ref().expect("a JavaScript Error");
+    error.message().into()
+}
+
+/// 1-based UTF-16 column of `needle` in `source`, the way JavaScript sees it.
+fn js_position(source: &str, needle: &str) -> (u32, u32) {
+    let text = JsString::from(source);
+    let index = text.index_of(needle, 0);
+    assert!(index >= 0, "{needle} not in source");
+    let line_start = text.last_index_of("\n", index - 1) + 1;
+    (index as u32, (index - line_start) as u32 + 1)
+}
+
+#[wasm_bindgen_test]
+fn seed_renders_with_its_diagnostics() {
+    let value: JsValue = render(SEED, None).map_err(JsValue::from).unwrap().into();
+    // A plain object with the documented fields.
+    for key in ["html", "toc", "diagnostics", "frontmatter", "title"] {
+        assert!(Reflect::has(&value, &key.into()).unwrap(), "missing {key}");
+    }
+    assert!(get(&value, "frontmatter").is_null());
+    assert_eq!(
+        get(&value, "title").as_string().as_deref(),
+        Some("2025-11-11 papers review")
+    );
+    let out = rendered(value);
+    assert!(
+        out.html.contains(r#"<h1 data-line="6""#),
+        "{}",
+        &out.html[..200]
+    );
+    assert!(out.toc.len() >= 8, "toc: {:?}", out.toc);
+
+    let rule = |id: &str| -> Vec<&Diagnostic> {
+        out.diagnostics.iter().filter(|d| d.rule_id == id).collect()
+    };
+    let duplicate = rule("duplicate-import");
+    assert_eq!(duplicate.len(), 2, "{duplicate:?}");
+    assert_eq!((duplicate[0].line, duplicate[1].line), (3, 4));
+    assert_eq!(
+        duplicate[1].suggestion.as_deref(),
+        Some("blog_20251110_img3")
+    );
+
+    let undefined = rule("undefined-identifier");
+    assert_eq!(undefined.len(), 4, "{undefined:?}");
+    for (n, d) in undefined.iter().enumerate() {
+        let name = format!("blog_20251111_img{n}");
+        let (offset, column) = js_position(SEED, &name);
+        assert_eq!(d.offset, offset as usize, "{d:?}");
+        assert_eq!(d.column, column as usize, "{d:?}");
+        assert_eq!(d.end_offset - d.offset, name.len());
+        assert_eq!(
+            d.suggestion.as_deref(),
+            Some(format!("blog_20251110_img{n}").as_str())
+        );
+    }
+    // The suggestion field is absent (not null) when there is none.
+    let value: JsValue = render(SEED, None).map_err(JsValue::from).unwrap().into();
+    let first = get(&get(&value, "diagnostics"), "0");
+    assert_eq!(
+        get(&first, "ruleId").as_string().as_deref(),
+        Some("unused-import")
+    );
+    assert!(!Reflect::has(&first, &"suggestion".into()).unwrap());
+}
+
+#[wasm_bindgen_test]
+fn columns_on_a_korean_line_are_javascript_string_indexes() {
+    // Hangul is 3 bytes and 1 UTF-16 unit; the emoji is 4 bytes and 2 units.
+    let source = "# 제목\n\n한국어 문장 😀 {blog_missing_img} 끝\n";
+    let out = rendered(render(source, None).map_err(JsValue::from).unwrap());
+    let d = out
+        .diagnostics
+        .iter()
+        .find(|d| d.rule_id == "undefined-identifier")
+        .unwrap_or_else(|| panic!("no undefined-identifier in {:?}", out.diagnostics));
+    let (offset, column) = js_position(source, "blog_missing_img");
+    assert_eq!(d.line, 3);
+    assert_eq!(d.column, column as usize);
+    assert_eq!(d.offset, offset as usize);
+    assert_eq!(d.end_column, column as usize + "blog_missing_img".len());
+    // Not the byte or char column.
+    assert_ne!(
+        d.column,
+        source.split('\n').nth(2).unwrap().find('{').unwrap() + 2
+    );
+}
+
+#[wasm_bindgen_test]
+fn options_undefined_null_and_defaults() {
+    let a = rendered(render("# T\n\n## S", None).map_err(JsValue::from).unwrap());
+    let b = rendered(
+        render("# T\n\n## S", Some(JsValue::NULL.unchecked_into()))
+            .map_err(JsValue::from)
+            .unwrap(),
+    );
+    let c = rendered(
+        render("# T\n\n## S", options(r#"{"toc": null, "math": null}"#))
+            .map_err(JsValue::from)
+            .unwrap(),
+    );
+    assert_eq!(a, b);
+    assert_eq!(a, c);
+    assert_eq!(a.toc.len(), 1);
+    let custom = rendered(
+        render(
+            "# T\n\n## S",
+            options(r#"{"idPrefix": "x-", "sourceLines": false, "toc": {"minLevel": 1}}"#),
+        )
+        .map_err(JsValue::from)
+        .unwrap(),
+    );
+    assert_eq!(custom.toc.len(), 2);
+    assert_eq!(custom.toc[0].id, "x-t");
+    assert!(!custom.html.contains("data-line"));
+}
+
+#[wasm_bindgen_test]
+fn invalid_options_throw_errors_naming_the_option() {
+    for (json, option) in [
+        (r#"{"toc": {"minLevel": 9}}"#, "toc.minLevel"),
+        (r#"{"toc": {"minLevel": "2"}}"#, "toc.minLevel"),
+        (r#"{"toc": {"minLevel": 3, "maxLevel": 2}}"#, "toc"),
+        (r#"{"toc": {"depth": 2}}"#, "toc.depth"),
+        (r#"{"format": "rst"}"#, "format"),
+        (r#"{"sourceLine": false}"#, "sourceLine"),
+        (r#"{"math": "yes"}"#, "math"),
+        (r#"{"idPrefix": "a b"}"#, "idPrefix"),
+        (
+            r#"{"sanitize": {"allowClasses": ["ok", 3]}}"#,
+            "sanitize.allowClasses",
+        ),
+        (
+            r#"{"sanitize": {"allowStyles": true}}"#,
+            "sanitize.allowStyles",
+        ),
+        (r#"{"assets": {"./a.png": 5}}"#, r#"assets["./a.png"]"#),
+    ] {
+        let message = error_message(render("# x", options(json)));
+        assert!(
+            message.contains(&format!("`{option}`")),
+            "{json}: {message}"
+        );
+        let message = error_message(Renderer::new(options(json)));
+        assert!(
+            message.contains(&format!("`{option}`")),
+            "{json}: {message}"
+        );
+    }
+    let message = error_message(render("# x", options("\"md\"")));
+    assert!(message.contains("invalid options"), "{message}");
+}
+
+#[wasm_bindgen_test]
+fn renderer_class_matches_render() {
+    let renderer = Renderer::new(options(r#"{"format": "md"}"#))
+        .map_err(JsValue::from)
+        .unwrap();
+    let once = rendered(
+        renderer
+            .render("<b>hi</b> *x*")
+            .map_err(JsValue::from)
+            .unwrap(),
+    );
+    let again = rendered(
+        render("<b>hi</b> *x*", options(r#"{"format": "md"}"#))
+            .map_err(JsValue::from)
+            .unwrap(),
+    );
+    assert_eq!(once, again);
+    assert!(once.html.contains("<b>hi</b>"), "{}", once.html);
+}
+
+#[wasm_bindgen_test]
+fn documents_never_throw() {
+    for source in [
+        "",
+        "{",
+        "<div>",
+        "import x from",
+        "---\na: [\n---\n",
+        "> ".repeat(5000).as_str(),
+    ] {
+        assert!(render(source, None).is_ok(), "{source:?}");
+    }
+    // A front matter integer JavaScript cannot hold exactly still renders.
+    let out = render("---\nid: 12345678901234567890123\n---\n# x", None)
+        .map_err(JsValue::from)
+        .unwrap();
+    assert!(get(&out, "frontmatter").is_object());
+}
+
+/// The document of the page, or `None` under Node.
+fn document() -> Option<web_sys::Document> {
+    let global = js_sys::global();
+    let document = Reflect::get(&global, &"document".into()).ok()?;
+    document.dyn_into().ok()
+}
+
+#[wasm_bindgen_test]
+fn preview_keeps_unchanged_blocks_and_replaces_changed_ones() {
+    let Some(document) = document() else {
+        web_sys::console::log_1(&"preview test skipped: no DOM under Node".into());
+        return;
+    };
+    let element = document.create_element("div").unwrap();
+    document.body().unwrap().append_child(&element).unwrap();
+    let mut preview = Preview::new(element.clone(), None)
+        .map_err(JsValue::from)
+        .unwrap();
+    let update = |preview: &mut Preview, source: &str| -> Rendered {
+        rendered(preview.update(source).map_err(JsValue::from).unwrap())
+    };
+    let block = |i: u32| element.children().item(i).unwrap();
+    // The element shows exactly what a full render gives.
+    let same_as_full_render = |html: &str| {
+        let template = document.create_element("template").unwrap();
+        template.set_inner_html(html);
+        assert_eq!(element.inner_html(), template.inner_html());
+    };
+
+    let out = update(&mut preview, "# Title\n\nfirst\n\nsecond\n\nthird\n");
+    same_as_full_render(&out.html);
+    assert_eq!(element.children().length(), 4);
+    let (h1, first, second, third) = (block(0), block(1), block(2), block(3));
+
+    // Edit the second paragraph: only that block is new.
+    let out = update(
+        &mut preview,
+        "# Title\n\nfirst\n\nsecond, edited\n\nthird\n",
+    );
+    same_as_full_render(&out.html);
+    assert!(block(0).is_same_node(Some(&h1)));
+    assert!(block(1).is_same_node(Some(&first)));
+    assert!(!block(2).is_same_node(Some(&second)));
+    assert_eq!(block(2).text_content().as_deref(), Some("second, edited"));
+    assert!(block(3).is_same_node(Some(&third)));
+
+    // Insert lines above: every block moves down, none is re-created, and
+    // `data-line` follows.
+    let out = update(
+        &mut preview,
+        "\n\n# Title\n\nfirst\n\nsecond, edited\n\nthird\n",
+    );
+    same_as_full_render(&out.html);
+    assert!(block(0).is_same_node(Some(&h1)));
+    assert_eq!(h1.get_attribute("data-line").as_deref(), Some("3"));
+    assert!(block(3).is_same_node(Some(&third)));
+    assert_eq!(third.get_attribute("data-line").as_deref(), Some("9"));
+
+    // Remove a block and add one at the end.
+    let out = update(
+        &mut preview,
+        "\n\n# Title\n\nsecond, edited\n\nthird\n\nfourth\n",
+    );
+    same_as_full_render(&out.html);
+    assert_eq!(element.children().length(), 4);
+    assert!(block(0).is_same_node(Some(&h1)));
+    assert!(block(2).is_same_node(Some(&third)));
+    assert!(!first.is_connected());
+
+    // Someone else touched the element: it is rebuilt, still correct.
+    element
+        .append_child(&document.create_element("hr").unwrap())
+        .unwrap();
+    let out = update(&mut preview, "# Title\n");
+    same_as_full_render(&out.html);
+    assert_eq!(element.children().length(), 1);
+    element.remove();
+}
