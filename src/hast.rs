@@ -136,7 +136,7 @@ pub fn is_void(tag: &str) -> bool {
     )
 }
 
-/// Plain text of nodes (iterative).
+/// Plain text of nodes, an image's alt text included (iterative).
 pub fn text_content(nodes: &[Node]) -> String {
     let mut out = String::new();
     let mut stack: Vec<std::slice::Iter<Node>> = vec![nodes.iter()];
@@ -144,6 +144,9 @@ pub fn text_content(nodes: &[Node]) -> String {
         match iter.next() {
             Some(Node::Text(text)) => out.push_str(text),
             Some(Node::Raw(_)) => {}
+            Some(Node::Element(element)) if element.tag == "img" => {
+                out.push_str(element.get("alt").unwrap_or(""));
+            }
             Some(Node::Element(element)) => stack.push(element.children.iter()),
             None => {
                 stack.pop();

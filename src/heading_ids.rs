@@ -3,7 +3,7 @@
 //! of contents is made from. Ids are unprefixed here; the sanitizer adds
 //! the id prefix to every id and in-document link alike.
 
-use crate::hast::{Element, Node};
+use crate::hast::{Element, Node, text_content};
 use crate::slug::Slugger;
 
 /// A heading found in the tree.
@@ -41,7 +41,7 @@ fn walk(nodes: &mut [Node], depth: usize, slugger: &mut Slugger, headings: &mut 
             continue;
         };
         if let Some(level) = heading_level(element) {
-            let text = plain_text(&element.children);
+            let text = text_content(&element.children);
             let id = match element.get("id") {
                 Some(explicit) => explicit.to_string(),
                 None => slugger.slug(&text),
@@ -74,24 +74,4 @@ fn heading_level(element: &Element) -> Option<u8> {
         "h6" => Some(6),
         _ => None,
     }
-}
-
-/// Plain text of nodes, with image alt text (iterative).
-pub fn plain_text(nodes: &[Node]) -> String {
-    let mut out = String::new();
-    let mut stack: Vec<std::slice::Iter<Node>> = vec![nodes.iter()];
-    while let Some(iter) = stack.last_mut() {
-        match iter.next() {
-            Some(Node::Text(text)) => out.push_str(text),
-            Some(Node::Raw(_)) => {}
-            Some(Node::Element(element)) if element.tag == "img" => {
-                out.push_str(element.get("alt").unwrap_or(""));
-            }
-            Some(Node::Element(element)) => stack.push(element.children.iter()),
-            None => {
-                stack.pop();
-            }
-        }
-    }
-    out
 }

@@ -211,6 +211,11 @@ fn fence(text: &str) -> Option<(u8, usize, &str)> {
     Some((marker, length, info))
 }
 
+/// Whether `text` closes a code fence opened with `length` × `marker`.
+fn closes_fence(text: &str, marker: u8, length: usize) -> bool {
+    fence(text).is_some_and(|(m, n, info)| m == marker && n >= length && is_blank(info))
+}
+
 /// An admonition fence: (colons, type, rest after the type). A closing fence
 /// has an empty type and an empty rest.
 fn admonition_fence(text: &str) -> Option<(usize, &str, &str)> {
@@ -290,10 +295,8 @@ pub fn prepare(source: &str, format: Format) -> Prepared {
         let text = line_text(&line);
 
         if let Some((marker, length)) = code {
-            if let Some((m, l, info)) = fence(text) {
-                if m == marker && l >= length && is_blank(info) {
-                    code = None;
-                }
+            if closes_fence(text, marker, length) {
+                code = None;
             }
             index += 1;
             continue;
@@ -320,9 +323,7 @@ pub fn prepare(source: &str, format: Format) -> Prepared {
                         break;
                     }
                     index += 1;
-                    if fence(inner)
-                        .is_some_and(|(m, n, info)| m == marker && n >= length && is_blank(info))
-                    {
+                    if closes_fence(inner, marker, length) {
                         break;
                     }
                 }
@@ -331,10 +332,9 @@ pub fn prepare(source: &str, format: Format) -> Prepared {
             // In markdown an unclosed fence runs to the end (CommonMark); in
             // MDX it is a fault.
             let closed = format == Format::Md
-                || lines[index + 1..].iter().any(|l| {
-                    fence(line_text(l))
-                        .is_some_and(|(m, n, info)| m == marker && n >= length && is_blank(info))
-                });
+                || lines[index + 1..]
+                    .iter()
+                    .any(|l| closes_fence(line_text(l), marker, length));
             if closed {
                 code = Some((marker, length));
             } else {
@@ -812,8 +812,7 @@ fn comments(source: &str, lines: &[Line], masked: &mut [u8], prepared: &mut Prep
         let text = &source[line.start..line.end];
         if let Some((marker, length)) = code {
             in_code[index] = true;
-            if fence(text).is_some_and(|(m, l, info)| m == marker && l >= length && is_blank(info))
-            {
+            if closes_fence(text, marker, length) {
                 code = None;
             }
         } else if let Some((marker, length, _)) = fence(text) {
