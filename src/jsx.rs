@@ -164,12 +164,8 @@ impl Evaluator<'_> {
     }
 
     /// Evaluate the attributes of a JSX element: `(name, value)` in order.
-    /// Spreads are dropped with a warning; `at` is the element's start.
-    pub fn attributes(
-        &mut self,
-        attributes: &[AttributeContent],
-        at: (usize, usize),
-    ) -> Vec<(String, Static)> {
+    /// Spreads are dropped with a warning.
+    pub fn attributes(&mut self, attributes: &[AttributeContent]) -> Vec<(String, Static)> {
         let mut result = Vec::new();
         for attribute in attributes {
             match attribute {
@@ -191,7 +187,6 @@ impl Evaluator<'_> {
                             .expression(&expression.value, &expression.stops)
                             .unwrap_or(Static::Null),
                     };
-                    let _ = at;
                     result.push((property.name.clone(), value));
                 }
             }

@@ -9,7 +9,6 @@
 //! when serialized. Comments, doctypes, CDATA and processing instructions
 //! are dropped.
 
-use crate::diagnostic::Report;
 use crate::hast::{Element, Node, is_void};
 use markdown::mdast;
 
@@ -63,12 +62,7 @@ const RAW_TEXT: &[&str] = &[
 ];
 
 /// Convert one raw HTML node of markdown: a marker to be assembled.
-pub fn transform(
-    node: &mdast::Html,
-    at: (usize, usize),
-    _reports: &mut [Report],
-    out: &mut Vec<Node>,
-) {
+pub fn transform(node: &mdast::Html, at: (usize, usize), out: &mut Vec<Node>) {
     out.push(Node::Raw(Raw {
         html: node.value.clone(),
         offset: at.0,

@@ -13,7 +13,7 @@ use crate::diagnostic::{LineIndex, Report, Severity};
 use crate::hast::{Element, Node, dispose_mdast, normalize_url};
 use crate::jsx::{Evaluator, Static, html_attributes};
 use crate::options::{Format, Options};
-use crate::prepass::{Admonition, Fault, Prepared};
+use crate::prepass::{Fault, Prepared};
 use crate::scope::{Scope, resolve};
 use markdown::mdast::{self, AlignKind};
 use std::collections::BTreeMap;
@@ -1158,7 +1158,7 @@ impl<'a> State<'a> {
     }
 
     fn transform_html(&mut self, n: &'a mdast::Html, node: &mdast::Node, out: &mut Vec<Node>) {
-        crate::raw_html::transform(n, span(node), &mut self.reports, out);
+        crate::raw_html::transform(n, span(node), out);
     }
 
     fn transform_expression(&mut self, value: &str, stops: &[(usize, usize)], out: &mut Vec<Node>) {
@@ -1197,7 +1197,7 @@ impl<'a> State<'a> {
             scope: &mut self.scope,
             reports: &mut self.reports,
         }
-        .attributes(attributes, at);
+        .attributes(attributes);
         let is_html =
             name.starts_with(|c: char| c.is_ascii_lowercase()) && !name.contains(['.', ':']);
         if is_html {
@@ -1205,9 +1205,7 @@ impl<'a> State<'a> {
             result.jsx = true;
             result.attributes = html_attributes(props, at, self.source, &mut self.reports);
             if name == "img" && result.get("src").is_none() {
-                let label = attributes_source(attributes_alt(&result));
-                self.placeholder(&mut result, label);
-                self.mark_missing_asset(&mut result, attributes);
+                self.placeholder(&mut result, attributes);
             }
             if !crate::hast::is_void(&result.tag) {
                 result.children = self.jsx_children(children, at, flow);
@@ -1289,17 +1287,12 @@ impl<'a> State<'a> {
         }
     }
 
-    /// Mark an `<img>` whose `src` is missing as a visible placeholder.
-    fn placeholder(&mut self, img: &mut Element, label: String) {
+    /// An `<img>` without a usable `src` (an asset with no URL, an undefined
+    /// name): a visible placeholder, its alt naming what is missing unless
+    /// the writer gave one.
+    fn placeholder(&mut self, img: &mut Element, attributes: &[mdast::AttributeContent]) {
         img.add_class("mdx-missing-asset");
-        if img.get("alt").is_none_or(str::is_empty) {
-            img.set("alt", label);
-        }
-    }
-
-    /// `<img src={asset}>` where the asset has no URL: a placeholder.
-    fn mark_missing_asset(&mut self, img: &mut Element, attributes: &[mdast::AttributeContent]) {
-        if img.get("src").is_some() {
+        if img.get("alt").is_some_and(|alt| !alt.is_empty()) {
             return;
         }
         // Name the missing thing: the identifier or import used for `src`.
@@ -1357,7 +1350,7 @@ impl<'a> State<'a> {
                         scope: &mut self.scope,
                         reports: &mut self.reports,
                     }
-                    .attributes(attributes, item_at);
+                    .attributes(attributes);
                     let value =
                         prop_text(&item_props, "value").unwrap_or_else(|| tabs.len().to_string());
                     let label = prop_text(&item_props, "label").unwrap_or_else(|| value.clone());
@@ -1497,22 +1490,4 @@ fn prop<'p>(props: &'p [(String, Static)], name: &str) -> Option<&'p Static> {
 /// The value of a prop as text.
 fn prop_text(props: &[(String, Static)], name: &str) -> Option<String> {
     prop(props, name).and_then(Static::to_text)
-}
-
-/// The `alt` of an image element, if any.
-fn attributes_alt(img: &Element) -> Option<&str> {
-    img.get("alt")
-}
-
-/// Label for a placeholder image.
-fn attributes_source(alt: Option<&str>) -> String {
-    alt.filter(|a| !a.is_empty())
-        .unwrap_or("missing image")
-        .to_string()
-}
-
-/// Admonitions are applied by position; keep the type visible to tests.
-#[allow(dead_code)]
-fn admonition_kinds(admonitions: &[Admonition]) -> Vec<&str> {
-    admonitions.iter().map(|a| a.kind.as_str()).collect()
 }
