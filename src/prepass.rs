@@ -31,6 +31,8 @@ pub const ADMONITION_TYPES: [&str; 9] = [
 const MAX_CONTAINER_DEPTH: usize = 48;
 /// Longest run of emphasis delimiters (`*`, `_`, `~`) allowed in a block.
 const MAX_DELIMITER_RUN: usize = 64;
+/// Most unterminated `<name` allowed in one MDX block (quadratic past this).
+const MAX_UNTERMINATED_TAGS: usize = 256;
 /// Most `[` allowed in one block (links and images are quadratic past this).
 const MAX_BRACKETS: usize = 4000;
 
@@ -584,6 +586,20 @@ fn check_block(
                 ));
                 break;
             }
+        }
+    }
+    if reason.is_none() && format == Format::Mdx {
+        // Each `<name` without a `>` after it makes markdown-rs scan to the
+        // end of the block: quadratic when there are many of them.
+        let last_close = text.rfind('>').map_or(0, |at| at + 1);
+        let unterminated = text.as_bytes()[last_close..]
+            .windows(2)
+            .filter(|pair| pair[0] == b'<' && pair[1].is_ascii_alphabetic())
+            .count();
+        if unterminated > MAX_UNTERMINATED_TAGS {
+            reason = Some(format!(
+                "more than {MAX_UNTERMINATED_TAGS} `<` that start a tag never closed with `>`"
+            ));
         }
     }
     if reason.is_none() && lazy_quote_with_table(source, block) {

@@ -81,6 +81,12 @@ fn open_brackets() {
 }
 
 #[test]
+fn unterminated_tags() {
+    // Each `<a` without `>` makes the parser scan the rest of the block.
+    assert_degraded("tags", "<a ".repeat(10_000), Format::Mdx);
+}
+
+#[test]
 fn deep_jsx_is_cut_to_text() {
     let source = format!("{}x{}", "<b>".repeat(10_000), "</b>".repeat(10_000));
     let rendered = render_small_stack(source, Format::Mdx);
