@@ -657,14 +657,27 @@ fn unclosed_text_tag(source: &str, block: &[Line]) -> Option<(usize, usize)> {
     // An underline of `=` or `-` (a lone `- ` is one too: an empty list
     // item cannot interrupt a paragraph), inside block quotes or not: any
     // tag open in the text above it (even if closed after it) is fatal.
-    let underline = block.iter().skip(1).find(|line| {
-        let text = &source[line.start..line.end];
-        let rest = text.trim_start_matches([' ', '\t', '>']).trim_end();
-        !rest.is_empty() && (rest.bytes().all(|b| b == b'=') || rest.bytes().all(|b| b == b'-'))
-    });
-    if let Some(underline) = underline {
-        if let Some(&tag) = open_jsx_tags(source, first.start, underline.start, true).first() {
-            return Some(tag);
+    let underlines: Vec<usize> = block
+        .iter()
+        .skip(1)
+        .filter(|line| {
+            let text = &source[line.start..line.end];
+            let rest = text.trim_start_matches([' ', '\t', '>']).trim_end();
+            !rest.is_empty() && (rest.bytes().all(|b| b == b'=') || rest.bytes().all(|b| b == b'-'))
+        })
+        .map(|line| line.start)
+        .collect();
+    if !underlines.is_empty() {
+        // One scan, then a tag is fatal if it is open at some underline.
+        let spans = jsx_tag_spans(source, first.start, last.end, true);
+        let fatal = spans.iter().find(|&&(_, open_end, closed)| {
+            let first_after = underlines.partition_point(|&u| u < open_end);
+            underlines
+                .get(first_after)
+                .is_some_and(|&u| closed.is_none_or(|close| close > u))
+        });
+        if let Some(&(open, open_end, _)) = fatal {
+            return Some((open, open_end));
         }
     }
     open_jsx_tags(source, first.start, last.end, false)
@@ -717,8 +730,25 @@ fn lazy_quote_with_table(source: &str, block: &[Line]) -> bool {
 /// scan: code spans and expressions skipped, attributes with quotes and
 /// braces). `strict`: malformed closing tags close nothing.
 pub fn open_jsx_tags(source: &str, start: usize, end: usize, strict: bool) -> Vec<(usize, usize)> {
+    jsx_tag_spans(source, start, end, strict)
+        .into_iter()
+        .filter(|span| span.2.is_none())
+        .map(|(open, open_end, _)| (open, open_end))
+        .collect()
+}
+
+/// Every JSX tag opened in `source[start..end]`: where it opens, where its
+/// opening tag ends, and where it is closed (if it is).
+fn jsx_tag_spans(
+    source: &str,
+    start: usize,
+    end: usize,
+    strict: bool,
+) -> Vec<(usize, usize, Option<usize>)> {
     let bytes = source.as_bytes();
-    let mut open: Vec<(usize, usize)> = Vec::new();
+    let mut spans: Vec<(usize, usize, Option<usize>)> = Vec::new();
+    // Indexes into `spans` of the tags still open.
+    let mut open: Vec<usize> = Vec::new();
     let mut at = start;
     while at < end {
         match bytes[at] {
@@ -778,17 +808,20 @@ pub fn open_jsx_tags(source: &str, start: usize, end: usize, strict: bool) -> Ve
                     let well_formed = inner[name_length..].trim().is_empty()
                         && !inner.contains(['/', '=', '"', '\'']);
                     if well_formed || !strict {
-                        open.pop();
+                        if let Some(index) = open.pop() {
+                            spans[index].2 = Some(at);
+                        }
                     }
                 } else if bytes[tag_end - 2] != b'/' {
-                    open.push((at, tag_end));
+                    open.push(spans.len());
+                    spans.push((at, tag_end, None));
                 }
                 at = tag_end;
             }
             _ => at += 1,
         }
     }
-    open
+    spans
 }
 
 /// The end of a `{…}` expression starting at `start` (after its `}`), or

@@ -242,6 +242,7 @@ fn known_parser_panics_are_avoided() {
         "---\n\n[^1]: a\n\t1. b",
         "> <div>\nlazy \n|-|\nline\n> </d",
         "> <div>\na\n|-|\nb\n> <",
+        "<div\n>---\ntitle: ok\n\tauthor: tab\n---\n\nBody.\n",
     ];
     for shape in shapes {
         for format in [Format::Mdx, Format::Md] {
