@@ -3,7 +3,7 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := test
 
 WASM_TARGET := wasm32-unknown-unknown
-PREVIEW_INPUT := examples/review-2025-11-11.mdx
+PREVIEW_INPUT := www/sample/review-2025-11-11.mdx
 PREVIEW_OUTPUT := target/preview.html
 
 # wasm-opt comes from the npm package binaryen (a root devDependency);

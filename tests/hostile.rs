@@ -116,7 +116,7 @@ fn runs_of_open_braces_and_tags() {
 
 /// A ~1 MB post made of realistic sections (the sample review's body).
 fn big_document() -> String {
-    let sample = include_str!("../examples/review-2025-11-11.mdx");
+    let sample = include_str!("fixtures/seed/review-2025-11-11/input.mdx");
     let body: String = sample
         .lines()
         .filter(|line| !line.starts_with("import "))

@@ -10,7 +10,7 @@ use mdx_preview::{Diagnostic, Rendered};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::*;
 
-const SEED: &str = include_str!("../examples/review-2025-11-11.mdx");
+const SEED: &str = include_str!("fixtures/seed/review-2025-11-11/input.mdx");
 
 /// Options from a JSON text, as JavaScript would pass them.
 fn options(json: &str) -> Option<RenderOptionsArg> {

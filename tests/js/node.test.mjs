@@ -6,7 +6,7 @@ import { test } from "node:test";
 import { render, Renderer, Preview } from "mdx-preview";
 
 // The seed post, from the repository (the consumer lives in target/js-consumer).
-const seed = await readFile(new URL("../../examples/review-2025-11-11.mdx", import.meta.url), "utf8");
+const seed = await readFile(new URL("../../tests/fixtures/seed/review-2025-11-11/input.mdx", import.meta.url), "utf8");
 
 test("the seed renders, with its diagnostics", () => {
   const out = render(seed);
