@@ -14,6 +14,8 @@ WASM_BINDGEN_VERSION := $(shell awk '$$1 == "name" && $$3 == "\"wasm-bindgen\"" 
 CHROMEDRIVER := /usr/bin/chromedriver
 # Scratch Node project that installs the packed package (make test-js).
 JS_CONSUMER := target/js-consumer
+# Scratch Vite app built against the packed package (make test-js).
+VITE_CONSUMER := target/vite-consumer
 # pkg/ wasm + JS glue, gzip -9 (DESIGN.md budget: 180 KB).
 SIZE_BUDGET_BYTES := 180000
 
@@ -115,7 +117,8 @@ test-wasm: tools
 	$(call section,wasm-pack test --headless --chrome)
 	WASM_BINDGEN_USE_BROWSER=1 wasm-pack test --headless --chrome --chromedriver $(CHROMEDRIVER) -- --test wasm
 
-## test-js: install `npm pack` of pkg/ into a scratch Node 20 ESM project; run its tests and tsc --strict
+## test-js: `npm pack` of pkg/ in a scratch Node 20 ESM project (tests, tsc --strict), in a Vite build
+## and in a no-bundler page, both loaded in headless Chromium
 # The .d.ts uses Symbol.dispose (wasm-bindgen), hence lib esnext.disposable.
 test-js: pkg
 	$(call section,npm pack pkg/ and install it into $(JS_CONSUMER))
@@ -130,6 +133,16 @@ test-js: pkg
 	$(call section,tsc --strict --noEmit consumer.ts)
 	cd $(JS_CONSUMER) && tsc --strict --noEmit --module nodenext --moduleResolution nodenext \
 	    --target es2022 --lib es2022,esnext.disposable,dom consumer.ts
+	$(call section,vite build of a scratch consumer of the tarball)
+	rm -rf $(VITE_CONSUMER)
+	mkdir -p $(VITE_CONSUMER)
+	cp tests/js/vite/* tests/js/pages/checks.mjs $(VITE_CONSUMER)/
+	cp tests/fixtures/seed/review-2025-11-11/input.mdx $(VITE_CONSUMER)/seed.mdx
+	printf '{ "name": "vite-consumer", "private": true, "type": "module" }\n' > $(VITE_CONSUMER)/package.json
+	cd $(VITE_CONSUMER) && npm install --no-audit --no-fund --silent ../npm-pack/mdx-preview-*.tgz
+	cd $(VITE_CONSUMER) && vite build --base /vite/
+	$(call section,the package in headless Chromium: plain <script type=module> and the Vite build)
+	node --test tests/js/browser.test.mjs
 
 ## size: raw and gzip -9 sizes of pkg/'s wasm and JS glue (run `make pkg` first)
 size:
