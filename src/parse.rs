@@ -13,6 +13,7 @@ use crate::prepass::{Fault, Prepared, block_around, mask};
 use markdown::mdast::{AttributeContent, AttributeValue, Node};
 use markdown::message::{Message, Place};
 use markdown::{Constructs, MdxSignal, ParseOptions};
+use std::collections::HashMap;
 
 /// Documents from this size on are parsed in chunks.
 pub const MIN_CHUNKED: usize = 16 * 1024;
@@ -82,7 +83,8 @@ fn parse_chunks(
     chunks: &[(usize, usize)],
 ) -> Node {
     // Link and footnote definitions apply to the whole document: find them
-    // first, and if there are any, put them in front of every chunk.
+    // first; a chunk that may refer to some is parsed again with those
+    // definitions in front of it.
     let mut definitions = Vec::new();
     let mut first_pass = Vec::with_capacity(chunks.len());
     for &(start, end) in chunks {
@@ -91,31 +93,68 @@ fn parse_chunks(
         let tree = recover(text, parse_options, &mut local);
         let mut stack = vec![&tree];
         while let Some(node) = stack.pop() {
-            if let Node::Definition(_) | Node::FootnoteDefinition(_) = node {
-                if let Some(position) = node.position() {
-                    definitions.push((start + position.start.offset, start + position.end.offset));
+            let label = match node {
+                Node::Definition(definition) => definition.label.as_deref(),
+                Node::FootnoteDefinition(definition) => definition.label.as_deref(),
+                _ => {
+                    if let Some(children) = node.children() {
+                        stack.extend(children.iter());
+                    }
+                    continue;
                 }
-            } else if let Some(children) = node.children() {
-                stack.extend(children.iter());
+            };
+            if let Some(position) = node.position() {
+                let key = label_key(label.unwrap_or_default());
+                let footnote = matches!(node, Node::FootnoteDefinition(_));
+                let range = (start + position.start.offset, start + position.end.offset);
+                definitions.push((range, footnote, key));
             }
         }
         first_pass.push((tree, local));
     }
-    let mut preamble = String::new();
     definitions.sort_unstable();
-    for (start, end) in definitions {
-        preamble.push_str(&prepared.masked[start..end]);
-        preamble.push_str("\n\n");
+    let mut by_key: HashMap<(bool, &str), Vec<usize>> = HashMap::new();
+    for (index, (_, footnote, key)) in definitions.iter().enumerate() {
+        by_key
+            .entry((*footnote, key.as_str()))
+            .or_default()
+            .push(index);
     }
-    let preamble_lines = preamble.matches('\n').count();
     let mut children = Vec::new();
     let mut lines_before = 0;
     let mut previous_end = 0;
     for (&(start, end), (first_tree, first_local)) in chunks.iter().zip(first_pass) {
         lines_before += prepared.masked[previous_end..start].matches('\n').count();
         previous_end = start;
-        // Without definitions the first pass is final; with them, parse
-        // again with the definitions in front.
+        // The definitions this chunk may refer to, in document order (the
+        // first definition of a label wins).
+        let mut wanted: Vec<usize> = Vec::new();
+        if !definitions.is_empty() {
+            for reference in references(&prepared.masked[start..end]) {
+                match reference {
+                    Reference::Label { footnote, key } => {
+                        if let Some(found) = by_key.get(&(footnote, key.as_str())) {
+                            wanted.extend(found);
+                        }
+                    }
+                    Reference::Unknown => {
+                        wanted = (0..definitions.len()).collect();
+                        break;
+                    }
+                }
+            }
+            wanted.sort_unstable();
+            wanted.dedup();
+        }
+        let mut preamble = String::new();
+        for &index in &wanted {
+            let ((from, to), _, _) = definitions[index];
+            preamble.push_str(&prepared.masked[from..to]);
+            preamble.push_str("\n\n");
+        }
+        let preamble_lines = preamble.matches('\n').count();
+        // Without definitions to add the first pass is final; with them,
+        // parse again with the definitions in front.
         let (tree, local) = if preamble.is_empty() {
             (first_tree, first_local)
         } else {
@@ -151,6 +190,83 @@ fn parse_chunks(
             prepared.masked.len(),
         )),
     })
+}
+
+/// What a chunk may refer to by label.
+enum Reference {
+    /// `[label]` or `[^label]`, by [`label_key`].
+    Label { footnote: bool, key: String },
+    /// A bracket we cannot read safely (it spans lines): the chunk gets
+    /// every definition.
+    Unknown,
+}
+
+/// A key for matching labels, coarser than CommonMark's label matching
+/// (whitespace and `>` dropped, case folded), so two labels that match
+/// always have the same key. Extra matches only cost a definition too many
+/// in front of a chunk.
+fn label_key(label: &str) -> String {
+    let kept: String = label
+        .chars()
+        .filter(|c| !c.is_whitespace() && *c != '>')
+        .collect();
+    kept.to_lowercase().to_uppercase()
+}
+
+/// Every `[…]` in `text` that could be a reference to a definition: from
+/// each `[` to the next unescaped `]`, unless another `[` or more than 999
+/// characters (CommonMark's longest label) come first. Linear in `text`.
+fn references(text: &str) -> Vec<Reference> {
+    let bytes = text.as_bytes();
+    let mut found = Vec::new();
+    let mut index = 0;
+    while let Some(at) = memchr(b'[', &bytes[index..]) {
+        let open = index + at;
+        index = open + 1;
+        let mut end = None;
+        let mut cursor = open + 1;
+        let mut newline = false;
+        while cursor < bytes.len() && cursor - open <= 1000 {
+            match bytes[cursor] {
+                b'\\' => cursor += 1,
+                b']' => {
+                    end = Some(cursor);
+                    break;
+                }
+                b'[' => break,
+                b'\n' | b'\r' => newline = true,
+                _ => {}
+            }
+            cursor += 1;
+        }
+        let Some(end) = end else { continue };
+        if newline {
+            found.push(Reference::Unknown);
+            continue;
+        }
+        let inside = &text[open + 1..end];
+        let (footnote, label) = match inside.strip_prefix('^') {
+            Some(rest) => (true, rest),
+            None => (false, inside),
+        };
+        found.push(Reference::Label {
+            footnote,
+            key: label_key(label),
+        });
+        // `[^label]` is also read as a link label `^label`.
+        if footnote {
+            found.push(Reference::Label {
+                footnote: false,
+                key: label_key(inside),
+            });
+        }
+    }
+    found
+}
+
+/// Index of the first `needle` in `haystack`.
+fn memchr(needle: u8, haystack: &[u8]) -> Option<usize> {
+    haystack.iter().position(|&b| b == needle)
 }
 
 fn empty_root() -> Node {

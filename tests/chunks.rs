@@ -91,6 +91,39 @@ fn definitions_reach_every_chunk() {
 }
 
 #[test]
+fn only_referenced_definitions_are_needed_but_every_match_is_found() {
+    // Each chunk gets the definitions it may refer to; these labels match
+    // their definitions only through CommonMark's label rules (case,
+    // whitespace, escapes, line breaks, block quote prefixes), or not at all.
+    let source = "# A\n\n[Case][MiXeD] [spaced][a   b] [esc][x\\]y] [wrapped][one\ntwo] [^Fn] [miss][nope] [a b] [xy]\n\n\
+# B\n\n> quoted [ref\n> in quote]\n\n\
+# C\n\n[mixed]: /mixed\n[A B]: /ab\n[x\\]y]: /escaped\n[one two]: /wrapped\n[ref in quote]: /quoted\n[xy]: /xy\n\n[^fn]: A footnote.\n\n\
+# D\n\n[MIXED] again, [nope]: not a definition here, [[xy]] nested, ![img][a b].\n\n\
+# E\n\n[mixed]: /second-definition-loses\n\n[mixed]\n";
+    for format in [Format::Md, Format::Mdx] {
+        let options = Options {
+            format,
+            ..Options::default()
+        };
+        assert_same(source, &options);
+        let html = render_chunked(source, &options, 0).expect("valid").html;
+        // (markdown-rs does not match the label that runs across block quote
+        // lines; `assert_same` checks chunks agree with it there too.)
+        for url in ["/mixed", "/ab", "/escaped", "/wrapped", "/xy"] {
+            assert!(
+                html.contains(&format!("href=\"{url}\""))
+                    || html.contains(&format!("src=\"{url}\"")),
+                "should resolve the reference to {url} in {html}"
+            );
+        }
+        assert!(
+            !html.contains("second-definition-loses"),
+            "the first definition of a label should win: {html}"
+        );
+    }
+}
+
+#[test]
 fn errors_in_chunks_are_placed_where_they_are() {
     let source = "# A\n\n<div>\n\ntext\n\n# B\n\n{oops\n\n# C\n\nfine [x]\n\n[x]: /y\n";
     assert_same(source, &Options::default());
