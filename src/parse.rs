@@ -349,6 +349,10 @@ pub fn chunks(text: &str, options: &Options, min_chunked: usize) -> Vec<(usize, 
     let mut previous_blank = false;
     let mut fence: Option<(u8, usize)> = None;
     let mut math = false;
+    // Brace depth of `text[chunk_start..offset]` as `self_contained` counts
+    // it, kept line by line: a chunk with an unclosed `{` is not rescanned
+    // at every later heading.
+    let mut depth: isize = 0;
     // Front matter may hold blank lines and `#` lines: never split it.
     let mut offset = 0;
     let mut lines = text.split_inclusive('\n');
@@ -393,11 +397,16 @@ pub fn chunks(text: &str, options: &Options, min_chunked: usize) -> Vec<(usize, 
                 && indent == 0
                 && is_atx_heading(trimmed)
                 && offset > chunk_start
+                && depth == 0
                 && self_contained(&text[chunk_start..offset], options)
             {
                 result.push((chunk_start, offset));
                 chunk_start = offset;
+                depth = 0;
             }
+        }
+        if options.format == Format::Mdx {
+            depth += brace_depth(line);
         }
         previous_blank = blank;
         offset += line.len();
@@ -413,6 +422,23 @@ fn is_atx_heading(line: &str) -> bool {
             .chars()
             .next()
             .is_none_or(|c| c == ' ' || c == '\t')
+}
+
+/// How much `line` changes the brace depth `self_contained` counts (braces
+/// outside code spans, which end at the line's end).
+fn brace_depth(line: &str) -> isize {
+    let mut depth = 0;
+    let mut in_code = false;
+    for byte in line.bytes() {
+        match byte {
+            b'`' => in_code = !in_code,
+            b'\n' => in_code = false,
+            b'{' if !in_code => depth += 1,
+            b'}' if !in_code => depth -= 1,
+            _ => {}
+        }
+    }
+    depth
 }
 
 /// Whether a chunk leaves nothing open that a later chunk could close.
