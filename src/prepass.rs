@@ -608,6 +608,12 @@ fn check_block(
                 .into(),
         );
     }
+    if reason.is_none() && doubled_setext_underline(source, block) {
+        reason = Some(
+            "a heading underline followed by another `-`/`=` line and then a second underlined heading; put a blank line after the first heading"
+                .into(),
+        );
+    }
     if reason.is_none() && text.bytes().filter(|&b| b == b'[').count() > MAX_BRACKETS {
         reason = Some(format!("more than {MAX_BRACKETS} `[` in one block"));
     }
@@ -645,6 +651,32 @@ fn check_block(
             ),
         );
     }
+}
+
+/// A setext underline directly followed by a second `-`/`=` line of two or
+/// more markers, then text, then another underline in the same block
+/// (`o\n-\n--\nx\n-`): markdown-rs 1.0.0 panics building that tree
+/// ("Cannot push to non-parent"). The check is broader than the failing
+/// shape (block quote markers are skipped, any later underline counts).
+fn doubled_setext_underline(source: &str, block: &[Line]) -> bool {
+    // The line without block quote markers and indentation.
+    let rest = |line: &Line| {
+        source[line.start..line.end]
+            .trim_start_matches([' ', '\t', '>'])
+            .trim_end()
+    };
+    let underline = |line: &Line| {
+        let rest = rest(line);
+        let marker = rest.bytes().next();
+        matches!(marker, Some(b'-' | b'=')) && rest.bytes().all(|b| Some(b) == marker)
+    };
+    block.windows(3).enumerate().any(|(index, window)| {
+        underline(&window[0])
+            && underline(&window[1])
+            && rest(&window[1]).len() >= 2
+            && !underline(&window[2])
+            && block[index + 3..].iter().any(underline)
+    })
 }
 
 /// A JSX tag left open in running text (a paragraph, a heading, a link

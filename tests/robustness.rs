@@ -243,6 +243,12 @@ fn known_parser_panics_are_avoided() {
         "> <div>\nlazy \n|-|\nline\n> </d",
         "> <div>\na\n|-|\nb\n> <",
         "<div\n>---\ntitle: ok\n\tauthor: tab\n---\n\nBody.\n",
+        // markdown-rs 1.0.0: a setext heading, a `--` line, then another
+        // setext heading in the same block (found by the fuzzer).
+        "o\n-\n--\nx\n-",
+        "o\n=\n==\nx\n=",
+        "o\n-\n---\nx\ny\n--",
+        "p\n\no\n-\n--\nx\n-\n\nafter",
     ];
     for shape in shapes {
         for format in [Format::Mdx, Format::Md] {
@@ -253,4 +259,34 @@ fn known_parser_panics_are_avoided() {
             check(shape, &render(shape, &options).expect("options are valid"));
         }
     }
+}
+
+#[test]
+fn doubled_setext_underline_is_shown_as_text_with_a_warning() {
+    let source = "p\n\no\n-\n--\nx\n-\n\nafter\n";
+    for format in [Format::Mdx, Format::Md] {
+        let options = Options {
+            format,
+            ..Options::default()
+        };
+        let out = render(source, &options).expect("options are valid");
+        assert!(
+            out.html
+                .contains("<pre class=\"mdx-error\" data-line=\"3\">o\n-\n--\nx\n-</pre>"),
+            "should show the block as its source: {}",
+            out.html
+        );
+        assert!(out.html.contains("<p data-line=\"1\">p</p>"));
+        assert!(out.html.contains("<p data-line=\"9\">after</p>"));
+        let warning = out
+            .diagnostics
+            .iter()
+            .find(|d| d.rule_id == "input-too-complex")
+            .expect("should explain why the block is text");
+        assert_eq!((warning.line, warning.column), (3, 1));
+    }
+    // With the blank line the message asks for, both headings render.
+    let fixed = render("o\n-\n\n--\nx\n-\n", &Options::default()).expect("valid");
+    assert_eq!(fixed.html.matches("<h2").count(), 2, "{}", fixed.html);
+    assert!(fixed.diagnostics.is_empty(), "{:?}", fixed.diagnostics);
 }
