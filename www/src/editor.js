@@ -114,4 +114,4 @@ export function showDiagnostics(view, diagnostics, changes) {
   return marks;
 }
 
-export { ChangeSet, fixAction };
+export { ChangeSet, EditorView, fixAction };

@@ -4,7 +4,7 @@
 // renderer's sanitized HTML is inserted, and nothing of the document runs.
 import SAMPLE from "../sample/review-2025-11-11.mdx";
 import BLOG_CSS from "./blog.css";
-import { createEditor, showDiagnostics, ChangeSet, fixAction } from "./editor.js";
+import { createEditor, showDiagnostics, ChangeSet, EditorView, fixAction } from "./editor.js";
 import { RenderClient } from "./render-client.js";
 import { BlockPatcher } from "./patch.js";
 import { decorate } from "./decorate.js";
@@ -187,8 +187,11 @@ function hideNotice() {
 
 function scrollToHeading(entry) {
   const heading = previewElement.querySelector(`[id="${CSS.escape(entry.id)}"]`);
-  if (!heading) return;
-  const top = heading.getBoundingClientRect().top - previewScroller.getBoundingClientRect().top;
+  if (heading) scrollToElement(heading);
+}
+
+function scrollToElement(element) {
+  const top = element.getBoundingClientRect().top - previewScroller.getBoundingClientRect().top;
   previewScroller.scrollTo({ top: previewScroller.scrollTop + top - 12 });
 }
 
@@ -358,6 +361,22 @@ previewElement.addEventListener("click", (event) => {
   });
 });
 
+// Links in the preview: in-document ones scroll the preview, others open
+// in a new tab, so that the editor page is never navigated away.
+previewElement.addEventListener("click", (event) => {
+  const link = event.target.closest?.("a[href]");
+  if (!link || event.defaultPrevented) return;
+  event.preventDefault();
+  const href = link.getAttribute("href");
+  if (href.startsWith("#")) {
+    const id = decodeURIComponent(href.slice(1));
+    const target = previewElement.querySelector(`[id="${CSS.escape(id)}"], [name="${CSS.escape(id)}"]`);
+    if (target) scrollToElement(target);
+  } else if (/^(https?:|mailto:)/i.test(link.href)) {
+    window.open(link.href, "_blank", "noopener,noreferrer");
+  }
+});
+
 // ---- toolbar ---------------------------------------------------------------
 
 const mathToggle = $("#math");
@@ -438,6 +457,9 @@ window.mdxPreview = {
   },
   get diagnostics() {
     return lastDiagnostics;
+  },
+  scrollEffect(pos) {
+    return EditorView.scrollIntoView(pos, { y: "center" });
   },
   setBudget(ms) {
     client.budgetMs = ms;

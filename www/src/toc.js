@@ -48,7 +48,7 @@ export function renderToc(container, toc, onPick) {
 export function highlightCurrent(container, scroller, preview) {
   const links = [...container.querySelectorAll("a[data-id]")];
   if (links.length === 0) return null;
-  const top = scroller.getBoundingClientRect().top + 80;
+  const top = scroller.getBoundingClientRect().top + 30;
   let current = null;
   for (const link of links) {
     const heading = preview.querySelector(`[id="${CSS.escape(link.dataset.id)}"]`);
