@@ -21,6 +21,8 @@ const result = await build({
   outdir: dist,
   bundle: true,
   format: "esm",
+  splitting: true, // KaTeX becomes its own chunk, loaded when a post has math
+  chunkNames: "chunks/[name]-[hash]",
   target: "es2022",
   minify: !process.argv.includes("--no-minify"),
   sourcemap: true,

@@ -122,6 +122,31 @@ test("typing changes the preview and keeps the unchanged blocks", async (t) => {
   assert.match(await page.$eval("#preview > p:last-child", (p) => p.innerHTML), /A <em>new<\/em> paragraph\./);
 });
 
+test("math is typeset when the Math toggle is on, and code is coloured", async (t) => {
+  const { page } = await openPage(t);
+  await settled(page);
+  await page.evaluate(() => {
+    const { view } = window.mdxPreview;
+    const text = "Inline $a^2$.\n\n$$\n\\int_0^1 x\\,dx\n$$\n\n```js title=\"a.js\" {2} showLineNumbers\nconst a = 1;\nconst b = 'x';\n```\n";
+    view.dispatch({ changes: { from: 0, to: view.state.doc.length, insert: text } });
+  });
+  // Off by default: the renderer leaves $…$ as text.
+  await page.waitForSelector("#preview .code-block", WAIT);
+  assert.equal(await page.$$eval("#preview math", (l) => l.length), 0);
+  await page.check("#math");
+  await page.waitForFunction(() => document.querySelectorAll("#preview math").length === 2, null, WAIT);
+  assert.equal(await page.$$eval("#preview math[display=block]", (l) => l.length), 1);
+  // The display block keeps its data-line.
+  assert.ok(await page.$eval("#preview math[display=block]", (m) => m.closest("#preview > [data-line]") !== null));
+  // highlight.js colours each line, inside the renderer's line spans.
+  const lines = await page.$$eval("#preview .code-line", (l) =>
+    l.map((s) => ({ highlighted: s.classList.contains("code-line-highlighted"), tokens: s.querySelectorAll("[class^=hljs-]").length })),
+  );
+  assert.deepEqual(lines.map((l) => l.highlighted), [false, true]);
+  assert.ok(lines.every((l) => l.tokens >= 2), JSON.stringify(lines));
+  assert.equal(await page.$eval("#preview .code-block-title", (e) => e.textContent), "a.js");
+});
+
 test("a pasted XSS payload runs nothing", async (t) => {
   const { page, events } = await openPage(t);
   await settled(page);
@@ -265,8 +290,12 @@ test("a fix applies the suggestion, and the problem goes away", async (t) => {
   assert.ok((await editorText(page)).includes("<img src={blog_20251110_img1} style"));
 });
 
-/** A small valid PNG (solid colour), built here. */
-function png(width, height, [r, g, b]) {
+/** A valid PNG built here: `colour(x, y)` gives each pixel's [r, g, b]. */
+function png(width, height, colour) {
+  if (Array.isArray(colour)) {
+    const solid = colour;
+    colour = () => solid;
+  }
   const crcTable = Array.from({ length: 256 }, (_, n) => {
     let c = n;
     for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
@@ -289,8 +318,10 @@ function png(width, height, [r, g, b]) {
   header.writeUInt32BE(width, 0);
   header.writeUInt32BE(height, 4);
   header.set([8, 2, 0, 0, 0], 8); // 8-bit RGB
-  const row = Buffer.concat([Buffer.from([0]), Buffer.alloc(width * 3).map((_, i) => [r, g, b][i % 3])]);
-  const pixels = Buffer.concat(Array.from({ length: height }, () => row));
+  const pixels = Buffer.alloc((width * 3 + 1) * height);
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) pixels.set(colour(x, y), y * (width * 3 + 1) + 1 + x * 3);
+  }
   return Buffer.concat([
     Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
     chunk("IHDR", header),
@@ -440,17 +471,30 @@ test("the draft survives a reload; Export HTML downloads a standalone page", asy
   assert.doesNotMatch(html, /<script/i);
 });
 
+/** A bar chart, so the screenshot shows a figure where the post has one. */
+function chart(x, y) {
+  const heights = [120, 150, 95, 170, 135, 185];
+  const bar = Math.floor((x - 40) / 72);
+  const inBar = x >= 40 && (x - 40) % 72 < 48 && bar < heights.length;
+  if (y === 200 && x >= 30 && x <= 470) return [150, 155, 160];
+  if (inBar && y < 200 && y >= 200 - heights[bar]) return bar === 5 ? [37, 194, 160] : [46, 133, 85];
+  return [246, 248, 250];
+}
+
 test("screenshot of the page (tests/e2e/screenshot.png)", async (t) => {
   const { page, events } = await openPage(t, { viewport: { width: 1440, height: 860 } });
   await settled(page);
   // Show a section with an image, a fixed name and a dropped asset.
   await page.click('.problem[data-rule="undefined-identifier"] >> nth=1 >> .problem-fix');
-  await drop(page, "#preview-pane", [{ name: "blog_20251110_img1.png", bytes: png(500, 180, [46, 133, 85]) }]);
+  await drop(page, "#preview-pane", [{ name: "blog_20251110_img1.png", bytes: png(500, 220, chart) }]);
   await page.waitForFunction(() => document.querySelector('#preview img[src^="blob:"]')?.naturalWidth === 500, null, WAIT);
   await page.click("#toc > ul > li:nth-child(7) > a");
   await page.waitForSelector("#toc > ul > li:nth-child(7) > a.active", WAIT);
   await settled(page);
-  await page.evaluate(() => document.fonts.ready);
+  await page.evaluate(() => {
+    document.querySelector("#problems-list").scrollTop = 0;
+    return document.fonts.ready;
+  });
   await page.screenshot({ path: SCREENSHOT });
   assert.deepEqual(events.errors, []);
 });

@@ -22,7 +22,6 @@ import sql from "highlight.js/lib/languages/sql";
 import typescript from "highlight.js/lib/languages/typescript";
 import xml from "highlight.js/lib/languages/xml";
 import yaml from "highlight.js/lib/languages/yaml";
-import katex from "katex";
 
 const LANGUAGES = {
   bash, c, cpp, css, diff, go, java, javascript, json, markdown, python, rust,
@@ -93,6 +92,16 @@ function highlightCode(code) {
   });
 }
 
+// KaTeX is a large module: it is loaded the first time a post has math.
+let katex = null;
+let katexLoading = null;
+function loadKatex() {
+  katexLoading ??= import("katex").then((module) => {
+    katex = module.default;
+  });
+  return katexLoading;
+}
+
 function typeset(code, displayMode) {
   const tex = code.textContent;
   const holder = document.createElement(displayMode ? "div" : "span");
@@ -122,8 +131,11 @@ function typeset(code, displayMode) {
 /** Decorate one new top-level block (or anything holding code). */
 export function decorate(node) {
   if (node.nodeType !== Node.ELEMENT_NODE) return;
-  for (const code of node.querySelectorAll("code.math-display, code.math-inline")) {
-    typeset(code, code.classList.contains("math-display"));
+  const maths = [...node.querySelectorAll("code.math-display, code.math-inline")];
+  const typesetAll = () => maths.forEach((code) => typeset(code, code.classList.contains("math-display")));
+  if (maths.length > 0) {
+    if (katex) typesetAll();
+    else loadKatex().then(typesetAll, () => {}); // without KaTeX, math stays as code
   }
   const codes = node.matches("code") ? [node] : node.querySelectorAll("pre > code");
   for (const code of codes) highlightCode(code);
