@@ -67,6 +67,8 @@ let lastResult = null;
 let lastTocJson = "";
 let lastDiagnostics = [];
 let inputsWhileRendering = 0; // read by the end-to-end tests
+let timings = null; // of the last result: worker render, main-thread update
+let lastPatch = null;
 
 const view = createEditor($("#editor"), localStorage.getItem(DRAFT_KEY) ?? SAMPLE, (editor, update) => {
   if (client.busy && update.transactions.some((tr) => tr.isUserEvent("input") || tr.isUserEvent("delete"))) {
@@ -91,8 +93,10 @@ function requestRender() {
 
 const client = new RenderClient(
   {
-    onResult(result, request, ms) {
-      show(result, changesSince(request.context.doc));
+    onResult(result, request, ms, blocks) {
+      const start = performance.now();
+      show(result, blocks, changesSince(request.context.doc));
+      timings = { renderMs: ms, showMs: performance.now() - start, ...lastPatch, split: blocks !== null };
       hideNotice();
       setStatus(`rendered in ${ms < 10 ? ms.toFixed(1) : Math.round(ms)} ms`, client.busy ? "busy" : "ok");
     },
@@ -128,9 +132,9 @@ function formatMs(ms) {
   return ms >= 1000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.round(ms)} ms`;
 }
 
-function show(result, changes) {
+function show(result, blocks, changes) {
   lastResult = result;
-  patcher.update(result.html, decorate);
+  lastPatch = patcher.update(result.html, blocks, decorate);
   showPostHeader(result);
   document.title = result.title ? `${result.title} · mdx-preview` : "mdx-preview";
   const tocJson = JSON.stringify(result.toc);
@@ -454,6 +458,9 @@ window.mdxPreview = {
   },
   get shownSeq() {
     return client.shownSeq;
+  },
+  get timings() {
+    return timings;
   },
   get diagnostics() {
     return lastDiagnostics;

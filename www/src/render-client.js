@@ -8,7 +8,7 @@
 
 export class RenderClient {
   /**
-   * @param {object} handlers { onResult(result, request, ms), onTimeout(request), onError(message) }
+   * @param {object} handlers { onResult(result, request, ms, blocks), onTimeout(request), onError(message) }
    * @param {number} budgetMs time a single render may take
    */
   constructor(handlers, budgetMs) {
@@ -67,7 +67,7 @@ export class RenderClient {
     this.inFlight = null;
     if (data.seq > this.shownSeq) {
       this.shownSeq = data.seq;
-      if (data.type === "result") this.handlers.onResult(data.result, request, data.ms);
+      if (data.type === "result") this.handlers.onResult(data.result, request, data.ms, data.blocks);
       else this.handlers.onError(data.message);
     }
     this.flush();

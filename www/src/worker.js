@@ -3,10 +3,12 @@
 // It never touches a DOM (workers have none): the page patches the preview.
 //
 // Messages in:  { seq, source, options }
-// Messages out: { type: "ready" } once, then { type: "result", seq, result, ms }
+// Messages out: { type: "ready" } once, then { type: "result", seq, result,
+//               blocks, ms } (blocks: the html split by blocks.js, or null)
 //               or { type: "error", seq, message } (invalid options; a
 //               document never throws).
 import init, { Renderer } from "../../pkg/mdx_preview.js";
+import { splitBlocks } from "./blocks.js";
 
 let renderer = null;
 let rendererKey = "";
@@ -29,7 +31,10 @@ self.onmessage = async ({ data }) => {
     }
     const start = performance.now();
     const result = renderer.render(source);
-    postMessage({ type: "result", seq, result, ms: performance.now() - start });
+    const ms = performance.now() - start;
+    // The page parses only the blocks whose HTML changed.
+    const blocks = splitBlocks(result.html);
+    postMessage({ type: "result", seq, result, blocks, ms });
   } catch (error) {
     renderer = null;
     postMessage({ type: "error", seq, message: String(error?.message ?? error) });
