@@ -41,6 +41,12 @@ const theme = EditorView.theme({
     backgroundColor: "var(--editor-selection) !important",
   },
   ".cm-tooltip": { backgroundColor: "var(--panel)", color: "var(--fg)", border: "1px solid var(--border)" },
+  ".cm-tooltip-lint": { maxWidth: "34rem", fontFamily: "var(--sans)", fontSize: "13px", borderRadius: "6px",
+    boxShadow: "0 4px 14px rgba(0, 0, 0, 0.18)" },
+  ".cm-diagnostic": { padding: "6px 10px 6px 9px", lineHeight: "1.45" },
+  ".cm-diagnosticSource": { opacity: "0.65", fontSize: "11px" },
+  ".cm-diagnosticAction": { backgroundColor: "var(--primary)", color: "#fff", borderRadius: "4px", padding: "1px 8px",
+    marginLeft: "8px", font: "inherit", fontSize: "12px", cursor: "pointer" },
 });
 
 /**

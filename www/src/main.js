@@ -77,9 +77,21 @@ const view = createEditor($("#editor"), localStorage.getItem(DRAFT_KEY) ?? SAMPL
   changeLog.push({ before: update.startState.doc, changes: update.changes });
   if (changeLog.length > 5000) changeLog = changeLog.slice(-5000);
   clearTimeout(saveTimer);
-  saveTimer = setTimeout(() => localStorage.setItem(DRAFT_KEY, editor.state.doc.toString()), 300);
+  saveTimer = setTimeout(() => saveDraft(editor.state.doc.toString()), 300);
   requestRender();
 });
+
+function saveDraft(text) {
+  try {
+    localStorage.setItem(DRAFT_KEY, text);
+    draftWarning = false;
+  } catch {
+    // Over the browser's storage quota: keep editing, say it once.
+    if (!draftWarning) showNotice("This draft is too large to keep in the browser: it will not survive a reload.");
+    draftWarning = true;
+  }
+}
+let draftWarning = false;
 
 function renderOptions(source) {
   return { format: "mdx", math: settings.math, assets: assets.assetsFor(source) };
@@ -236,7 +248,10 @@ function renderProblems(list) {
     : "no problems";
   $("#problems").dataset.worst = counts.error ? "error" : counts.warning ? "warning" : list.length ? "info" : "none";
   problemsList.replaceChildren();
-  for (const d of list) {
+  // Errors first, then warnings, then notes; by position within each.
+  const rank = { error: 0, warning: 1, info: 2 };
+  const sorted = list.map((d, i) => [d, i]).sort(([a, i], [b, j]) => rank[a.severity] - rank[b.severity] || i - j);
+  for (const [d] of sorted) {
     const item = document.createElement("li");
     item.className = `problem problem-${d.severity}`;
     item.tabIndex = 0;
