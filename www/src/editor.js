@@ -9,7 +9,7 @@ import { defaultKeymap, history, historyKeymap, indentWithTab } from "@codemirro
 import { markdown, markdownLanguage } from "@codemirror/lang-markdown";
 import { HighlightStyle, syntaxHighlighting, bracketMatching } from "@codemirror/language";
 import { searchKeymap, highlightSelectionMatches } from "@codemirror/search";
-import { lintGutter, lintKeymap, setDiagnostics } from "@codemirror/lint";
+import { lintGutter, lintKeymap, setDiagnostics, forEachDiagnostic } from "@codemirror/lint";
 import { tags as t } from "@lezer/highlight";
 
 // Colours come from CSS variables, so the page's theme switch recolours it.
@@ -120,4 +120,4 @@ export function showDiagnostics(view, diagnostics, changes) {
   return marks;
 }
 
-export { ChangeSet, EditorView, fixAction };
+export { ChangeSet, EditorView, fixAction, forEachDiagnostic };

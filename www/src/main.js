@@ -4,7 +4,7 @@
 // renderer's sanitized HTML is inserted, and nothing of the document runs.
 import SAMPLE from "../sample/review-2025-11-11.mdx";
 import BLOG_CSS from "./blog.css";
-import { createEditor, showDiagnostics, ChangeSet, EditorView, fixAction } from "./editor.js";
+import { createEditor, showDiagnostics, ChangeSet, EditorView, fixAction, forEachDiagnostic } from "./editor.js";
 import { RenderClient } from "./render-client.js";
 import { BlockPatcher } from "./patch.js";
 import { decorate } from "./decorate.js";
@@ -66,6 +66,7 @@ let changeLog = [];
 let lastResult = null;
 let lastTocJson = "";
 let lastDiagnostics = [];
+let lastMarks = []; // the CodeMirror diagnostics made from lastDiagnostics
 let inputsWhileRendering = 0; // read by the end-to-end tests
 let timings = null; // of the last result: worker render, main-thread update
 let lastPatch = null;
@@ -154,8 +155,11 @@ function show(result, blocks, changes) {
     lastTocJson = tocJson;
     renderToc(tocElement, result.toc, scrollToHeading);
   }
-  highlightCurrent(tocElement, previewScroller, previewElement);
-  lastDiagnostics = showDiagnostics(view, result.diagnostics, changes).map((mark, i) => ({
+  // Very long posts: let the browser skip layout of the blocks out of view.
+  previewElement.classList.toggle("huge", lastPatch.blocks > 2000);
+  scheduleTocHighlight();
+  lastMarks = showDiagnostics(view, result.diagnostics, changes);
+  lastDiagnostics = lastMarks.map((mark, i) => ({
     ...result.diagnostics[i],
     from: mark.from,
     to: mark.to,
@@ -206,20 +210,23 @@ function scrollToHeading(entry) {
   if (heading) scrollToElement(heading);
 }
 
-function scrollToElement(element) {
+function scrollToElement(element, corrections = 2) {
   const top = element.getBoundingClientRect().top - previewScroller.getBoundingClientRect().top;
   previewScroller.scrollTo({ top: previewScroller.scrollTop + top - 12 });
+  // In a very long post the blocks out of view have estimated heights
+  // (content-visibility): once the ones around the target are laid out,
+  // correct the position.
+  if (corrections > 0 && previewElement.classList.contains("huge")) {
+    requestAnimationFrame(() => scrollToElement(element, corrections - 1));
+  }
 }
 
 let tocFrame = 0;
-previewScroller.addEventListener(
-  "scroll",
-  () => {
-    cancelAnimationFrame(tocFrame);
-    tocFrame = requestAnimationFrame(() => highlightCurrent(tocElement, previewScroller, previewElement));
-  },
-  { passive: true },
-);
+function scheduleTocHighlight() {
+  cancelAnimationFrame(tocFrame);
+  tocFrame = requestAnimationFrame(() => highlightCurrent(tocElement, previewScroller, previewElement));
+}
+previewScroller.addEventListener("scroll", scheduleTocHighlight, { passive: true });
 
 // ---- problems panel ------------------------------------------------------
 
@@ -247,11 +254,16 @@ function renderProblems(list) {
         .join(", ")
     : "no problems";
   $("#problems").dataset.worst = counts.error ? "error" : counts.warning ? "warning" : list.length ? "info" : "none";
+  // Rebuilt only when what it shows changed (a keystroke usually moves
+  // positions only; clicks read the current positions from the editor).
+  const signature = JSON.stringify(list.map((d) => [d.severity, d.ruleId, d.message, d.line, d.column, d.suggestion]));
+  if (signature === problemsSignature) return;
+  problemsSignature = signature;
   problemsList.replaceChildren();
   // Errors first, then warnings, then notes; by position within each.
   const rank = { error: 0, warning: 1, info: 2 };
   const sorted = list.map((d, i) => [d, i]).sort(([a, i], [b, j]) => rank[a.severity] - rank[b.severity] || i - j);
-  for (const [d] of sorted) {
+  for (const [d, index] of sorted) {
     const item = document.createElement("li");
     item.className = `problem problem-${d.severity}`;
     item.tabIndex = 0;
@@ -274,13 +286,15 @@ function renderProblems(list) {
       fix.title = `Replace with ${d.suggestion}`;
       fix.addEventListener("click", (event) => {
         event.stopPropagation();
-        fixAction(d.suggestion).apply(view, d.from, d.to);
+        const { from, to } = currentRange(index);
+        fixAction(d.suggestion).apply(view, from, to);
         view.focus();
       });
       item.append(fix);
     }
     const go = () => {
-      view.dispatch({ selection: { anchor: d.from, head: d.to }, scrollIntoView: true });
+      const { from, to } = currentRange(index);
+      view.dispatch({ selection: { anchor: from, head: to }, scrollIntoView: true });
       view.focus();
     };
     item.addEventListener("click", go);
@@ -289,6 +303,17 @@ function renderProblems(list) {
     });
     problemsList.append(item);
   }
+}
+let problemsSignature = "";
+
+/** Where diagnostic `index` of the last result is now (edits since mapped). */
+function currentRange(index) {
+  const mark = lastMarks[index];
+  let range = { from: lastDiagnostics[index].from, to: lastDiagnostics[index].to };
+  forEachDiagnostic(view.state, (diagnostic, from, to) => {
+    if (diagnostic === mark) range = { from, to };
+  });
+  return range;
 }
 
 function icon(severity) {

@@ -51,8 +51,8 @@ export function highlightCurrent(container, scroller, preview) {
   const top = scroller.getBoundingClientRect().top + 30;
   let current = null;
   for (const link of links) {
-    const heading = preview.querySelector(`[id="${CSS.escape(link.dataset.id)}"]`);
-    if (!heading) continue;
+    const heading = document.getElementById(link.dataset.id);
+    if (!heading || !preview.contains(heading)) continue;
     if (heading.getBoundingClientRect().top <= top) current = link;
     else break;
   }
