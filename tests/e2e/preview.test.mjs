@@ -7,7 +7,9 @@
 // Writes tests/e2e/screenshot.png (shown in the README).
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { deflateSync } from "node:zlib";
 import { fileURLToPath } from "node:url";
 import { chromium } from "playwright-core";
@@ -233,6 +235,31 @@ test("a TOC click scrolls the preview to the section and marks it", async (t) =>
   await page.waitForFunction(() => window.mdxPreview.view.scrollDOM.scrollTop > 0, null, WAIT);
 });
 
+test("scrolling the editor scrolls the preview to the same block", async (t) => {
+  const { page } = await openPage(t);
+  await settled(page);
+  // Bring line 136 (section 9's image) to the top of the editor.
+  await page.evaluate(() => {
+    const { view } = window.mdxPreview;
+    const block = view.lineBlockAt(view.state.doc.line(136).from);
+    view.scrollDOM.scrollTop = block.top;
+  });
+  await page.waitForFunction(
+    () => {
+      const pane = document.querySelector("#preview-pane");
+      const top = pane.getBoundingClientRect().top;
+      // The first block whose bottom is below the pane's top.
+      const first = [...document.querySelectorAll("#preview > [data-line]")].find(
+        (b) => b.getBoundingClientRect().bottom > top + 20,
+      );
+      const line = Number(first?.dataset.line);
+      return pane.scrollTop > 0 && line >= 128 && line <= 140;
+    },
+    null,
+    WAIT,
+  );
+});
+
 test("clicking a problem puts the editor cursor on it", async (t) => {
   const { page } = await openPage(t);
   await settled(page);
@@ -373,6 +400,40 @@ test("dropped images replace the placeholders of the imports they match", async 
     window.mdxPreview.diagnostics.filter((d) => d.ruleId === "missing-asset").map((d) => d.message).join("\n"),
   );
   assert.ok(!missing.includes("blog_20251110_img0.png"), missing);
+});
+
+test("an asset folder chosen with Add folder maps by path", async (t) => {
+  const { page } = await openPage(t);
+  await settled(page);
+  const dir = mkdtempSync(join(tmpdir(), "mdx-preview-assets-"));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  mkdirSync(join(dir, "asset"));
+  for (let i = 0; i < 4; i++) {
+    writeFileSync(join(dir, "asset", `blog_20251110_img${i}.png`), png(40 + i, 20, [46, 133, 85]));
+  }
+  writeFileSync(join(dir, "asset", "notes.txt"), "not an image");
+  // Fix the duplicate import (line 4 binds blog_20251110_img3 then) and the
+  // four undefined names, so that the post uses all four imports.
+  await page.click('.problem[data-rule="duplicate-import"] .problem-fix');
+  await page.waitForFunction(() => !document.querySelector('.problem[data-rule="duplicate-import"]'), null, WAIT);
+  for (let i = 0; i < 4; i++) {
+    await page.click('.problem[data-rule="undefined-identifier"] >> nth=0 >> .problem-fix');
+    await page.waitForFunction(
+      (left) => document.querySelectorAll('.problem[data-rule="undefined-identifier"]').length === left,
+      3 - i,
+      WAIT,
+    );
+  }
+  await page.setInputFiles("#asset-folder", join(dir, "asset"));
+  await page.waitForFunction(
+    () => [...document.querySelectorAll('#preview img[src^="blob:"]')].filter((i) => i.naturalWidth > 0).length === 4,
+    null,
+    WAIT,
+  );
+  const widths = await page.$$eval('#preview img[src^="blob:"]', (l) => l.map((i) => i.naturalWidth));
+  assert.deepEqual(widths, [40, 41, 42, 43]);
+  assert.equal(await page.$$eval("#preview img.mdx-missing-asset", (l) => l.length), 0);
+  assert.equal(await page.$$eval("#asset-list li", (l) => l.length), 4, "only the images are taken");
 });
 
 /** About 1 MB of post: the sample's sections, over and over. */
