@@ -1,6 +1,6 @@
 // The CodeMirror 6 editor: Markdown highlighting, line numbers, lint marks
 // for our diagnostics (underline, gutter marker, hover message, fix action).
-import { EditorState, ChangeSet } from "@codemirror/state";
+import { EditorState } from "@codemirror/state";
 import {
   EditorView, keymap, lineNumbers, highlightActiveLine, highlightActiveLineGutter,
   drawSelection, highlightSpecialChars, rectangularSelection,
@@ -120,4 +120,4 @@ export function showDiagnostics(view, diagnostics, changes) {
   return marks;
 }
 
-export { ChangeSet, EditorView, fixAction, forEachDiagnostic };
+export { EditorView, fixAction, forEachDiagnostic };

@@ -4,7 +4,7 @@
 // renderer's sanitized HTML is inserted, and nothing of the document runs.
 import SAMPLE from "../sample/review-2025-11-11.mdx";
 import BLOG_CSS from "./blog.css";
-import { createEditor, showDiagnostics, ChangeSet, EditorView, fixAction, forEachDiagnostic } from "./editor.js";
+import { createEditor, showDiagnostics, EditorView, fixAction, forEachDiagnostic } from "./editor.js";
 import { RenderClient } from "./render-client.js";
 import { BlockPatcher } from "./patch.js";
 import { decorate } from "./decorate.js";
