@@ -3,8 +3,9 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := test
 
 WASM_TARGET := wasm32-unknown-unknown
-PREVIEW_INPUT := www/sample/review-2025-11-11.mdx
-PREVIEW_OUTPUT := target/preview.html
+# make preview serves the page here (PORT=9000 make preview, or make preview PORT=9000).
+PORT ?= 8080
+HOST ?= localhost
 
 # wasm-opt comes from the npm package binaryen (a root devDependency);
 # wasm-pack finds it on PATH (its own download does not work here).
@@ -22,7 +23,7 @@ SIZE_BUDGET_BYTES := 180000
 # Print a section header: $(call section,Title)
 section = @printf '\n==> %s\n' '$(1)'
 
-.PHONY: test tools lint fmt preview pkg test-wasm test-js size
+.PHONY: test tools lint fmt preview pkg test-wasm test-js size www test-e2e
 
 ## test: formatting, lints, the wasm build and every test (unit, doc, integration)
 test: tools
@@ -36,7 +37,7 @@ test: tools
 	cargo test --no-fail-fast
 	$(call section,browser security tests (headless Chromium))
 	npm run -s test:browser
-	@$(MAKE) --no-print-directory test-wasm test-js
+	@$(MAKE) --no-print-directory test-wasm test-js test-e2e
 	$(call section,CommonMark conformance report)
 	@cargo test -q --test commonmark -- --nocapture 2>&1 | grep -E '(CommonMark examples|raw HTML|deliberate)'
 	$(call section,all checks passed)
@@ -155,13 +156,27 @@ size:
 	printf '%-26s %8d B raw %8d B gzip (budget %d B)\n' total $$total_raw $$total_gz $(SIZE_BUDGET_BYTES); \
 	if [ $$total_gz -gt $(SIZE_BUDGET_BYTES) ]; then echo "over the size budget" >&2; exit 1; fi
 
-## preview: render the sample post to $(PREVIEW_OUTPUT)
-# Exit status 1 only means the post has errors (the sample has some on
-# purpose); the HTML is still written. Anything else is a real failure.
-preview:
-	@mkdir -p $(dir $(PREVIEW_OUTPUT))
-	cargo run --release --bin mdx-preview -- $(PREVIEW_INPUT) > $(PREVIEW_OUTPUT) || [ $$? -eq 1 ]
-	@echo "preview written to $(PREVIEW_OUTPUT)"
+## www: build the live-preview page into www/dist (the package, the page's npm deps, esbuild)
+# The page's npm dependencies have their own package.json and lock in www/.
+www: pkg
+	@if [ ! -f www/node_modules/.package-lock.json ] || \
+	    [ www/package-lock.json -nt www/node_modules/.package-lock.json ]; then \
+	    echo "==> npm ci (www)"; \
+	    cd www && npm ci --no-audit --no-fund; \
+	 fi
+	$(call section,node www/build.mjs)
+	node www/build.mjs
+
+## preview: build the page and serve it on http://$(HOST):$(PORT)/ (PORT=9000 to change)
+preview: www
+	$(call section,serving www/dist)
+	node www/serve.mjs --port $(PORT) --host $(HOST)
+
+## test-e2e: drive the built page in headless Chromium (node:test + playwright-core)
+# Writes tests/e2e/screenshot.png (shown in the README).
+test-e2e: www
+	$(call section,end-to-end tests of the live preview (headless Chromium))
+	node --test --test-concurrency=1 tests/e2e/
 
 ## fuzz: fuzz render() for FUZZ_SECONDS (default 300) with cargo-fuzz; not part of `test`
 # Needs `cargo install cargo-fuzz`; RUSTC_BOOTSTRAP=1 lets the stable
