@@ -68,11 +68,13 @@ tools:
 	fi
 	@# Chromium from Debian for the browser tests (Playwright's own browser
 	@# download does not work on these machines).
-	@if [ ! -x /usr/bin/chromium ]; then \
-	    echo "==> apt-get install chromium chromium-driver"; \
+	@# fonts-nanum: Hangul glyphs for the page screenshot the e2e tests write.
+	@if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ] || \
+	    [ ! -d /usr/share/fonts/truetype/nanum ]; then \
+	    echo "==> apt-get install chromium chromium-driver fonts-nanum"; \
 	    SUDO=; [ "$$(id -u)" -eq 0 ] || SUDO=sudo; \
 	    $$SUDO apt-get update && \
-	    DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y chromium chromium-driver; \
+	    DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y chromium chromium-driver fonts-nanum; \
 	fi
 	@# Node dev dependencies (playwright-core), exactly as package-lock.json pins them.
 	@if ! command -v npm >/dev/null; then \
