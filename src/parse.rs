@@ -366,8 +366,14 @@ pub fn chunks(text: &str, options: &Options, min_chunked: usize) -> Vec<(usize, 
         for line in probe {
             length += line.len();
             if line.trim_end() == "---" {
+                // The front matter is a chunk of its own, so that the
+                // definitions put in front of a chunk never come before it.
                 offset = length;
                 lines = text[offset..].split_inclusive('\n');
+                if offset < text.len() {
+                    result.push((0, offset));
+                    chunk_start = offset;
+                }
                 break;
             }
         }

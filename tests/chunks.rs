@@ -124,6 +124,28 @@ fn only_referenced_definitions_are_needed_but_every_match_is_found() {
 }
 
 #[test]
+fn front_matter_stays_first_when_definitions_are_added() {
+    // The first section refers to a footnote defined further down: the
+    // definition put in front of that chunk must not hide the front matter.
+    let source = "---\ntitle: Kept\ntags: [a]\n---\n\nIntro with a note[^n] and [a link][l].\n\n# A\n\nText.\n\n# B\n\n[^n]: The note.\n[l]: https://example.com\n";
+    for format in [Format::Md, Format::Mdx] {
+        let options = Options {
+            format,
+            ..Options::default()
+        };
+        assert_same(source, &options);
+        let chunked = render_chunked(source, &options, 0).expect("valid");
+        assert_eq!(chunked.title.as_deref(), Some("Kept"));
+        assert!(
+            chunked.frontmatter.is_some(),
+            "should keep the front matter"
+        );
+        assert!(!chunked.html.contains("<hr"), "{}", chunked.html);
+        assert!(chunked.html.contains("href=\"https://example.com\""));
+    }
+}
+
+#[test]
 fn errors_in_chunks_are_placed_where_they_are() {
     let source = "# A\n\n<div>\n\ntext\n\n# B\n\n{oops\n\n# C\n\nfine [x]\n\n[x]: /y\n";
     assert_same(source, &Options::default());
