@@ -35,6 +35,7 @@ test: tools
 	$(call section,browser security tests (headless Chromium))
 	npm run -s test:browser
 	@$(MAKE) --no-print-directory test-wasm test-js
+	@$(MAKE) --no-print-directory bench-smoke
 	$(call section,CommonMark conformance report)
 	@cargo test -q --test commonmark -- --nocapture 2>&1 | grep -E '(CommonMark examples|raw HTML|deliberate)'
 	$(call section,all checks passed)
@@ -141,6 +142,40 @@ size:
 	done; \
 	printf '%-26s %8d B raw %8d B gzip (budget %d B)\n' total $$total_raw $$total_gz $(SIZE_BUDGET_BYTES); \
 	if [ $$total_gz -gt $(SIZE_BUDGET_BYTES) ]; then echo "over the size budget" >&2; exit 1; fi
+
+## bench: our render against @mdx-js/mdx, marked, markdown-it, markdown-wasm and markdown-rs alone; not part of `test`
+# Peers come from tests/bench/package-lock.json (npm ci there, only when
+# missing or stale). target/bench-pkg is a second wasm build with the
+# `bench` feature (parseOnly: markdown-rs to_mdast alone) in its own target
+# dir, so it never lands in pkg/ nor rebuilds pkg/'s. Writes
+# tests/bench/results.json and chart.svg; `make bench BENCH_FLAGS=--readme`
+# also rewrites README's Performance results. tests/bench/keystroke.mjs,
+# when it exists, runs last (the keystroke replay).
+BENCH_FLAGS ?=
+BENCH_DOCS := target/bench/docs
+.PHONY: bench bench-smoke
+bench: pkg
+	@if [ ! -f tests/bench/node_modules/.package-lock.json ] || \
+	    [ tests/bench/package-lock.json -nt tests/bench/node_modules/.package-lock.json ]; then \
+	    echo "==> npm ci (tests/bench)"; \
+	    cd tests/bench && npm ci --no-audit --no-fund; \
+	fi
+	$(call section,wasm-pack build --release --target nodejs --out-dir target/bench-pkg -- --features bench)
+	CARGO_TARGET_DIR=target/bench-wasm wasm-pack build --release --target nodejs --out-dir target/bench-pkg -- --features bench
+	$(call section,bench documents into $(BENCH_DOCS))
+	node tests/bench/generate.mjs $(BENCH_DOCS)
+	$(call section,cargo bench --bench native)
+	cargo bench --bench native
+	$(call section,node tests/bench/run.mjs (one process; cold starts and pathological inputs in children))
+	node --expose-gc tests/bench/run.mjs $(BENCH_FLAGS)
+	@if [ -f tests/bench/keystroke.mjs ]; then \
+	    printf '\n==> %s\n' 'node tests/bench/keystroke.mjs'; \
+	    node --expose-gc tests/bench/keystroke.mjs; \
+	fi
+
+## bench-smoke: the bench generator's own checks (sizes, determinism, seed copy); part of `test`
+bench-smoke:
+	node tests/bench/generate.mjs --check
 
 ## preview: render the sample post to $(PREVIEW_OUTPUT)
 # Exit status 1 only means the post has errors (the sample has some on
