@@ -3,10 +3,11 @@
 //
 // Each pattern is a function of a repeat count `n`; `sized(pattern, bytes)`
 // finds the largest `n` whose text fits in `bytes`. Run as
-// `node pathological.mjs --child ID FORMAT`, it renders that pattern at the
-// three sizes with our package (pkg/) and prints one JSON line; run.mjs
-// starts one child per pattern, so a crash (a wasm trap, a stack overflow)
-// is reported for that pattern and the others still run.
+// `node pathological.mjs --child ID FORMAT [CAP_MS]`, it renders that
+// pattern at the three sizes with our package (pkg/) and prints one JSON
+// line per size; run.mjs starts one child per pattern, so a crash (a wasm
+// trap, a stack overflow) is reported for that pattern and the others still
+// run, and stops a child that runs too long (a time-out is not a crash).
 
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { dirname, join } from "node:path";
@@ -72,7 +73,6 @@ async function child(id, format, capMs) {
   const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
   const { render } = await import(pathToFileURL(join(root, "pkg/node.mjs")).href);
   const pattern = PATTERNS.find((p) => p.id === id);
-  const rows = [];
   for (const size of SIZES) {
     const text = sized(pattern, size);
     const times = [];
@@ -88,9 +88,11 @@ async function child(id, format, capMs) {
       diagnostics = out.diagnostics.length;
     } while (times.length < 15 && performance.now() - start + times.at(-1) < capMs);
     times.sort((a, b) => a - b);
-    rows.push({ bytes: Buffer.byteLength(text), runs: times.length, medianMs: times[times.length >> 1], degraded, diagnostics });
+    // One line per size, so the parent keeps the smaller sizes when it
+    // stops a child that takes too long on the largest.
+    const row = { bytes: Buffer.byteLength(text), runs: times.length, medianMs: times[times.length >> 1], degraded, diagnostics };
+    process.stdout.write(JSON.stringify(row) + "\n");
   }
-  process.stdout.write(JSON.stringify({ id, format, rows }) + "\n");
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url) && process.argv[2] === "--child") {
