@@ -165,12 +165,15 @@ bench: pkg
 	$(call section,bench documents into $(BENCH_DOCS))
 	node tests/bench/generate.mjs $(BENCH_DOCS)
 	$(call section,cargo bench --bench native)
-	cargo bench --bench native
+	@# The release profile's panic = "abort" would make cargo build the
+	@# library twice (abort for the CLI, unwind for the bench) under the same
+	@# unhashed cdylib file names, and the two builds can clobber each other.
+	CARGO_PROFILE_RELEASE_PANIC=unwind cargo bench --bench native
 	$(call section,node tests/bench/run.mjs (one process; cold starts and pathological inputs in children))
-	node --expose-gc tests/bench/run.mjs $(BENCH_FLAGS)
+	node tests/bench/run.mjs $(BENCH_FLAGS)
 	@if [ -f tests/bench/keystroke.mjs ]; then \
 	    printf '\n==> %s\n' 'node tests/bench/keystroke.mjs'; \
-	    node --expose-gc tests/bench/keystroke.mjs; \
+	    node tests/bench/keystroke.mjs; \
 	fi
 
 ## bench-smoke: the bench generator's own checks (sizes, determinism, seed copy); part of `test`

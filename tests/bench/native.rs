@@ -10,7 +10,9 @@
 //! `MAX_RUNS`). Medians and 95th percentiles are printed and written to
 //! `target/bench/native.json`, which `tests/bench/run.mjs` puts into
 //! `tests/bench/results.json`. A plain `std::time` harness keeps criterion
-//! out of every `cargo test` build.
+//! out of every `cargo test` build. Run it as `make bench` does, with
+//! `CARGO_PROFILE_RELEASE_PANIC=unwind`: otherwise cargo builds the library
+//! twice under the same (cdylib, unhashed) file names and may fail to link.
 #![forbid(unsafe_code)]
 
 use mdx_preview::{Format, Options, parse, render};

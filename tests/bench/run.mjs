@@ -1,6 +1,6 @@
 // `make bench`: our package's render against its peers, in one Node process.
 //
-//   node --expose-gc tests/bench/run.mjs [--quick] [--readme] [--no-main] [--no-cold] [--no-pathological]
+//   node tests/bench/run.mjs [--quick] [--readme] [--no-main] [--no-cold] [--no-pathological]
 //
 // (BENCH_PATTERNS=id,id limits the pathological patterns; --no-main skips
 // the side-by-side timings: both are for trying the harness.)
@@ -13,9 +13,10 @@
 // samples (to try the harness, not to quote).
 //
 // Method: each renderer × document is warmed up (one run, then up to 1 s),
-// then timed run by run (a GC before each when --expose-gc is on) until at
+// then timed run by run until at
 // least MIN_RUNS runs (3 when one run takes over 1 s) and CAP_MS have
-// passed, or MAX_RUNS. Cold start is
+// passed, or MAX_RUNS. No forced GC between runs: a full gc() makes V8
+// drop compiled code, which made @mdx-js/mdx three times slower. Cold start is
 // measured in fresh child processes (import + init + first render of the
 // fixed seed), the pathological patterns in one child each, so that a crash
 // is reported and the rest still runs.
@@ -63,7 +64,6 @@ const quantile = (xs, q) => {
   return s[Math.min(s.length, Math.max(1, Math.ceil(s.length * q))) - 1];
 };
 const median = (xs) => quantile(xs, 0.5);
-const gc = globalThis.gc ?? (() => {});
 
 async function call(render, text, doc) {
   const out = render(text, doc);
@@ -83,7 +83,6 @@ async function measure(render, doc) {
   const times = [];
   const start = performance.now();
   while (times.length < MAX_RUNS && (times.length < minRuns || performance.now() - start < CAP_MS)) {
-    gc();
     const t0 = performance.now();
     await call(render, doc.text, doc);
     times.push(performance.now() - t0);
@@ -212,7 +211,7 @@ const results = {
   quick,
   machine: machine(),
   packages: packageVersions(),
-  method: { minRuns: MIN_RUNS, maxRuns: MAX_RUNS, capMs: CAP_MS, gcBetweenRuns: Boolean(globalThis.gc), coldRuns: COLD_RUNS, pathologicalTimeoutMs: PATHOLOGICAL_TIMEOUT_MS },
+  method: { minRuns: MIN_RUNS, maxRuns: MAX_RUNS, capMs: CAP_MS, coldRuns: COLD_RUNS, pathologicalTimeoutMs: PATHOLOGICAL_TIMEOUT_MS },
   renderers: RENDERERS.map(({ id, label, note, mdx }) => ({ id, label, note, readsMdx: mdx })),
   documents: docs.map((d) => ({ id: d.id, name: d.name, format: d.format, bytes: Buffer.byteLength(d.text), sha256: sha256(d.text) })),
   timings: {},
@@ -479,7 +478,7 @@ function report(r) {
   const v = r.packages;
   lines.push(
     `Peers: @mdx-js/mdx ${v["@mdx-js/mdx"]} (remark-gfm ${v["remark-gfm"]}, react/react-dom ${v.react}), marked ${v.marked}, DOMPurify ${v.dompurify} on jsdom ${v.jsdom}, markdown-it ${v["markdown-it"]}, markdown-wasm ${v["markdown-wasm"]}; CommonMark spec text from commonmark-spec ${v["commonmark-spec"]}. ` +
-      `Sampling: after warm-up, at least ${r.method.minRuns} runs (3 when a run takes over 1 s) and ${r.method.capMs / 1000} s per cell (at most ${r.method.maxRuns} runs)${r.method.gcBetweenRuns ? ", a GC before each run" : ""}. All numbers: \`tests/bench/results.json\`.`,
+      `Sampling: after warm-up, at least ${r.method.minRuns} runs (3 when a run takes over 1 s) and ${r.method.capMs / 1000} s per cell (at most ${r.method.maxRuns} runs). All numbers: \`tests/bench/results.json\`.`,
     "",
   );
   return lines.join("\n");
