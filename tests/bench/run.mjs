@@ -3,7 +3,8 @@
 //   node tests/bench/run.mjs [--quick] [--readme] [--no-main] [--no-cold] [--no-pathological]
 //
 // (BENCH_PATTERNS=id,id limits the pathological patterns; --no-main skips
-// the side-by-side timings: both are for trying the harness.)
+// the side-by-side timings: both are for trying the harness. --from-json
+// rewrites the outputs from results.json without measuring.)
 //
 // Needs pkg/ (make pkg), target/bench-pkg (the `bench` feature build) and
 // tests/bench/node_modules (npm ci in tests/bench); `make bench` makes all
@@ -201,11 +202,21 @@ function pathological() {
   return results;
 }
 
-const fmt = (x, digits = 2) => (x === undefined || x === null || Number.isNaN(x) ? "–" : x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toFixed(digits));
+const fmt = (x, digits = 2) =>
+  x === undefined || x === null || Number.isNaN(x) ? "–" : x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x >= 0.1 ? x.toFixed(digits) : x.toPrecision(2);
+const mib = (bytes) => (bytes === undefined ? "–" : (bytes / 1048576).toFixed(1));
 
 // ---------------------------------------------------------------- main run
 
 const docs = documents();
+if (args.has("--from-json")) {
+  // Rewrite results.md, chart.svg (and README with --readme) from the
+  // committed results.json, without measuring anything.
+  const saved = JSON.parse(readFileSync(join(here, "results.json"), "utf8"));
+  saved.budgets = budgets(saved);
+  writeOutputs(saved, false);
+  process.exit(0);
+}
 const results = {
   generatedAt: new Date().toISOString(),
   quick,
@@ -271,7 +282,6 @@ for (const doc of docs) {
   }
 }
 
-const mib = (bytes) => (bytes === undefined ? "–" : (bytes / 1048576).toFixed(1));
 console.log(`\nwasm memory (pkg/): ${mib(pkgMemory.afterInitBytes)} MiB after init, ${mib(pkgMemory.after1MBBytes)} MiB after the 1 MB render`);
 console.log(`pkg/ wasm + JS glue: ${results.pkgSize.rawBytes} B raw, ${results.pkgSize.gzipBytes} B gzip -9`);
 
@@ -301,24 +311,28 @@ results.budgets = budgets(results);
 console.log("\n== DESIGN §6 budgets");
 for (const b of results.budgets) console.log(`  ${b.status.padEnd(12)} ${b.measure}: ${b.measured} (goal ${b.goal})`);
 
-writeFileSync(join(here, "results.json"), JSON.stringify(results, null, 2) + "\n");
-writeFileSync(join(here, "chart.svg"), chart(results));
-const markdown = report(results);
-writeFileSync(join(here, "results.md"), markdown);
-console.log("\nwritten: tests/bench/results.json, tests/bench/results.md, tests/bench/chart.svg");
-if (args.has("--readme")) {
-  const readmePath = join(root, "README.md");
-  const readme = readFileSync(readmePath, "utf8");
-  const begin = "<!-- bench:begin -->";
-  const end = "<!-- bench:end -->";
-  const a = readme.indexOf(begin);
-  const b = readme.indexOf(end);
-  if (a < 0 || b < a) {
-    console.error(`README.md has no ${begin} … ${end} markers`);
-    process.exit(1);
-  }
-  writeFileSync(readmePath, readme.slice(0, a + begin.length) + "\n" + markdown + readme.slice(b));
-  console.log("README.md Performance results updated");
+writeOutputs(results, true);
+
+function writeOutputs(results, withJson) {
+  if (withJson) writeFileSync(join(here, "results.json"), JSON.stringify(results, null, 2) + "\n");
+  writeFileSync(join(here, "chart.svg"), chart(results));
+  const markdown = report(results);
+  writeFileSync(join(here, "results.md"), markdown);
+  console.log("\nwritten: tests/bench/results.json, tests/bench/results.md, tests/bench/chart.svg");
+  if (args.has("--readme")) {
+    const readmePath = join(root, "README.md");
+    const readme = readFileSync(readmePath, "utf8");
+    const begin = "<!-- bench:begin -->";
+    const end = "<!-- bench:end -->";
+    const a = readme.indexOf(begin);
+    const b = readme.indexOf(end);
+    if (a < 0 || b < a) {
+      console.error(`README.md has no ${begin} … ${end} markers`);
+      process.exit(1);
+    }
+    writeFileSync(readmePath, readme.slice(0, a + begin.length) + "\n" + markdown + readme.slice(b));
+    console.log("README.md Performance results updated");
+}
 }
 
 // ---------------------------------------------------------------- budgets
@@ -465,7 +479,7 @@ function report(r) {
 
   if (r.native) {
     lines.push(
-      `**Native** (\`cargo bench --bench native\`, ${r.native.profile}): \`render\` against markdown-rs \`to_mdast\` alone with the same parse options; the ratio is our overhead over parsing alone.`,
+      `**Native** (\`cargo bench --bench native\`, ${r.native.profile}; measured ${r.native.measuredAt.slice(0, 16).replace("T", " ")} UTC): \`render\` against markdown-rs \`to_mdast\` alone with the same parse options; the ratio is our overhead over parsing alone.`,
       "",
       "| document | KB | render median ms | to_mdast median ms | render ÷ to_mdast |",
       "| --- | ---: | ---: | ---: | ---: |",
