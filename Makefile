@@ -37,7 +37,7 @@ test: tools
 	cargo test --no-fail-fast
 	$(call section,browser security tests (headless Chromium))
 	npm run -s test:browser
-	@$(MAKE) --no-print-directory test-wasm test-js test-e2e
+	@$(MAKE) --no-print-directory test-wasm test-js test-e2e bench-smoke
 	$(call section,CommonMark conformance report)
 	@cargo test -q --test commonmark -- --nocapture 2>&1 | grep -E '(CommonMark examples|raw HTML|deliberate)'
 	$(call section,all checks passed)
@@ -179,6 +179,43 @@ preview: www
 test-e2e: www
 	$(call section,end-to-end tests of the live preview (headless Chromium))
 	node --test --test-concurrency=1 tests/e2e/
+
+## bench: our render against @mdx-js/mdx, marked, markdown-it, markdown-wasm and markdown-rs alone; not part of `test`
+# Peers come from tests/bench/package-lock.json (npm ci there, only when
+# missing or stale). target/bench-pkg is a second wasm build with the
+# `bench` feature (parseOnly: markdown-rs to_mdast alone) in its own target
+# dir, so it never lands in pkg/ nor rebuilds pkg/'s. Writes
+# tests/bench/results.json and chart.svg; `make bench BENCH_FLAGS=--readme`
+# also rewrites README's Performance results. tests/bench/keystroke.mjs,
+# when it exists, runs last (the keystroke replay).
+BENCH_FLAGS ?=
+BENCH_DOCS := target/bench/docs
+.PHONY: bench bench-smoke
+bench: pkg
+	@if [ ! -f tests/bench/node_modules/.package-lock.json ] || \
+	    [ tests/bench/package-lock.json -nt tests/bench/node_modules/.package-lock.json ]; then \
+	    echo "==> npm ci (tests/bench)"; \
+	    cd tests/bench && npm ci --no-audit --no-fund; \
+	fi
+	$(call section,wasm-pack build --release --target nodejs --out-dir target/bench-pkg -- --features bench)
+	CARGO_TARGET_DIR=target/bench-wasm wasm-pack build --release --target nodejs --out-dir target/bench-pkg -- --features bench
+	$(call section,bench documents into $(BENCH_DOCS))
+	node tests/bench/generate.mjs $(BENCH_DOCS)
+	$(call section,cargo bench --bench native)
+	@# The release profile's panic = "abort" would make cargo build the
+	@# library twice (abort for the CLI, unwind for the bench) under the same
+	@# unhashed cdylib file names, and the two builds can clobber each other.
+	CARGO_PROFILE_RELEASE_PANIC=unwind cargo bench --bench native
+	$(call section,node tests/bench/run.mjs (one process; cold starts and pathological inputs in children))
+	node tests/bench/run.mjs $(BENCH_FLAGS)
+	@if [ -f tests/bench/keystroke.mjs ]; then \
+	    printf '\n==> %s\n' 'node tests/bench/keystroke.mjs'; \
+	    node tests/bench/keystroke.mjs; \
+	fi
+
+## bench-smoke: the bench generator's own checks (sizes, determinism, seed copy); part of `test`
+bench-smoke:
+	node tests/bench/generate.mjs --check
 
 ## fuzz: fuzz render() for FUZZ_SECONDS (default 300) with cargo-fuzz; not part of `test`
 # Needs `cargo install cargo-fuzz`; RUSTC_BOOTSTRAP=1 lets the stable

@@ -456,3 +456,27 @@ fn js_error(value: JsValue) -> JsError {
         .unwrap_or_else(|| "unknown JavaScript error".into());
     JsError::new(&message)
 }
+
+/// Bench-only (`--features bench`, never in `pkg/`): markdown-rs `to_mdast`
+/// alone, with the parse options `render` uses for `format` (`"md"` or
+/// `"mdx"`), on the whole source. Returns the number of top-level nodes, or
+/// -1 when markdown-rs reports a syntax error, so the tree is never copied to
+/// JavaScript. tests/bench/run.mjs compares `render` with it.
+#[cfg(feature = "bench")]
+#[wasm_bindgen(js_name = parseOnly)]
+pub fn parse_only(source: &str, format: &str) -> i32 {
+    let options = Options {
+        format: if format == "md" {
+            crate::Format::Md
+        } else {
+            crate::Format::Mdx
+        },
+        ..Options::default()
+    };
+    match markdown::to_mdast(source, &crate::parse::parse_options(&options)) {
+        Ok(tree) => tree.children().map_or(0, |children| {
+            i32::try_from(children.len()).unwrap_or(i32::MAX)
+        }),
+        Err(_) => -1,
+    }
+}
