@@ -711,6 +711,17 @@ fn unclosed_text_tag(source: &str, block: &[Line]) -> Option<(usize, usize)> {
         if let Some(&(open, open_end, _)) = fatal {
             return Some((open, open_end));
         }
+        // An underline also ends any code span above it (`` `<>\n-\n` ``
+        // is a heading holding a fragment, not code): scan each stretch
+        // above an underline on its own too.
+        let mut from = first.start;
+        for &underline in &underlines {
+            let spans = jsx_tag_spans(source, from, underline, true);
+            if let Some(&(open, open_end, _)) = spans.iter().find(|span| span.2.is_none()) {
+                return Some((open, open_end));
+            }
+            from = underline;
+        }
     }
     open_jsx_tags(source, first.start, last.end, false)
         .into_iter()

@@ -245,6 +245,8 @@ fn known_parser_panics_are_avoided() {
         "<div\n>---\ntitle: ok\n\tauthor: tab\n---\n\nBody.\n",
         // markdown-rs 1.0.0: a setext heading, a `--` line, then another
         // setext heading in the same block (found by the fuzzer).
+        "`<>\n-\n`",
+        "a `b <c>\n---\nd` e",
         "o\n-\n--\nx\n-",
         "o\n=\n==\nx\n=",
         "o\n-\n---\nx\ny\n--",
