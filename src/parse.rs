@@ -300,7 +300,7 @@ fn is_atx_heading(line: &str) -> bool {
 }
 
 /// Whether a chunk leaves nothing open that a later chunk could close.
-fn self_contained(chunk: &str, options: &Options) -> bool {
+pub(crate) fn self_contained(chunk: &str, options: &Options) -> bool {
     match options.format {
         Format::Mdx => {
             // Braces balance (outside code spans, roughly) and no JSX tag
