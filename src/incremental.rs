@@ -36,7 +36,7 @@
 //! use mdx_preview::{Options, render};
 //! let mut engine = Incremental::new(Options::default()).unwrap();
 //! engine.update("# Title\n\nFirst.\n\nSecond.\n");
-//! let update = engine.edit(16, 16, " paragraph");
+//! let update = engine.edit(23, 23, " paragraph");
 //! let source = "# Title\n\nFirst.\n\nSecond paragraph.\n";
 //! assert_eq!(update.rendered, render(source, &Options::default()).unwrap());
 //! // Only the third block (the second paragraph) changed.
