@@ -431,6 +431,9 @@ impl Incremental {
             return unit.clone();
         }
         self.serial += 1;
+        if std::env::var("INCREMENTAL_DEBUG").is_ok() {
+            eprintln!("render head len {length}");
+        }
         let mut unit = render_unit(text, "", &self.options, &self.schema, true, 0);
         unit.serial = self.serial;
         Rc::new(unit)
@@ -452,6 +455,15 @@ impl Incremental {
             return unit.clone();
         }
         let prefix = if prefixed { self.group.as_str() } else { "" };
+        if std::env::var("INCREMENTAL_DEBUG").is_ok() {
+            eprintln!(
+                "render unit {index} len {length} prefixed {prefixed} masked {} fault_end {} tail {} start {:?}",
+                0,
+                0,
+                self.segments[index].tail,
+                text.chars().take(200).collect::<String>()
+            );
+        }
         let mut unit = render_unit(text, prefix, &self.options, &self.schema, false, generation);
         self.serial += 1;
         unit.serial = self.serial;
@@ -791,6 +803,8 @@ fn scan(
     let mut code: Option<(u8, usize, usize)> = None;
     let mut admonitions: Vec<usize> = Vec::new();
     let mut comment_code: Option<(u8, usize)> = None;
+    // Byte ranges of code lines (fence lines included) in the segment.
+    let mut code_lines: Vec<(usize, usize)> = Vec::new();
     let mut math = false;
     // Checking `closed` again only once the segment doubled keeps the scan
     // linear when something stays open for long.
@@ -831,7 +845,16 @@ fn scan(
             && can_start(content)
             && offset - start >= next_check
         {
-            if closed(&source[start..offset], options) {
+            // Code is code: its `<`, `{` and quotes open nothing.
+            let mut text = String::with_capacity(offset - start);
+            let mut from = start;
+            for &(code_start, code_end) in &code_lines {
+                text.push_str(&source[from..code_start.max(from)]);
+                from = code_end.max(from);
+            }
+            text.push_str(&source[from..offset]);
+            if closed(&text, options) {
+                code_lines.clear();
                 segments.push(Segment {
                     len: offset - start,
                     esm,
@@ -851,6 +874,7 @@ fn scan(
                 next_check = 2 * (offset - start);
             }
         }
+        let line_start = offset;
         offset += line.len();
         previous_blank = blank;
         if mdx && is_esm_line(content) {
@@ -874,6 +898,7 @@ fn scan(
                 if closes_fence(content, marker, length) {
                     code = None;
                 }
+                code_lines.push((line_start, offset));
                 continue;
             }
         }
@@ -894,6 +919,7 @@ fn scan(
             // makes its first block a fault, but its comment pass still
             // takes everything after it as code): no cut after it.
             code = Some((marker, length, container_prefix(content).1));
+            code_lines.push((line_start, offset));
             continue;
         }
         if let Some((colons, name, _)) = admonition_fence(content) {

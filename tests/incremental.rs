@@ -489,3 +489,42 @@ fn a_keystroke_changes_only_its_block() {
     let update = engine.update("# A\n\nOne.\n\nTwo!\n\n\nThree.\n");
     assert_eq!(update.change.line_shift, 1, "should say later lines moved");
 }
+
+/// Native keystroke timing on a file: `KEYSTROKE_FILE=doc.mdx cargo test
+/// --release --test incremental keystrokes -- --ignored --nocapture`.
+#[test]
+#[ignore]
+fn keystrokes() {
+    let Ok(path) = std::env::var("KEYSTROKE_FILE") else {
+        return;
+    };
+    let source = std::fs::read_to_string(path).expect("read");
+    let options = Options::default();
+    let mut at = source.len() / 2;
+    while !source.is_char_boundary(at) {
+        at -= 1;
+    }
+    let at = source[at..].find('\n').map_or(source.len(), |i| at + i);
+    let t = std::time::Instant::now();
+    let _ = render(&source, &options);
+    let full = t.elapsed();
+    let mut engine = Incremental::new(options).expect("valid");
+    engine.update(&source);
+    let mut at16 = utf16(&source, at);
+    let mut times = Vec::new();
+    for c in "The quick brown fox jumps over the lazy dog. ".chars() {
+        let t = std::time::Instant::now();
+        let update = engine.edit(at16, at16, &c.to_string());
+        times.push(t.elapsed());
+        assert!(!update.change.full);
+        at16 += c.len_utf16();
+    }
+    times.sort();
+    println!(
+        "{} KB: full render {:?}, keystroke median {:?}, p95 {:?}",
+        source.len() / 1024,
+        full,
+        times[times.len() / 2],
+        times[times.len() * 95 / 100]
+    );
+}
