@@ -431,9 +431,6 @@ impl Incremental {
             return unit.clone();
         }
         self.serial += 1;
-        if std::env::var("INCREMENTAL_DEBUG").is_ok() {
-            eprintln!("render head len {length}");
-        }
         let mut unit = render_unit(text, "", &self.options, &self.schema, true, 0);
         unit.serial = self.serial;
         Rc::new(unit)
@@ -455,15 +452,6 @@ impl Incremental {
             return unit.clone();
         }
         let prefix = if prefixed { self.group.as_str() } else { "" };
-        if std::env::var("INCREMENTAL_DEBUG").is_ok() {
-            eprintln!(
-                "render unit {index} len {length} prefixed {prefixed} masked {} fault_end {} tail {} start {:?}",
-                0,
-                0,
-                self.segments[index].tail,
-                text.chars().take(200).collect::<String>()
-            );
-        }
         let mut unit = render_unit(text, prefix, &self.options, &self.schema, false, generation);
         self.serial += 1;
         unit.serial = self.serial;
