@@ -537,7 +537,12 @@ fn engine<'e>(
 
 /// An update as `{ ...RenderResult, change }`.
 fn update_to_js(update: &Update) -> Result<UpdateResultValue, JsError> {
-    let value: JsValue = to_js(&update.rendered)?.into();
+    // One JSON text parsed by the engine is faster than building a large
+    // result field by field (every keystroke pays for it).
+    let value = match serde_json::to_string(&update.rendered) {
+        Ok(json) => js_sys::JSON::parse(&json).map_err(js_error)?,
+        Err(_) => to_js(&update.rendered)?.into(),
+    };
     let change = &update.change;
     let html = &update.rendered.html;
     let blocks = js_sys::Array::new();
