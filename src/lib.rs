@@ -18,6 +18,7 @@ pub mod esm;
 pub mod frontmatter;
 pub mod hast;
 pub mod heading_ids;
+pub mod incremental;
 pub mod js;
 pub mod jsx;
 pub mod options;

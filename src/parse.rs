@@ -448,7 +448,7 @@ fn brace_depth(line: &str) -> isize {
 }
 
 /// Whether a chunk leaves nothing open that a later chunk could close.
-fn self_contained(chunk: &str, options: &Options) -> bool {
+pub(crate) fn self_contained(chunk: &str, options: &Options) -> bool {
     match options.format {
         Format::Mdx => {
             // Braces balance (outside code spans, roughly) and no JSX tag

@@ -132,13 +132,13 @@ pub fn mask(masked: &mut [u8], start: usize, end: usize) {
 }
 
 /// Whether a line is blank.
-fn is_blank(text: &str) -> bool {
+pub(crate) fn is_blank(text: &str) -> bool {
     text.bytes().all(|b| b == b' ' || b == b'\t')
 }
 
 /// Skip container prefixes (`>`, list markers, indentation) of a line and
 /// count how many container markers there were. Returns (rest offset, depth).
-fn container_prefix(text: &str) -> (usize, usize) {
+pub(crate) fn container_prefix(text: &str) -> (usize, usize) {
     let bytes = text.as_bytes();
     let mut index = 0;
     let mut depth = 0;
@@ -195,7 +195,7 @@ fn is_thematic_break(text: &str) -> bool {
 }
 
 /// A code fence opening or closing: (marker byte, length, rest after it).
-fn fence(text: &str) -> Option<(u8, usize, &str)> {
+pub(crate) fn fence(text: &str) -> Option<(u8, usize, &str)> {
     let (offset, _) = container_prefix(text);
     let rest = &text[offset..];
     let marker = *rest.as_bytes().first()?;
@@ -214,13 +214,13 @@ fn fence(text: &str) -> Option<(u8, usize, &str)> {
 }
 
 /// Whether `text` closes a code fence opened with `length` × `marker`.
-fn closes_fence(text: &str, marker: u8, length: usize) -> bool {
+pub(crate) fn closes_fence(text: &str, marker: u8, length: usize) -> bool {
     fence(text).is_some_and(|(m, n, info)| m == marker && n >= length && is_blank(info))
 }
 
 /// An admonition fence: (colons, type, rest after the type). A closing fence
 /// has an empty type and an empty rest.
-fn admonition_fence(text: &str) -> Option<(usize, &str, &str)> {
+pub(crate) fn admonition_fence(text: &str) -> Option<(usize, &str, &str)> {
     let trimmed = text.trim_start_matches([' ', '\t']);
     if text.len() - trimmed.len() > 3 {
         return None;

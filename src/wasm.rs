@@ -7,6 +7,7 @@
 //! frontmatter, title }`); invalid options throw an `Error` whose message
 //! names the option; a document never throws.
 
+use crate::incremental::{Incremental, Update};
 use crate::{Options, OptionsError, Rendered};
 use serde::Serialize;
 use serde_json::{Map, Value};
@@ -86,6 +87,34 @@ export interface RenderResult {
   title: string | null;
 }
 
+/** What an incremental update changed, in top-level blocks. A block is
+ * one segment of the source: its top-level nodes in the HTML and the line
+ * ending after them (possibly nothing). Blocks `start .. start + removed`
+ * of the previous update became `blocks`; every later block is as before
+ * except that each of its `data-line` values grew by `lineShift`. */
+export interface BlockChange {
+  /** Index of the first changed block. Always present. */
+  start: number;
+  /** How many blocks of the previous update were removed. Always present. */
+  removed: number;
+  /** HTML of the blocks inserted at `start`, in order (concatenated, every
+   * block of the update gives `html`). Always present (may be empty). */
+  blocks: string[];
+  /** Lines added (negative: removed) before the blocks after the change.
+   * Always present. */
+  lineShift: number;
+  /** `true` when the previous blocks cannot be patched (first update, or a
+   * full render that kept no blocks: then `blocks` is `[html]`): rebuild
+   * from `html`. Always present. */
+  full: boolean;
+}
+
+/** A render result plus what changed since the previous update. */
+export interface UpdateResult extends RenderResult {
+  /** The blocks that changed. Always present. */
+  change: BlockChange;
+}
+
 /** One heading of the table of contents. */
 export interface TocEntry {
   /** The heading's `id` in the HTML, with the id prefix. Always present. */
@@ -138,6 +167,10 @@ extern "C" {
     /// `RenderResult` in TypeScript: the plain object [`to_js`] builds.
     #[wasm_bindgen(typescript_type = "RenderResult")]
     pub type RenderResultValue;
+
+    /// `UpdateResult` in TypeScript: a result plus its `change`.
+    #[wasm_bindgen(typescript_type = "UpdateResult")]
+    pub type UpdateResultValue;
 }
 
 /// Install the panic hook (once), so a bug shows a message in the console.
@@ -157,10 +190,13 @@ pub fn render(
     run(source, &options)
 }
 
-/// A renderer whose options are parsed and checked once.
+/// A renderer whose options are parsed and checked once. `update` and
+/// `edit` render incrementally: only the blocks an edit touches are parsed
+/// again, and the result is identical to `render`'s.
 #[wasm_bindgen]
 pub struct Renderer {
     options: Options,
+    engine: Option<Incremental>,
 }
 
 #[wasm_bindgen]
@@ -171,6 +207,7 @@ impl Renderer {
         init();
         Ok(Renderer {
             options: parse_options(options.map(JsValue::from))?,
+            engine: None,
         })
     }
 
@@ -178,19 +215,44 @@ impl Renderer {
     pub fn render(&self, source: &str) -> Result<RenderResultValue, JsError> {
         run(source, &self.options)
     }
+
+    /// Render `source` incrementally, reusing what it has in common with
+    /// the source of the previous `update` or `edit`. Never throws.
+    pub fn update(&mut self, source: &str) -> Result<UpdateResultValue, JsError> {
+        let update = engine(&mut self.engine, &self.options)?.update(source);
+        update_to_js(&update)
+    }
+
+    /// Replace `from..to` (UTF-16 offsets, as JavaScript strings count) of
+    /// the current source with `text` and render incrementally. Offsets past
+    /// the end are clamped, `to < from` inserts at `from`, and an offset
+    /// inside a surrogate pair takes in the whole character. Never throws.
+    pub fn edit(&mut self, from: u32, to: u32, text: &str) -> Result<UpdateResultValue, JsError> {
+        let update =
+            engine(&mut self.engine, &self.options)?.edit(from as usize, to as usize, text);
+        update_to_js(&update)
+    }
+
+    /// The source the last `update` or `edit` rendered.
+    pub fn source(&self) -> String {
+        self.engine
+            .as_ref()
+            .map_or_else(String::new, |e| e.source().to_string())
+    }
 }
 
 /// A live preview: renders into an element and patches its children.
 ///
-/// The element's children are the top-level nodes of the rendered HTML. On
-/// each update the new HTML is parsed (by the browser, in a `<template>`)
-/// and its top-level nodes are matched with the current ones by their
-/// `outerHTML` **without** `data-line`: a block whose content is unchanged
-/// keeps its DOM node (same object, so selection, focus and loaded images
-/// survive) even when it moved to another line or position; its `data-line`
-/// attribute is updated in place. Changed and new blocks are inserted,
-/// removed ones deleted. If anything else changed the element's children
-/// since the last update, the element is cleared and rebuilt.
+/// Updates render incrementally (as `Renderer.update`), and only the blocks
+/// that changed are parsed by the browser (in a `<template>`) and swapped
+/// in; the others keep their DOM nodes (same objects, so selection, focus
+/// and loaded images survive) and get their `data-line` moved. A changed
+/// block whose content is the same as a removed one but for `data-line`
+/// (text moved down) keeps the removed one's nodes. When the engine had to
+/// render the whole document without blocks, the new top-level nodes are
+/// matched with the current ones by their `outerHTML` without `data-line`.
+/// If anything else changed the element's children since the last update,
+/// the element is cleared and rebuilt.
 #[wasm_bindgen]
 pub struct Preview {
     element: Element,
@@ -199,6 +261,10 @@ pub struct Preview {
     nodes: Vec<Node>,
     /// Comparison key of each node in `nodes` (outerHTML without data-line).
     blocks: Vec<String>,
+    engine: Option<Incremental>,
+    /// The nodes of each block of the last update, and its key (its HTML
+    /// without `data-line`); empty when the last update had no blocks.
+    block_nodes: Vec<(Vec<Node>, String)>,
 }
 
 #[wasm_bindgen]
@@ -213,18 +279,142 @@ impl Preview {
             options: parse_options(options.map(JsValue::from))?,
             nodes: Vec::new(),
             blocks: Vec::new(),
+            engine: None,
+            block_nodes: Vec::new(),
         })
     }
 
-    /// Render `source`, patch the element, and return the render result.
-    pub fn update(&mut self, source: &str) -> Result<RenderResultValue, JsError> {
-        let rendered = crate::render(source, &self.options).map_err(options_error)?;
-        self.patch(&rendered.html)?;
-        to_js(&rendered)
+    /// Render `source` incrementally, patch the element, and return the
+    /// result (with the blocks that changed).
+    pub fn update(&mut self, source: &str) -> Result<UpdateResultValue, JsError> {
+        let update = engine(&mut self.engine, &self.options)?.update(source);
+        let html = &update.rendered.html;
+        let change = &update.change;
+        if change.full && update.blocks.len() == 1 && !html.is_empty() {
+            // A full render without blocks: match nodes by content.
+            self.block_nodes.clear();
+            self.patch(html)?;
+        } else {
+            self.patch_blocks(&update)?;
+        }
+        update_to_js(&update)
     }
 }
 
 impl Preview {
+    /// Apply an update block by block.
+    fn patch_blocks(&mut self, update: &Update) -> Result<(), JsError> {
+        let parent: Node = self.element.clone().into();
+        let html = &update.rendered.html;
+        let change = &update.change;
+        let current: Vec<&Node> = self.block_nodes.iter().flat_map(|(n, _)| n).collect();
+        let children = parent.child_nodes();
+        let intact = !self.block_nodes.is_empty()
+            && children.length() as usize == current.len()
+            && current
+                .iter()
+                .enumerate()
+                .all(|(i, node)| node.is_same_node(children.get(i as u32).as_ref()));
+        let (start, removed) = if change.full || !intact {
+            (0, self.block_nodes.len())
+        } else {
+            (change.start, change.removed)
+        };
+        if !intact {
+            parent.set_text_content(None);
+            self.block_nodes.clear();
+            self.nodes.clear();
+            self.blocks.clear();
+        }
+        let removed = removed.min(self.block_nodes.len().saturating_sub(start));
+        let start = start.min(self.block_nodes.len());
+        let inserted = if change.full || !intact {
+            update.blocks.len()
+        } else {
+            change.inserted
+        };
+        let old: Vec<(Vec<Node>, String)> =
+            self.block_nodes.drain(start..start + removed).collect();
+        // Where new nodes go: before the first node of the next block.
+        let anchor = self.block_nodes[start..]
+            .iter()
+            .find_map(|(nodes, _)| nodes.first().cloned());
+        let document = self
+            .element
+            .owner_document()
+            .ok_or_else(|| JsError::new("Preview: the element has no document"))?;
+        let mut by_key: HashMap<String, Vec<usize>> = HashMap::new();
+        for (i, (_, key)) in old.iter().enumerate().rev() {
+            by_key.entry(key.clone()).or_default().push(i);
+        }
+        let mut used = vec![false; old.len()];
+        let mut fresh_blocks = Vec::with_capacity(inserted);
+        for range in update.blocks.iter().skip(start).take(inserted) {
+            let block_html = html.get(range.clone()).unwrap_or("");
+            let template: HtmlTemplateElement = document
+                .create_element("template")
+                .map_err(js_error)?
+                .unchecked_into();
+            template.set_inner_html(block_html);
+            let list = template.content().child_nodes();
+            let fresh: Vec<Node> = (0..list.length()).filter_map(|i| list.get(i)).collect();
+            let key = without_lines(block_html);
+            let reuse = by_key.get_mut(&key).and_then(Vec::pop);
+            let nodes = match reuse {
+                Some(i) if old[i].0.len() == fresh.len() => {
+                    used[i] = true;
+                    for (kept, new) in old[i].0.iter().zip(&fresh) {
+                        if let (Some(kept), Some(new)) =
+                            (kept.dyn_ref::<Element>(), new.dyn_ref::<Element>())
+                        {
+                            set_line(kept, new.get_attribute("data-line").as_deref())?;
+                        }
+                    }
+                    old[i].0.clone()
+                }
+                _ => fresh,
+            };
+            fresh_blocks.push((nodes, key));
+        }
+        for ((nodes, _), used) in old.iter().zip(&used) {
+            if !used {
+                for node in nodes {
+                    parent.remove_child(node).map_err(js_error)?;
+                }
+            }
+        }
+        for (nodes, _) in &fresh_blocks {
+            for node in nodes {
+                parent
+                    .insert_before(node, anchor.as_ref())
+                    .map_err(js_error)?;
+            }
+        }
+        // Later blocks moved by `lineShift` lines.
+        if intact && !change.full && change.line_shift != 0 {
+            for (nodes, _) in &self.block_nodes[start..] {
+                for node in nodes {
+                    if let Some(element) = node.dyn_ref::<Element>() {
+                        if let Some(line) = element.get_attribute("data-line") {
+                            let line: isize = line.parse().unwrap_or(0);
+                            let moved = (line + change.line_shift).to_string();
+                            element
+                                .set_attribute("data-line", &moved)
+                                .map_err(js_error)?;
+                        }
+                    }
+                }
+            }
+        }
+        let tail = self.block_nodes.split_off(start);
+        self.block_nodes.extend(fresh_blocks);
+        self.block_nodes.extend(tail);
+        // The content-matching patch starts over if it is needed next.
+        self.nodes.clear();
+        self.blocks.clear();
+        Ok(())
+    }
+
     fn patch(&mut self, html: &str) -> Result<(), JsError> {
         let parent: &Node = self.element.as_ref();
         // Start over when someone else changed the element's children.
@@ -317,6 +507,62 @@ fn block_key(node: &Node) -> (String, Option<String>) {
             (format!("{}\u{0}{text}", node.node_name()), None)
         }
     }
+}
+
+/// A block's HTML without its ` data-line="N"` attributes (its key).
+fn without_lines(html: &str) -> String {
+    let needle = " data-line=\"";
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(at) = rest.find(needle) {
+        out.push_str(&rest[..at]);
+        let after = &rest[at + needle.len()..];
+        rest = after.find('"').map_or("", |end| &after[end + 1..]);
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The incremental engine of a `Renderer` or `Preview`, made on first use.
+fn engine<'e>(
+    slot: &'e mut Option<Incremental>,
+    options: &Options,
+) -> Result<&'e mut Incremental, JsError> {
+    if slot.is_none() {
+        *slot = Some(Incremental::new(options.clone()).map_err(options_error)?);
+    }
+    slot.as_mut()
+        .ok_or_else(|| JsError::new("incremental engine missing"))
+}
+
+/// An update as `{ ...RenderResult, change }`.
+fn update_to_js(update: &Update) -> Result<UpdateResultValue, JsError> {
+    // One JSON text parsed by the engine is faster than building a large
+    // result field by field (every keystroke pays for it).
+    let value = match serde_json::to_string(&update.rendered) {
+        Ok(json) => js_sys::JSON::parse(&json).map_err(js_error)?,
+        Err(_) => to_js(&update.rendered)?.into(),
+    };
+    let change = &update.change;
+    let html = &update.rendered.html;
+    let blocks = js_sys::Array::new();
+    for range in update
+        .blocks
+        .iter()
+        .skip(change.start)
+        .take(change.inserted)
+    {
+        blocks.push(&JsValue::from_str(html.get(range.clone()).unwrap_or("")));
+    }
+    let object = js_sys::Object::new();
+    let set = |key: &str, v: &JsValue| js_sys::Reflect::set(&object, &key.into(), v);
+    set("start", &(change.start as f64).into()).map_err(js_error)?;
+    set("removed", &(change.removed as f64).into()).map_err(js_error)?;
+    set("blocks", &blocks).map_err(js_error)?;
+    set("lineShift", &(change.line_shift as f64).into()).map_err(js_error)?;
+    set("full", &change.full.into()).map_err(js_error)?;
+    js_sys::Reflect::set(&value, &"change".into(), &object).map_err(js_error)?;
+    Ok(value.unchecked_into())
 }
 
 /// Give a kept element the `data-line` of the block it now stands for.

@@ -225,6 +225,42 @@ fn documents_never_throw() {
     assert!(get(&out, "frontmatter").is_object());
 }
 
+#[wasm_bindgen_test]
+fn renderer_updates_incrementally_as_render_does() {
+    let mut renderer = Renderer::new(None).map_err(JsValue::from).unwrap();
+    let first = renderer.update(SEED).map_err(JsValue::from).unwrap();
+    let first: JsValue = first.into();
+    let change = get(&first, "change");
+    assert_eq!(
+        get(&change, "full").as_bool(),
+        Some(true),
+        "should rebuild at first"
+    );
+    // Type into the middle of the seed, through `edit` (UTF-16 offsets).
+    let middle = SEED.len() / 2;
+    let middle = SEED[..middle].rfind("\n\n").unwrap() + 2;
+    let at = SEED[..middle].encode_utf16().count() as u32;
+    let out = renderer
+        .edit(at, at, "Typed ")
+        .map_err(JsValue::from)
+        .unwrap();
+    let out: JsValue = out.into();
+    let source = format!("{}Typed {}", &SEED[..middle], &SEED[middle..]);
+    assert_eq!(renderer.source(), source);
+    let full = rendered(render(&source, None).map_err(JsValue::from).unwrap());
+    assert_eq!(rendered(out.clone()), full, "should equal a full render");
+    let change = get(&out, "change");
+    assert_eq!(get(&change, "full").as_bool(), Some(false));
+    let blocks: js_sys::Array = get(&change, "blocks").unchecked_into();
+    assert_eq!(blocks.length(), 1, "should change one block");
+    let block = blocks.get(0).as_string().unwrap();
+    assert!(full.html.contains(&block) && block.contains("Typed "));
+    // `update` with a whole source gives the same.
+    let back = renderer.update(SEED).map_err(JsValue::from).unwrap();
+    let expected = rendered(render(SEED, None).map_err(JsValue::from).unwrap());
+    assert_eq!(rendered(back), expected);
+}
+
 /// The document of the page, or `None` under Node.
 fn document() -> Option<web_sys::Document> {
     let global = js_sys::global();
@@ -293,6 +329,18 @@ fn preview_keeps_unchanged_blocks_and_replaces_changed_ones() {
     assert!(block(0).is_same_node(Some(&h1)));
     assert!(block(2).is_same_node(Some(&third)));
     assert!(!first.is_connected());
+
+    // Type character by character into the last paragraph: the other
+    // blocks keep their nodes.
+    let mut source = String::from("\n\n# Title\n\nsecond, edited\n\nthird");
+    for c in " and more".chars() {
+        source.push(c);
+        let out = update(&mut preview, &format!("{source}\n\nfourth\n"));
+        same_as_full_render(&out.html);
+        assert!(block(0).is_same_node(Some(&h1)));
+    }
+    assert!(!block(2).is_same_node(Some(&third)));
+    assert_eq!(block(2).text_content().as_deref(), Some("third and more"));
 
     // Someone else touched the element: it is rebuilt, still correct.
     element

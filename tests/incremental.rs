@@ -1,0 +1,530 @@
+//! The incremental renderer gives exactly what a full render gives, after
+//! every edit: HTML, table of contents, diagnostics (positions included),
+//! front matter and title; and the blocks it says changed are the only ones
+//! that did.
+//!
+//! Random edits (characters, lines, blank lines, fence and admonition
+//! markers, JSX tags, list markers, definitions, imports, Korean text) are
+//! applied to every fixture, the sample post and a long document made of
+//! all of them, through both `update(source)` and `edit(from, to, text)`.
+//! The generator is a small PRNG with a fixed seed: `INCREMENTAL_SEED=n`
+//! changes the seed, `INCREMENTAL_ROUNDS=n` the number of edits (default
+//! 10 000). A failure prints the shortest edit sequence found that still
+//! fails, ready to paste into a test.
+
+use mdx_preview::incremental::{Incremental, Update};
+use mdx_preview::{Format, Options, Rendered, render};
+use std::path::Path;
+
+/// splitmix64: small, deterministic, good enough to pick edits.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    fn below(&mut self, n: usize) -> usize {
+        if n == 0 {
+            0
+        } else {
+            (self.next() % n as u64) as usize
+        }
+    }
+
+    fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
+        items[self.below(items.len())]
+    }
+}
+
+/// What the generator types.
+const CHARS: &[&str] = &[
+    "a", "b", "e", " ", " ", "\n", "\n", "#", "`", "{", "}", "<", ">", "/", ":", "-", "*", "_",
+    "[", "]", "!", "|", "=", "\"", "한", "글", "😀", "\t", "1", ".", "$", "~", "\\", "&",
+];
+const SNIPPETS: &[&str] = &[
+    "\n\n",
+    "\n\n\n",
+    "```\n",
+    "```js\n",
+    "~~~\n",
+    ":::note\n",
+    ":::tip[Title]\n",
+    ":::\n",
+    "::::\n",
+    "<div>",
+    "</div>",
+    "<div>\n\n",
+    "\n\n</div>\n",
+    "<Tabs>\n",
+    "</Tabs>\n",
+    "<img src={missing} />",
+    "- ",
+    "* ",
+    "1. ",
+    "> ",
+    "    ",
+    "[x]: https://example.com\n",
+    "[^1]",
+    "[^1]: Note.\n",
+    "[link][x]",
+    "import a from './a.png'\n",
+    "\nimport b from './b.png'\n\n",
+    "export const x = 1\n",
+    "{x}",
+    "{a}",
+    "{",
+    "## Heading\n",
+    "## Heading\n\n",
+    "# Title\n\n",
+    "안녕하세요 세계 ",
+    "리뷰 ",
+    "<!-- c -->",
+    "<!--",
+    "-->",
+    "{/* truncate */}\n",
+    "---\n",
+    "===\n",
+    "| a | b |\n| - | - |\n",
+    "$$\n",
+    "**bold** ",
+    "<b>x</b>",
+    "<script>",
+    "text line\n",
+];
+
+/// One edit: replace bytes `from..to` with `text`.
+#[derive(Clone, Debug)]
+struct Edit {
+    from: usize,
+    to: usize,
+    text: String,
+    /// Through `edit` (UTF-16 offsets) instead of `update`.
+    utf16: bool,
+}
+
+fn floor(source: &str, mut at: usize) -> usize {
+    at = at.min(source.len());
+    while !source.is_char_boundary(at) {
+        at -= 1;
+    }
+    at
+}
+
+fn random_edit(rng: &mut Rng, source: &str) -> Edit {
+    let len = source.len();
+    let mut from = floor(source, rng.below(len + 1));
+    // Line operations start at a line start.
+    let at_line = rng.below(3) == 0;
+    if at_line {
+        from = source[..from].rfind('\n').map_or(0, |i| i + 1);
+    }
+    let (to, text) = match rng.below(10) {
+        0..=3 => (from, rng.pick(CHARS).to_string()),
+        4..=6 => (from, rng.pick(SNIPPETS).to_string()),
+        7 => {
+            let to = floor(source, from + 1 + rng.below(20));
+            (to, String::new())
+        }
+        8 => {
+            // Delete a line.
+            let end = source[from..].find('\n').map_or(len, |i| from + i + 1);
+            (end, String::new())
+        }
+        _ => {
+            let to = floor(source, from + rng.below(8));
+            (to, rng.pick(CHARS).to_string())
+        }
+    };
+    Edit {
+        from,
+        to: to.max(from),
+        text,
+        utf16: rng.below(2) == 0,
+    }
+}
+
+fn apply(source: &str, edit: &Edit) -> String {
+    format!(
+        "{}{}{}",
+        &source[..edit.from],
+        edit.text,
+        &source[edit.to..]
+    )
+}
+
+fn utf16(source: &str, byte: usize) -> usize {
+    source[..byte].encode_utf16().count()
+}
+
+/// What is wrong with an update, if anything.
+fn check(
+    update: &Update,
+    expected: &Rendered,
+    previous: Option<&(Vec<String>, bool)>,
+) -> Option<String> {
+    let got = &update.rendered;
+    if got.html != expected.html {
+        return Some(format!(
+            "html differs:\n got: {:?}\nwant: {:?}",
+            got.html, expected.html
+        ));
+    }
+    if got.toc != expected.toc {
+        return Some(format!(
+            "toc differs:\n got: {:?}\nwant: {:?}",
+            got.toc, expected.toc
+        ));
+    }
+    if got.diagnostics != expected.diagnostics {
+        return Some(format!(
+            "diagnostics differ:\n got: {:#?}\nwant: {:#?}",
+            got.diagnostics, expected.diagnostics
+        ));
+    }
+    if got.frontmatter != expected.frontmatter || got.title != expected.title {
+        return Some("front matter or title differ".into());
+    }
+    // Blocks cover the HTML, in order.
+    let mut at = 0;
+    for block in &update.blocks {
+        if block.start != at {
+            return Some(format!("blocks do not cover the html: {:?}", update.blocks));
+        }
+        at = block.end;
+    }
+    if at != got.html.len() {
+        return Some("blocks do not reach the end of the html".into());
+    }
+    // Blocks outside the change are the previous ones (lines shifted).
+    let change = &update.change;
+    if let Some((old, old_full)) = previous {
+        if *old_full || change.full {
+            return None;
+        }
+        let new: Vec<&str> = update.blocks.iter().map(|b| &got.html[b.clone()]).collect();
+        if change.start + change.removed > old.len() || change.start + change.inserted > new.len() {
+            return Some(format!("change out of range: {change:?}"));
+        }
+        if old.len() - change.removed != new.len() - change.inserted {
+            return Some(format!("change does not add up: {change:?}"));
+        }
+        for i in 0..change.start {
+            if old[i] != new[i] {
+                return Some(format!(
+                    "block {i} changed but is before the change {change:?}"
+                ));
+            }
+        }
+        let tail = old.len() - change.start - change.removed;
+        for k in 0..tail {
+            let before = shift_lines(&old[old.len() - 1 - k], change.line_shift);
+            if before != new[new.len() - 1 - k] {
+                return Some(format!(
+                    "block {} changed but is after the change {change:?}:\n was {:?}\n now {:?}",
+                    new.len() - 1 - k,
+                    old[old.len() - 1 - k],
+                    new[new.len() - 1 - k]
+                ));
+            }
+        }
+    }
+    None
+}
+
+/// `data-line="N"` of top-level elements moved by `shift`.
+fn shift_lines(html: &str, shift: isize) -> String {
+    let needle = " data-line=\"";
+    let mut out = String::new();
+    let mut rest = html;
+    while let Some(at) = rest.find(needle) {
+        let digits_at = at + needle.len();
+        out.push_str(&rest[..digits_at]);
+        let digits = rest[digits_at..]
+            .bytes()
+            .take_while(u8::is_ascii_digit)
+            .count();
+        let n: isize = rest[digits_at..digits_at + digits].parse().unwrap_or(0);
+        out.push_str(&(n + shift).to_string());
+        rest = &rest[digits_at + digits..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Run `edits` on `start` with a fresh engine; the first failing step.
+fn run(start: &str, options: &Options, edits: &[Edit]) -> Option<(usize, String)> {
+    let mut engine = Incremental::new(options.clone()).expect("valid options");
+    let mut source = start.to_string();
+    let first = engine.update(&source);
+    let expected = render(&source, options).expect("valid options");
+    if let Some(problem) = check(&first, &expected, None) {
+        return Some((0, problem));
+    }
+    let blocks = |u: &Update| -> (Vec<String>, bool) {
+        (
+            u.blocks
+                .iter()
+                .map(|b| u.rendered.html[b.clone()].to_string())
+                .collect(),
+            u.change.full && u.blocks.len() == 1,
+        )
+    };
+    let mut previous = blocks(&first);
+    for (step, edit) in edits.iter().enumerate() {
+        let update = if edit.utf16 {
+            let (from, to) = (utf16(&source, edit.from), utf16(&source, edit.to));
+            source = apply(&source, edit);
+            engine.edit(from, to, &edit.text)
+        } else {
+            source = apply(&source, edit);
+            engine.update(&source)
+        };
+        assert_eq!(
+            engine.source(),
+            source,
+            "the engine should hold the edited source"
+        );
+        let expected = render(&source, options).expect("valid options");
+        if let Some(problem) = check(&update, &expected, Some(&previous)) {
+            return Some((step + 1, problem));
+        }
+        previous = blocks(&update);
+    }
+    None
+}
+
+/// Drop edits while the sequence still fails.
+fn shrink(start: &str, options: &Options, mut edits: Vec<Edit>) -> (Vec<Edit>, String) {
+    let (step, mut problem) = run(start, options, &edits).expect("should fail");
+    edits.truncate(step);
+    let mut index = 0;
+    while index < edits.len() {
+        let mut fewer = edits.clone();
+        fewer.remove(index);
+        // Offsets of later edits may no longer fit: skip those candidates.
+        let fits = {
+            let mut source = start.to_string();
+            fewer.iter().all(|e| {
+                let ok = e.to <= source.len()
+                    && source.is_char_boundary(e.from)
+                    && source.is_char_boundary(e.to);
+                if ok {
+                    source = apply(&source, e);
+                }
+                ok
+            })
+        };
+        match fits.then(|| run(start, options, &fewer)).flatten() {
+            Some((step, reason)) => {
+                fewer.truncate(step);
+                edits = fewer;
+                problem = reason;
+            }
+            None => index += 1,
+        }
+    }
+    (edits, problem)
+}
+
+fn inputs() -> Vec<(String, String, Format)> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    let mut inputs = Vec::new();
+    let mut stack = vec![root];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).expect("should list fixtures") {
+            let path = entry.expect("entry").path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if let Some(name) = path.file_name().map(|n| n.to_string_lossy().into_owned()) {
+                let format = match name.as_str() {
+                    "input.md" => Format::Md,
+                    "input.mdx" => Format::Mdx,
+                    _ => continue,
+                };
+                let text = std::fs::read_to_string(&path).expect("read");
+                inputs.push((path.display().to_string(), text, format));
+            }
+        }
+    }
+    inputs.sort_by(|a, b| a.0.cmp(&b.0));
+    // A long document: every MDX fixture but front matter, twice (past the
+    // size where parsing goes chunk by chunk).
+    let mut long = String::new();
+    for _ in 0..2 {
+        for (_, text, format) in &inputs {
+            if *format == Format::Mdx && !text.starts_with("---") {
+                long.push_str(text);
+                long.push_str("\n\n");
+            }
+        }
+    }
+    inputs.push(("long document".into(), long, Format::Mdx));
+    inputs
+}
+
+fn env(name: &str, default: u64) -> u64 {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
+#[test]
+fn random_edits_render_as_a_full_render_does() {
+    let rounds = env("INCREMENTAL_ROUNDS", 10_000) as usize;
+    let seed = env("INCREMENTAL_SEED", 20_251_111);
+    let mut rng = Rng(seed);
+    let inputs = inputs();
+    let episode = 25;
+    let mut done = 0;
+    let mut index = 0;
+    while done < rounds {
+        let (name, start, format) = &inputs[index % inputs.len()];
+        index += 1;
+        let options = Options {
+            format: *format,
+            math: rng.below(4) == 0,
+            ..Options::default()
+        };
+        // The long document costs more per step: fewer edits on it.
+        let count = if start.len() > 8_000 { 8 } else { episode };
+        let mut source = start.clone();
+        let mut edits = Vec::new();
+        for _ in 0..count {
+            let edit = random_edit(&mut rng, &source);
+            source = apply(&source, &edit);
+            edits.push(edit);
+        }
+        let outcome = std::panic::catch_unwind(|| run(start, &options, &edits));
+        let Ok(outcome) = outcome else {
+            let mut last = start.clone();
+            let mut sources = Vec::new();
+            for edit in &edits {
+                last = apply(&last, edit);
+                sources.push(last.clone());
+            }
+            // A panic of the full render itself is a pipeline bug found on
+            // the way, not an incremental one: say so and go on.
+            let full_panics = sources
+                .iter()
+                .find(|source| std::panic::catch_unwind(|| render(source, &options)).is_err());
+            if let Some(source) = full_panics {
+                eprintln!("warning: render() itself panics on {source:?} ({format:?}); skipped");
+                done += count;
+                continue;
+            }
+            panic!(
+                "rendering panicked\n  input: {name} ({format:?}, math: {})\n  sources after each edit: {sources:#?}",
+                options.math
+            );
+        };
+        if outcome.is_some() {
+            let (edits, problem) = shrink(start, &options, edits);
+            let mut last = start.clone();
+            for edit in &edits {
+                last = apply(&last, edit);
+            }
+            panic!(
+                "incremental render differs from a full render\n  input: {name} ({format:?}, math: {})\n  seed: {seed}\n  edits (byte offsets into the source before each):\n{}\n  source after them: {last:?}\n  {problem}",
+                options.math,
+                edits
+                    .iter()
+                    .map(|e| format!(
+                        "    {}..{} -> {:?}{}",
+                        e.from,
+                        e.to,
+                        e.text,
+                        if e.utf16 { " (edit)" } else { "" }
+                    ))
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            );
+        }
+        done += count;
+    }
+}
+
+#[test]
+fn offsets_are_clamped_and_surrogate_pairs_kept_whole() {
+    let options = Options::default();
+    let mut engine = Incremental::new(options.clone()).expect("valid options");
+    engine.update("a😀b\n");
+    // 2 is inside the emoji (UTF-16 units 1..3): the whole emoji goes.
+    let update = engine.edit(2, 2, "x");
+    assert_eq!(
+        engine.source(),
+        "axb\n",
+        "should replace the whole character"
+    );
+    assert_eq!(update.rendered, render("axb\n", &options).unwrap());
+    let update = engine.edit(99, 120, "!");
+    assert_eq!(engine.source(), "axb\n!", "should clamp past the end");
+    assert_eq!(update.rendered, render("axb\n!", &options).unwrap());
+    engine.edit(3, 1, "");
+    assert_eq!(
+        engine.source(),
+        "axb\n!",
+        "should take to < from as an empty range"
+    );
+}
+
+#[test]
+fn a_keystroke_changes_only_its_block() {
+    let options = Options::default();
+    let mut engine = Incremental::new(options).expect("valid options");
+    let source = "# A\n\nOne.\n\nTwo.\n\nThree.\n";
+    engine.update(source);
+    let update = engine.update("# A\n\nOne.\n\nTwo!\n\nThree.\n");
+    assert_eq!(
+        update.change.start, 2,
+        "should start at the second paragraph"
+    );
+    assert_eq!((update.change.removed, update.change.inserted), (1, 1));
+    assert!(!update.change.full);
+    let update = engine.update("# A\n\nOne.\n\nTwo!\n\n\nThree.\n");
+    assert_eq!(update.change.line_shift, 1, "should say later lines moved");
+}
+
+/// Native keystroke timing on a file: `KEYSTROKE_FILE=doc.mdx cargo test
+/// --release --test incremental keystrokes -- --ignored --nocapture`.
+#[test]
+#[ignore]
+fn keystrokes() {
+    let Ok(path) = std::env::var("KEYSTROKE_FILE") else {
+        return;
+    };
+    let source = std::fs::read_to_string(path).expect("read");
+    let options = Options::default();
+    let mut at = source.len() / 2;
+    while !source.is_char_boundary(at) {
+        at -= 1;
+    }
+    let at = source[at..].find('\n').map_or(source.len(), |i| at + i);
+    let t = std::time::Instant::now();
+    let _ = render(&source, &options);
+    let full = t.elapsed();
+    let mut engine = Incremental::new(options).expect("valid");
+    engine.update(&source);
+    let mut at16 = utf16(&source, at);
+    let mut times = Vec::new();
+    for c in "The quick brown fox jumps over the lazy dog. ".chars() {
+        let t = std::time::Instant::now();
+        let update = engine.edit(at16, at16, &c.to_string());
+        times.push(t.elapsed());
+        assert!(!update.change.full);
+        at16 += c.len_utf16();
+    }
+    times.sort();
+    println!(
+        "{} KB: full render {:?}, keystroke median {:?}, p95 {:?}",
+        source.len() / 1024,
+        full,
+        times[times.len() / 2],
+        times[times.len() * 95 / 100]
+    );
+}
