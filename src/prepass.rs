@@ -371,7 +371,12 @@ pub fn prepare(source: &str, format: Format) -> Prepared {
             continue;
         }
 
-        if let Some((colons, name, rest)) = admonition_fence(text) {
+        // A closing fence that closes nothing is text (markdown-rs sees it),
+        // so it stays in its block.
+        let fence = admonition_fence(text).filter(|(colons, name, _)| {
+            !name.is_empty() || open_admonitions.iter().any(|(_, c)| c <= colons)
+        });
+        if let Some((colons, name, rest)) = fence {
             if let Some(block) = block_first.take() {
                 check_block(
                     format,
@@ -608,6 +613,12 @@ fn check_block(
                 .into(),
         );
     }
+    if reason.is_none() && table_then_open_tag_item(source, block) {
+        reason = Some(
+            "a table followed directly by a list item or quote that starts with an unfinished `<` tag; put a blank line after the table"
+                .into(),
+        );
+    }
     if reason.is_none() && doubled_setext_underline(source, block) {
         reason = Some(
             "a heading underline followed by another `-`/`=` line and then a second underlined heading; put a blank line after the first heading"
@@ -651,6 +662,57 @@ fn check_block(
             ),
         );
     }
+}
+
+/// A GFM table delimiter row, then (in the same block) a list item or block
+/// quote line whose content starts with `<` and has no `>` after it
+/// (`| a |\n| - |\n- <`): markdown-rs 1.0.0 panics on that ("mismatched
+/// (non-jsx): GfmTable / ListItem"), in both formats.
+fn table_then_open_tag_item(source: &str, block: &[Line]) -> bool {
+    let delimiter_row = |text: &str| {
+        let text = text.trim_start_matches([' ', '\t', '>']).trim_end();
+        text.contains('|')
+            && text.contains('-')
+            && text
+                .bytes()
+                .all(|b| matches!(b, b'|' | b'-' | b':' | b' ' | b'\t'))
+    };
+    let Some(row) = block
+        .iter()
+        .position(|line| delimiter_row(&source[line.start..line.end]))
+    else {
+        return false;
+    };
+    block[row + 1..].iter().any(|line| {
+        let text = source[line.start..line.end].trim_start_matches([' ', '\t']);
+        // Container markers: `>`, `-`/`*`/`+` or `1.`/`1)` and a space.
+        let mut rest = text;
+        let mut containers = 0;
+        loop {
+            let trimmed = rest.trim_start_matches([' ', '\t']);
+            if let Some(after) = trimmed.strip_prefix('>') {
+                rest = after;
+            } else if let Some(after) = trimmed
+                .strip_prefix(['-', '*', '+'])
+                .filter(|after| after.is_empty() || after.starts_with([' ', '\t']))
+            {
+                rest = after;
+            } else {
+                let digits = trimmed.bytes().take_while(u8::is_ascii_digit).count();
+                match trimmed[digits..].strip_prefix(['.', ')']) {
+                    Some(after)
+                        if digits > 0 && (after.is_empty() || after.starts_with([' ', '\t'])) =>
+                    {
+                        rest = after;
+                    }
+                    _ => break,
+                }
+            }
+            containers += 1;
+        }
+        let content = rest.trim_start_matches([' ', '\t']);
+        containers > 0 && content.starts_with('<') && !content.contains('>')
+    })
 }
 
 /// A setext underline directly followed by a second `-`/`=` line of two or

@@ -247,6 +247,11 @@ fn known_parser_panics_are_avoided() {
         // setext heading in the same block (found by the fuzzer).
         "`<>\n-\n`",
         "a `b <c>\n---\nd` e",
+        "| a |\n| - |\n1. <v",
+        "| a | b |\n| - | - |\n:::\n1. <v.",
+        "| a |\n| - |\n| x |\n- <",
+        "| a |\n| - |\n  - <v",
+        "| a |\n| - |\n> <v",
         "o\n-\n--\nx\n-",
         "o\n=\n==\nx\n=",
         "o\n-\n---\nx\ny\n--",
