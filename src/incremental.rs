@@ -738,7 +738,7 @@ fn closed(text: &str, options: &Options) -> bool {
                         .map_or(at + run, |i| at + run + i + run);
                 }
                 b'\\' => at += 2,
-                b'<' if starts_tag(at) => match tag_end(bytes, at + 1) {
+                b'<' if starts_tag(at) => match crate::prepass::tag_end(bytes, at + 1) {
                     Some(end) => at = end,
                     None => return false,
                 },
@@ -750,25 +750,6 @@ fn closed(text: &str, options: &Options) -> bool {
     // Markdown: raw HTML blocks are put back together across blank lines,
     // and tags can hide in attribute values; no cut after any tag.
     !(0..bytes.len()).any(|at| starts_tag(at) && bytes.get(at + 1).is_some_and(|&b| b != b'>'))
-}
-
-/// The end of a JSX tag whose name starts at `from` (after its `>`),
-/// skipping quoted and braced values; `None` when it does not end.
-fn tag_end(bytes: &[u8], from: usize) -> Option<usize> {
-    let mut quote = None;
-    let mut braces = 0usize;
-    for (index, &byte) in bytes.iter().enumerate().skip(from) {
-        match (quote, byte) {
-            (Some(q), b) if b == q => quote = None,
-            (Some(_), _) => {}
-            (None, b'"' | b'\'') => quote = Some(byte),
-            (None, b'{') => braces += 1,
-            (None, b'}') => braces = braces.saturating_sub(1),
-            (None, b'>') if braces == 0 => return Some(index + 1),
-            _ => {}
-        }
-    }
-    None
 }
 
 /// Cut `source` into segments from `from` (a cut, or 0). After each cut,

@@ -430,8 +430,8 @@ fn is_atx_heading(line: &str) -> bool {
             .is_none_or(|c| c == ' ' || c == '\t')
 }
 
-/// How much `line` changes the brace depth `self_contained` counts (braces
-/// outside code spans, which end at the line's end).
+/// How much `text` changes the brace depth: braces outside code spans
+/// (roughly: a backtick toggles, a line end closes).
 fn brace_depth(line: &str) -> isize {
     let mut depth = 0;
     let mut in_code = false;
@@ -453,18 +453,8 @@ pub(crate) fn self_contained(chunk: &str, options: &Options) -> bool {
         Format::Mdx => {
             // Braces balance (outside code spans, roughly) and no JSX tag
             // stays open.
-            let mut depth: isize = 0;
-            let mut in_code = false;
-            for byte in chunk.bytes() {
-                match byte {
-                    b'`' => in_code = !in_code,
-                    b'\n' => in_code = false,
-                    b'{' if !in_code => depth += 1,
-                    b'}' if !in_code => depth -= 1,
-                    _ => {}
-                }
-            }
-            depth == 0 && crate::prepass::open_jsx_tags(chunk, 0, chunk.len(), false).is_empty()
+            brace_depth(chunk) == 0
+                && crate::prepass::open_jsx_tags(chunk, 0, chunk.len(), false).is_empty()
         }
         Format::Md => {
             // Raw HTML that runs across blank lines to its closing tag.

@@ -831,6 +831,26 @@ fn lazy_quote_with_table(source: &str, block: &[Line]) -> bool {
     quoted && lazy && table
 }
 
+/// The end of a JSX tag whose name starts at `from` (just after its `>`),
+/// skipping quoted and braced values; `None` when it does not end in
+/// `bytes`.
+pub(crate) fn tag_end(bytes: &[u8], from: usize) -> Option<usize> {
+    let mut quote = None;
+    let mut braces = 0usize;
+    for (index, &byte) in bytes.iter().enumerate().skip(from) {
+        match (quote, byte) {
+            (Some(q), b) if b == q => quote = None,
+            (Some(_), _) => {}
+            (None, b'"' | b'\'') => quote = Some(byte),
+            (None, b'{') => braces += 1,
+            (None, b'}') => braces = braces.saturating_sub(1),
+            (None, b'>') if braces == 0 => return Some(index + 1),
+            _ => {}
+        }
+    }
+    None
+}
+
 /// JSX tags opened in `source[start..end]` and not closed there (a rough
 /// scan: code spans and expressions skipped, attributes with quotes and
 /// braces). `strict`: malformed closing tags close nothing.
@@ -877,28 +897,7 @@ fn jsx_tag_spans(
                     at += 1;
                     continue;
                 }
-                // Find the tag's end, skipping quoted and braced values.
-                let mut index = name_at;
-                let mut quote = None;
-                let mut braces = 0usize;
-                let mut tag_end = None;
-                while index < end {
-                    let byte = bytes[index];
-                    match (quote, byte) {
-                        (Some(q), b) if b == q => quote = None,
-                        (Some(_), _) => {}
-                        (None, b'"' | b'\'') => quote = Some(byte),
-                        (None, b'{') => braces += 1,
-                        (None, b'}') => braces = braces.saturating_sub(1),
-                        (None, b'>') if braces == 0 => {
-                            tag_end = Some(index + 1);
-                            break;
-                        }
-                        _ => {}
-                    }
-                    index += 1;
-                }
-                let Some(tag_end) = tag_end else {
+                let Some(tag_end) = tag_end(&bytes[..end], name_at) else {
                     at += 1;
                     continue;
                 };
