@@ -4,28 +4,15 @@
 //! fixture, the sample post and mutated versions of them are rendered both
 //! ways, with chunking forced even on short documents.
 
+mod common;
+
 use mdx_preview::{Format, Options, render_chunked};
-use std::path::Path;
 
 fn inputs() -> Vec<(String, Format)> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
-    let mut inputs = Vec::new();
-    let mut stack = vec![root];
-    while let Some(dir) = stack.pop() {
-        for entry in std::fs::read_dir(&dir).expect("should list fixtures") {
-            let path = entry.expect("entry").path();
-            if path.is_dir() {
-                stack.push(path);
-            } else if let Some(name) = path.file_name().map(|n| n.to_string_lossy().into_owned()) {
-                let format = match name.as_str() {
-                    "input.md" => Format::Md,
-                    "input.mdx" => Format::Mdx,
-                    _ => continue,
-                };
-                inputs.push((std::fs::read_to_string(&path).expect("read"), format));
-            }
-        }
-    }
+    let mut inputs: Vec<(String, Format)> = common::fixture_inputs()
+        .into_iter()
+        .map(|(_, text, format)| (text, format))
+        .collect();
     inputs.sort_by(|a, b| a.0.cmp(&b.0));
     inputs
 }

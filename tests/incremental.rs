@@ -12,9 +12,10 @@
 //! 10 000). A failure prints the shortest edit sequence found that still
 //! fails, ready to paste into a test.
 
+mod common;
+
 use mdx_preview::incremental::{Incremental, Update};
 use mdx_preview::{Format, Options, Rendered, render};
-use std::path::Path;
 
 /// splitmix64: small, deterministic, good enough to pick edits.
 struct Rng(u64);
@@ -332,26 +333,7 @@ fn shrink(start: &str, options: &Options, mut edits: Vec<Edit>) -> (Vec<Edit>, S
 }
 
 fn inputs() -> Vec<(String, String, Format)> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
-    let mut inputs = Vec::new();
-    let mut stack = vec![root];
-    while let Some(dir) = stack.pop() {
-        for entry in std::fs::read_dir(&dir).expect("should list fixtures") {
-            let path = entry.expect("entry").path();
-            if path.is_dir() {
-                stack.push(path);
-            } else if let Some(name) = path.file_name().map(|n| n.to_string_lossy().into_owned()) {
-                let format = match name.as_str() {
-                    "input.md" => Format::Md,
-                    "input.mdx" => Format::Mdx,
-                    _ => continue,
-                };
-                let text = std::fs::read_to_string(&path).expect("read");
-                inputs.push((path.display().to_string(), text, format));
-            }
-        }
-    }
-    inputs.sort_by(|a, b| a.0.cmp(&b.0));
+    let mut inputs = common::fixture_inputs();
     // A long document: every MDX fixture but front matter, twice (past the
     // size where parsing goes chunk by chunk).
     let mut long = String::new();

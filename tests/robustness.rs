@@ -3,8 +3,9 @@
 //! in both formats without panicking, with diagnostics inside the document
 //! and sorted, and with the same result every time.
 
+mod common;
+
 use mdx_preview::{Format, Options, Rendered, render};
-use std::path::Path;
 
 /// Tokens that open, close or confuse constructs.
 const TOKENS: &[&str] = &[
@@ -79,22 +80,10 @@ impl Rng {
 }
 
 fn fixture_inputs() -> Vec<String> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
-    let mut inputs = Vec::new();
-    let mut stack = vec![root];
-    while let Some(dir) = stack.pop() {
-        for entry in std::fs::read_dir(&dir).expect("should list fixtures") {
-            let path = entry.expect("entry").path();
-            if path.is_dir() {
-                stack.push(path);
-            } else if path
-                .file_name()
-                .is_some_and(|n| n.to_string_lossy().starts_with("input."))
-            {
-                inputs.push(std::fs::read_to_string(&path).expect("should read a fixture"));
-            }
-        }
-    }
+    let mut inputs: Vec<String> = common::fixture_inputs()
+        .into_iter()
+        .map(|(_, text, _)| text)
+        .collect();
     inputs.sort();
     inputs
 }

@@ -1,0 +1,31 @@
+//! Helpers shared by the integration tests (`mod common;` in each).
+
+use mdx_preview::Format;
+use std::path::Path;
+
+/// Every fixture input under `tests/fixtures/` (`input.md` or
+/// `input.mdx`): its path, its text and the format its name gives, sorted
+/// by path.
+pub fn fixture_inputs() -> Vec<(String, String, Format)> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    let mut inputs = Vec::new();
+    let mut stack = vec![root];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).expect("should list fixtures") {
+            let path = entry.expect("should read a folder entry").path();
+            if path.is_dir() {
+                stack.push(path);
+                continue;
+            }
+            let format = match path.file_name().and_then(|n| n.to_str()) {
+                Some("input.md") => Format::Md,
+                Some("input.mdx") => Format::Mdx,
+                _ => continue,
+            };
+            let text = std::fs::read_to_string(&path).expect("should read a fixture");
+            inputs.push((path.display().to_string(), text, format));
+        }
+    }
+    inputs.sort_by(|a, b| a.0.cmp(&b.0));
+    inputs
+}
