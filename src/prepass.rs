@@ -841,7 +841,9 @@ pub(crate) fn tag_end(bytes: &[u8], from: usize) -> Option<usize> {
         match (quote, byte) {
             (Some(q), b) if b == q => quote = None,
             (Some(_), _) => {}
-            (None, b'"' | b'\'') => quote = Some(byte),
+            // Quotes delimit attribute values; inside a `{…}` value only
+            // braces count (as in markdown-rs, see `skip_expression`).
+            (None, b'"' | b'\'') if braces == 0 => quote = Some(byte),
             (None, b'{') => braces += 1,
             (None, b'}') => braces = braces.saturating_sub(1),
             (None, b'>') if braces == 0 => return Some(index + 1),
@@ -929,20 +931,16 @@ fn jsx_tag_spans(
 }
 
 /// The end of a `{…}` expression starting at `start` (after its `}`), or
-/// just after the `{` when it does not close before `end`.
+/// just after the `{` when it does not close before `end`. Braces are
+/// counted as markdown-rs counts them without a JavaScript parser: quotes
+/// mean nothing (`{'}'}` is the expression `{'}`), so a scan that respected
+/// them would disagree with the parser about where a tag is.
 fn skip_expression(bytes: &[u8], start: usize, end: usize) -> usize {
     let mut depth = 0usize;
-    let mut quote = None;
-    let mut index = start;
-    while index < end {
-        let byte = bytes[index];
-        match (quote, byte) {
-            (Some(_), b'\\') => index += 1,
-            (Some(q), b) if b == q => quote = None,
-            (Some(_), _) => {}
-            (None, b'"' | b'\'' | b'`') => quote = Some(byte),
-            (None, b'{') => depth += 1,
-            (None, b'}') => {
+    for (index, &byte) in bytes.iter().enumerate().take(end).skip(start) {
+        match byte {
+            b'{' => depth += 1,
+            b'}' => {
                 depth -= 1;
                 if depth == 0 {
                     return index + 1;
@@ -950,7 +948,6 @@ fn skip_expression(bytes: &[u8], start: usize, end: usize) -> usize {
             }
             _ => {}
         }
-        index += 1;
     }
     start + 1
 }

@@ -245,6 +245,11 @@ fn known_parser_panics_are_avoided() {
         "o\n=\n==\nx\n=",
         "o\n-\n---\nx\ny\n--",
         "p\n\no\n-\n--\nx\n-\n\nafter",
+        // A quote inside an expression does not hide its `}` from
+        // markdown-rs, so the fragment is still open at the underline.
+        "<>{</>'}e\n-",
+        "a <b x={'}'}>\n---",
+        "<>{\"</>\"}\nc\n===",
     ];
     for shape in shapes {
         for format in [Format::Mdx, Format::Md] {
