@@ -9,7 +9,7 @@
 
 use crate::diagnostic::{LineIndex, Report, Severity};
 use crate::options::{Format, Options};
-use crate::prepass::{Fault, Prepared, block_around, mask};
+use crate::prepass::{Fault, Prepared, block_around, closes_fence, container_prefix, mask};
 use markdown::mdast::{AttributeContent, AttributeValue, Node};
 use markdown::message::{Message, Place};
 use markdown::{Constructs, MdxSignal, ParseOptions};
@@ -347,12 +347,19 @@ pub fn chunks(text: &str, options: &Options, min_chunked: usize) -> Vec<(usize, 
     let mut result = Vec::new();
     let mut chunk_start = 0;
     let mut previous_blank = false;
-    let mut fence: Option<(u8, usize)> = None;
+    // An open code fence: marker, length, container depth (as the
+    // incremental renderer's scan tracks it). Code is code: its `<` and
+    // `{` open nothing, so its lines are left out of the checks below.
+    let mut fence: Option<(u8, usize, usize)> = None;
+    let mut code_lines: Vec<(usize, usize)> = Vec::new();
     let mut math = false;
-    // Brace depth of `text[chunk_start..offset]` as `self_contained` counts
-    // it, kept line by line: a chunk with an unclosed `{` is not rescanned
-    // at every later heading.
+    // Brace depth of the chunk's lines outside code, kept line by line: a
+    // chunk with an unclosed `{` is not rescanned at every later heading.
     let mut depth: isize = 0;
+    // After a failed `self_contained` check the next one waits until the
+    // chunk has doubled, so a tag left open near the top does not make
+    // every later heading rescan the whole chunk (quadratic).
+    let mut next_check = 0;
     // Front matter may hold blank lines and `#` lines: never split it.
     let mut offset = 0;
     let mut lines = text.split_inclusive('\n');
@@ -379,46 +386,74 @@ pub fn chunks(text: &str, options: &Options, min_chunked: usize) -> Vec<(usize, 
         }
     }
     for line in lines {
+        let line_start = offset;
+        offset += line.len();
         let content = line.trim_end_matches(['\n', '\r']);
         let trimmed = content.trim_start_matches([' ', '\t']);
         let indent = content.len() - trimmed.len();
         let blank = trimmed.is_empty();
-        if let Some((marker, length)) = fence {
-            let run = trimmed.bytes().take_while(|&b| b == marker).count();
-            if indent < 4 && run >= length && trimmed[run..].trim().is_empty() {
+        let was_blank = std::mem::replace(&mut previous_blank, blank);
+        if let Some((marker, length, containers)) = fence {
+            if containers > 0 && !blank && container_prefix(content).1 < containers {
+                // The container ends, and the code with it; this line is
+                // handled like any other.
                 fence = None;
+            } else {
+                if closes_fence(content, marker, length) {
+                    fence = None;
+                }
+                code_lines.push((line_start, offset));
+                continue;
             }
-        } else if math {
+        }
+        if math {
             if trimmed.starts_with("$$") {
                 math = false;
             }
-        } else {
-            let marker = trimmed.bytes().next().unwrap_or(0);
-            let run = trimmed.bytes().take_while(|&b| b == marker).count();
-            if matches!(marker, b'`' | b'~') && run >= 3 {
-                fence = Some((marker, run));
-            } else if options.math && trimmed.starts_with("$$") && !trimmed[2..].contains("$$") {
-                math = true;
-            } else if previous_blank
-                && indent == 0
-                && is_atx_heading(trimmed)
-                && offset > chunk_start
-                && depth == 0
-                && self_contained(&text[chunk_start..offset], options)
-            {
-                result.push((chunk_start, offset));
-                chunk_start = offset;
-                depth = 0;
+            continue;
+        }
+        if let Some((marker, length, _)) = crate::prepass::fence(content) {
+            fence = Some((marker, length, container_prefix(content).1));
+            code_lines.push((line_start, offset));
+            continue;
+        }
+        if options.math && trimmed.starts_with("$$") && !trimmed[2..].contains("$$") {
+            math = true;
+        } else if was_blank
+            && indent == 0
+            && is_atx_heading(trimmed)
+            && line_start > chunk_start
+            && depth == 0
+            && line_start - chunk_start >= next_check
+        {
+            let chunk = without_ranges(text, chunk_start, line_start, &code_lines);
+            if self_contained(&chunk, options) {
+                result.push((chunk_start, line_start));
+                chunk_start = line_start;
+                code_lines.clear();
+                next_check = 0;
+            } else {
+                next_check = 2 * (line_start - chunk_start);
             }
         }
         if options.format == Format::Mdx {
             depth += brace_depth(line);
         }
-        previous_blank = blank;
-        offset += line.len();
     }
     result.push((chunk_start, text.len()));
     result
+}
+
+/// `text[start..end]` without the byte ranges `holes` (in order, within it).
+fn without_ranges(text: &str, start: usize, end: usize, holes: &[(usize, usize)]) -> String {
+    let mut out = String::with_capacity(end - start);
+    let mut from = start;
+    for &(hole_start, hole_end) in holes {
+        out.push_str(&text[from..hole_start.max(from)]);
+        from = hole_end.max(from);
+    }
+    out.push_str(&text[from..end]);
+    out
 }
 
 fn is_atx_heading(line: &str) -> bool {

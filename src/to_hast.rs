@@ -65,6 +65,8 @@ struct State<'a> {
     footnote_order: Vec<(String, usize)>,
     /// Faults and admonitions not yet placed, sorted by start.
     pending: Vec<(usize, usize, Insert)>,
+    /// Which of `pending` have been placed.
+    placed: Vec<bool>,
     depth: usize,
     too_deep_reported: bool,
     /// Byte ranges of front matter and ESM blocks with errors: shown as
@@ -93,6 +95,7 @@ pub fn to_hast(
             footnotes: BTreeMap::new(),
             footnote_order: Vec::new(),
             pending: Vec::new(),
+            placed: Vec::new(),
             depth: 0,
             too_deep_reported: false,
             broken: Vec::new(),
@@ -132,6 +135,7 @@ pub fn to_hast(
         state
             .pending
             .sort_by_key(|(start, end, _)| (*start, std::cmp::Reverse(*end)));
+        state.placed = vec![false; state.pending.len()];
 
         if let mdast::Node::Root(root) = &tree {
             converted.frontmatter = state.collect(root);
@@ -300,24 +304,60 @@ impl<'a> State<'a> {
         top: bool,
     ) -> Vec<Node> {
         let mut items = crate::raw_html::assemble(items);
-        // Take the inserts for this level.
+        // Take the inserts for this level: inside `range` and inside no
+        // single item. `pending` is sorted by start, so only the entries
+        // starting in `range` are looked at, and placed ones are marked
+        // rather than removed (a long document has thousands of them).
         let mut mine = Vec::new();
-        let mut index = 0;
-        while index < self.pending.len() {
-            let (start, end, insert) = self.pending[index];
-            let inside = start >= range.0 && end <= range.1.max(range.0);
-            let in_child = items
+        let low = range.0;
+        let high = range.1.max(range.0);
+        let first = self.pending.partition_point(|&(start, _, _)| start < low);
+        // Siblings are normally in order and disjoint: then the one item
+        // that can hold an insert is the last non-empty one starting at or
+        // before it. Otherwise look at every item.
+        let ordered = items
+            .iter()
+            .filter(|(_, s, e)| s < e)
+            .zip(items.iter().filter(|(_, s, e)| s < e).skip(1))
+            .all(|(a, b)| a.2 <= b.1);
+        let non_empty: Vec<(usize, usize)> = if ordered {
+            items
                 .iter()
-                .any(|(_, s, e)| start >= *s && end <= *e && s < e);
-            if inside && !in_child {
-                mine.push((start, end, insert));
-                self.pending.remove(index);
+                .filter(|(_, s, e)| s < e)
+                .map(|&(_, s, e)| (s, e))
+                .collect()
+        } else {
+            Vec::new()
+        };
+        let in_child = |start: usize, end: usize| {
+            if ordered {
+                let at = non_empty.partition_point(|&(s, _)| s <= start);
+                at > 0 && {
+                    let (s, e) = non_empty[at - 1];
+                    start >= s && end <= e
+                }
             } else {
-                index += 1;
+                items
+                    .iter()
+                    .any(|(_, s, e)| start >= *s && end <= *e && s < e)
             }
+        };
+        for index in first..self.pending.len() {
+            let (start, end, insert) = self.pending[index];
+            if start > high {
+                break;
+            }
+            if self.placed[index] || end > high || in_child(start, end) {
+                continue;
+            }
+            self.placed[index] = true;
+            mine.push((start, end, insert));
         }
-        // Faults first, so that admonitions wrap them too.
-        for &(start, end, insert) in &mine {
+        // Faults first, so that admonitions wrap them too. Each goes before
+        // the items starting at or after it (one merge, not an insert each);
+        // of two starting at the same place the later one comes first.
+        let mut inserts: Vec<(usize, usize, usize, Node)> = Vec::new();
+        for (order, &(start, end, insert)) in mine.iter().enumerate() {
             let node = match insert {
                 Insert::Fault(fault) => self.fault(&self.prepared.faults[fault]),
                 Insert::Truncate => {
@@ -328,21 +368,47 @@ impl<'a> State<'a> {
                 Insert::Rule => element("hr", (start, end)).into(),
                 Insert::Admonition(_) => continue,
             };
-            let at = items.partition_point(|(_, s, _)| *s < start);
-            items.insert(at, (node, start, end));
+            inserts.push((start, end, order, node));
         }
-        // Inner admonitions (starting later) first.
+        if !inserts.is_empty() {
+            inserts.sort_by_key(|&(start, _, order, _)| (start, std::cmp::Reverse(order)));
+            let mut merged = Vec::with_capacity(items.len() + inserts.len());
+            let mut inserts = inserts.into_iter().peekable();
+            for item in items {
+                while let Some((start, end, _, node)) =
+                    inserts.next_if(|&(start, _, _, _)| start <= item.1)
+                {
+                    merged.push((node, start, end));
+                }
+                merged.push(item);
+            }
+            merged.extend(inserts.map(|(start, end, _, node)| (node, start, end)));
+            items = merged;
+        }
+        // Inner admonitions (starting later) first. The items are kept as
+        // `items` followed by `tail` reversed, split where the admonition's
+        // content starts, so each one takes its content off the top of
+        // `tail` and puts itself back there (no shifting of the items after
+        // it, which is quadratic with thousands of admonitions).
+        let mut tail: Vec<(Node, usize, usize)> = Vec::new();
         for &(start, end, insert) in mine.iter().rev() {
             if let Insert::Admonition(at) = insert {
                 let admonition = &self.prepared.admonitions[at];
                 let content_end = admonition.close.map_or(end, |c| c.0);
-                let first = items.partition_point(|(_, s, _)| *s < admonition.content_start());
-                let mut last = first;
-                while last < items.len() && items[last].2 <= content_end && items[last].1 >= start {
-                    last += 1;
+                let content_start = admonition.content_start();
+                while tail.last().is_some_and(|item| item.1 < content_start) {
+                    items.extend(tail.pop());
                 }
-                let content: Vec<Node> =
-                    items.drain(first..last).map(|(node, _, _)| node).collect();
+                while items.last().is_some_and(|item| item.1 >= content_start) {
+                    tail.extend(items.pop());
+                }
+                let mut content = Vec::new();
+                while tail
+                    .last()
+                    .is_some_and(|item| item.2 <= content_end && item.1 >= start)
+                {
+                    content.extend(tail.pop().map(|item| item.0));
+                }
                 let node = self.admonition(
                     &admonition.kind,
                     admonition
@@ -352,9 +418,10 @@ impl<'a> State<'a> {
                     content,
                     (start, end),
                 );
-                items.insert(first, (node, start, end));
+                tail.push((node, start, end));
             }
         }
+        items.extend(tail.into_iter().rev());
         items
             .into_iter()
             .map(|(mut node, start, _)| {

@@ -176,3 +176,27 @@ fn mutated_documents_render_the_same_in_chunks() {
         }
     }
 }
+
+/// Code is code: a fence holding an unclosed tag or brace does not keep the
+/// rest of the document in one chunk (which made a long post with such a
+/// fence near the top parse as one block, quadratically), and where a tag
+/// really is open there is no cut until it closes.
+#[test]
+fn fenced_code_opens_nothing() {
+    let options = Options::default();
+    let source = "# A\n\n```jsx\n<div className=\"x\">\nfunction f() {\n```\n\n# B\n\nText.\n\n# C\n\n<div>\n\n# D\n\n</div>\n\n# E\n\nEnd.\n";
+    let cuts: Vec<usize> = mdx_preview::parse::chunks(source, &options, 0)
+        .iter()
+        .map(|&(start, _)| start)
+        .collect();
+    let at = |heading: &str| source.find(heading).expect("heading in source");
+    assert_eq!(
+        cuts,
+        vec![0, at("# B"), at("# C"), at("# E")],
+        "cuts after the fence, none inside the open <div>"
+    );
+    assert_same(source, &options);
+    // Inside a list item the fence ends with the item.
+    let listed = "- a\n\n  ```\n  <b>\n\n# Z\n\n</b>\n";
+    assert_same(listed, &options);
+}
