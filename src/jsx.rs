@@ -182,7 +182,9 @@ impl Evaluator<'_> {
                 AttributeContent::Property(property) => {
                     let value = match &property.value {
                         None => Static::Bool(true),
-                        Some(AttributeValue::Literal(value)) => Static::String(value.clone()),
+                        Some(AttributeValue::Literal(value)) => {
+                            Static::String(crate::prepass::restore_references(value).into_owned())
+                        }
                         Some(AttributeValue::Expression(expression)) => self
                             .expression(&expression.value, &expression.stops)
                             .unwrap_or(Static::Null),

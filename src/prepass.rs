@@ -82,6 +82,59 @@ pub struct Prepared {
     pub faults: Vec<Fault>,
     /// Problems found.
     pub reports: Vec<Report>,
+    /// Whether [`OPEN_REFERENCE`] may stand in for `&` in `masked` (the
+    /// source does not hold that byte itself).
+    pub substitutes: bool,
+}
+
+/// Stands in, in the parser's copy of the source, for the `&` of a
+/// character reference left open at the very end of a JSX attribute value
+/// (`<a href="?q=1&r">`): markdown-rs 1.0.0 reads past the end of the value
+/// there and panics. The attribute's value is given back its `&` after
+/// parsing ([`restore_references`]). Used only when the source does not
+/// hold this byte (a control character no document has).
+pub const OPEN_REFERENCE: u8 = 0x1A;
+
+/// `value` with every [`OPEN_REFERENCE`] given back its `&`.
+pub fn restore_references(value: &str) -> std::borrow::Cow<'_, str> {
+    if value.as_bytes().contains(&OPEN_REFERENCE) {
+        value.replace(char::from(OPEN_REFERENCE), "&").into()
+    } else {
+        value.into()
+    }
+}
+
+/// Byte offsets of each `&` that starts what could be a character
+/// reference running to the end of a quoted attribute value: `&`, then
+/// ASCII letters, digits or `#`, then a quote (`<a href="?q=1&r">`). Not
+/// only in tags (telling which `<` markdown-rs takes as one is the parser's
+/// business): a `&` replaced elsewhere is given back all the same. Skipped:
+/// expressions (their strings are evaluated) and a `&` right after an
+/// emphasis marker (`&` is punctuation to the emphasis rules, the stand-in
+/// is not).
+fn open_references(source: &str, start: usize, end: usize) -> Vec<usize> {
+    let bytes = source.as_bytes();
+    let mut found = Vec::new();
+    let mut at = start;
+    while at < end {
+        match bytes[at] {
+            b'{' => at = skip_expression(bytes, at, end),
+            b'&' => {
+                let run = bytes[at + 1..end]
+                    .iter()
+                    .take_while(|b| b.is_ascii_alphanumeric() || **b == b'#')
+                    .count();
+                let quoted = matches!(bytes.get(at + 1 + run), Some(b'"' | b'\''));
+                let after_marker = at > 0 && matches!(bytes[at - 1], b'*' | b'_' | b'~');
+                if run > 0 && quoted && !after_marker {
+                    found.push(at);
+                }
+                at += 1 + run;
+            }
+            _ => at += 1,
+        }
+    }
+    found
 }
 
 /// A line of the source: byte range without its line ending.
@@ -244,7 +297,10 @@ pub(crate) fn admonition_fence(text: &str) -> Option<(usize, &str, &str)> {
 /// Run the pre-pass over `source`.
 pub fn prepare(source: &str, format: Format) -> Prepared {
     let mut masked = source.as_bytes().to_vec();
-    let mut prepared = Prepared::default();
+    let mut prepared = Prepared {
+        substitutes: !masked.contains(&OPEN_REFERENCE),
+        ..Prepared::default()
+    };
     let lines = lines(source);
     let line_text = |line: &Line| &source[line.start..line.end];
 
@@ -474,6 +530,45 @@ pub fn prepare(source: &str, format: Format) -> Prepared {
     }
     if let Some(block) = block_first.take() {
         check_block(format, source, &lines[block..], &mut masked, &mut prepared);
+    }
+
+    if format == Format::Mdx && source.contains('&') {
+        // Character references left open at the end of attribute values,
+        // over the whole document (a tag can run across blank lines).
+        let from = lines.get(first).map_or(source.len(), |line| line.start);
+        let mut references = open_references(source, from, source.len());
+        // Only where the parser still sees the `&` (not in a comment or a
+        // faulty block, which are masked).
+        references.retain(|&at| masked[at] == b'&');
+        if prepared.substitutes {
+            for at in references {
+                masked[at] = OPEN_REFERENCE;
+            }
+        } else if let Some(&at) = references.first() {
+            // The block is shown as text instead.
+            let line = lines
+                .iter()
+                .rfind(|line| line.start <= at)
+                .copied()
+                .unwrap_or(lines[0]);
+            let block_end = lines
+                .iter()
+                .find(|l| l.start > at && is_blank(&source[l.start..l.end]))
+                .map_or(source.len(), |l| l.start);
+            fault(
+                &mut masked,
+                &mut prepared,
+                line.start,
+                block_end,
+                Report::new(
+                    Severity::Error,
+                    "input-too-complex",
+                    "An attribute value ending in a character reference without `;` cannot be read in a document holding the control character U+001A: add the `;` or remove that character",
+                    at,
+                    at + 1,
+                ),
+            );
+        }
     }
 
     for (at, _) in open_admonitions {

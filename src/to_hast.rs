@@ -154,7 +154,43 @@ pub fn to_hast(
         reports.append(&mut state.reports);
     }
     dispose_mdast(tree);
+    if prepared.substitutes
+        && prepared
+            .masked
+            .as_bytes()
+            .contains(&crate::prepass::OPEN_REFERENCE)
+    {
+        restore_references(&mut converted.nodes);
+    }
     converted
+}
+
+/// Give back the `&` the pre-pass replaced ([`crate::prepass::OPEN_REFERENCE`])
+/// wherever the parser put it: in an attribute value as meant, or in text
+/// when the tag was not read as one.
+fn restore_references(nodes: &mut [Node]) {
+    let mut stack: Vec<&mut Node> = nodes.iter_mut().collect();
+    while let Some(node) = stack.pop() {
+        match node {
+            Node::Text(text) => {
+                if let std::borrow::Cow::Owned(restored) = crate::prepass::restore_references(text)
+                {
+                    *text = restored;
+                }
+            }
+            Node::Element(element) => {
+                for (_, value) in &mut element.attributes {
+                    if let std::borrow::Cow::Owned(restored) =
+                        crate::prepass::restore_references(value)
+                    {
+                        *value = restored;
+                    }
+                }
+                stack.extend(element.children.iter_mut());
+            }
+            Node::Raw(_) => {}
+        }
+    }
 }
 
 /// Byte range of an mdast node.

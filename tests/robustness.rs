@@ -250,6 +250,15 @@ fn known_parser_panics_are_avoided() {
         "<>{</>'}e\n-",
         "a <b x={'}'}>\n---",
         "<>{\"</>\"}\nc\n===",
+        // markdown-rs 1.0.0 reads past the end of an attribute value that
+        // ends in a character reference without `;` (found by the fuzzer).
+        "<d a=\"x&r\">",
+        "a <b c=\"&amp\">d</b>",
+        "<d a='&#12'>\n\ntext",
+        "<d a=\"&#x1F\" />",
+        "<d a=\"\n\n&r\">",
+        "<s'\n\n<v n=\"''&r\">\n'>",
+        "<d a=\"&r\">\u{1a}</d>",
     ];
     for shape in shapes {
         for format in [Format::Mdx, Format::Md] {
@@ -290,4 +299,32 @@ fn doubled_setext_underline_is_shown_as_text_with_a_warning() {
     let fixed = render("o\n-\n\n--\nx\n-\n", &Options::default()).expect("valid");
     assert_eq!(fixed.html.matches("<h2").count(), 2, "{}", fixed.html);
     assert!(fixed.diagnostics.is_empty(), "{:?}", fixed.diagnostics);
+}
+
+/// The `&` of an attribute value that ends in what looks like a character
+/// reference is kept (the pre-pass hides it from the parser, which would
+/// panic on it, and gives it back).
+#[test]
+fn open_reference_at_the_end_of_an_attribute_value_is_kept() {
+    let options = Options::default();
+    let source = "<a href=\"https://example.com/?q=1&r\">link</a> and `x=\"&amp\"`\n";
+    let out = render(source, &options).expect("valid options");
+    assert!(
+        out.html.contains("href=\"https://example.com/?q=1&amp;r\""),
+        "should keep the & in the href: {}",
+        out.html
+    );
+    assert!(
+        out.html.contains("<code>x=&quot;&amp;amp&quot;</code>"),
+        "should keep the & in code: {}",
+        out.html
+    );
+    assert!(
+        !out.html.contains('\u{1a}'),
+        "no stand-in left: {}",
+        out.html
+    );
+    // Where the parser does not take it as a tag, the text keeps its `&`.
+    let out = render("<d a=\"\n\n&r\">\n", &options).expect("valid options");
+    assert!(out.html.contains("&amp;r&quot;"), "{}", out.html);
 }
