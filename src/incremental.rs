@@ -38,7 +38,7 @@
 //! engine.update("# Title\n\nFirst.\n\nSecond.\n");
 //! let update = engine.edit(23, 23, " paragraph");
 //! let source = "# Title\n\nFirst.\n\nSecond paragraph.\n";
-//! assert_eq!(update.rendered, render(source, &Options::default()).unwrap());
+//! assert_eq!(update.rendered(), render(source, &Options::default()).unwrap());
 //! // Only the third block (the second paragraph) changed.
 //! assert_eq!((update.change.start, update.change.removed, update.change.inserted), (2, 1, 1));
 //! ```
@@ -83,16 +83,207 @@ pub struct BlockChange {
 }
 
 /// The result of [`Incremental::update`] or [`Incremental::edit`].
-#[derive(Clone, Debug, PartialEq)]
+///
+/// It holds the document's blocks as the engine keeps them (shared, not
+/// copied), so an update costs what changed; [`Update::rendered`] puts
+/// together exactly what [`crate::render`] gives for the same source.
+#[derive(Clone, Debug)]
 pub struct Update {
-    /// Exactly what [`crate::render`] gives for the same source.
-    pub rendered: Rendered,
-    /// Byte range of each top-level block in `rendered.html`, in order;
-    /// together they cover it. A block is one segment of the source: its
-    /// top-level nodes and the line ending after them (possibly nothing).
-    pub blocks: Vec<Range<usize>>,
     /// Which blocks changed since the previous update.
     pub change: BlockChange,
+    parts: Parts,
+}
+
+#[derive(Clone, Debug)]
+enum Parts {
+    /// A full render: one block, id 0.
+    Full(Rendered),
+    Blocks {
+        blocks: Vec<Rc<Assembled>>,
+        /// The blocks that have diagnostics, in order.
+        diagnostics: Vec<Reports>,
+        frontmatter: Option<serde_json::Value>,
+        title: Option<String>,
+    },
+}
+
+/// A block's diagnostics in an [`Update`]: its unit's, kept relative to
+/// the segment and shifted when asked for.
+#[derive(Clone, Debug)]
+struct Reports {
+    unit: Rc<Unit>,
+    line: usize,
+    utf16: usize,
+    /// Indexes of the unit's unused-import reports left out (another
+    /// segment uses the import).
+    dropped: Vec<usize>,
+}
+
+impl Reports {
+    fn relative(&self) -> impl Iterator<Item = &Diagnostic> {
+        self.unit
+            .diagnostics
+            .iter()
+            .enumerate()
+            .filter(|(index, _)| !self.dropped.contains(index))
+            .map(|(_, (diagnostic, _))| diagnostic)
+    }
+}
+
+/// The diagnostics of one block of an [`Update`], relative to the block:
+/// add `line` to their lines and `utf16` to their offsets (columns stay).
+#[derive(Clone, Debug)]
+pub struct BlockDiagnostics<'u> {
+    /// An identity for `relative`: two with the same non-zero id (of this
+    /// update or an earlier one of the same engine) hold the same list.
+    pub id: u64,
+    /// Lines before the block.
+    pub line: usize,
+    /// UTF-16 offset of the block's start.
+    pub utf16: usize,
+    /// The block's diagnostics with lines counted from the block's first
+    /// line (1-based) and offsets from its start.
+    pub relative: Vec<&'u Diagnostic>,
+}
+
+/// One top-level block of an [`Update`]: a segment of the source, its
+/// top-level nodes and the line ending after them (possibly nothing).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Block<'u> {
+    /// An identity for the block's HTML: two blocks (of this update or an
+    /// earlier one of the same engine) with the same id have the same HTML,
+    /// so a caller can keep what it made of a block (a JavaScript string,
+    /// DOM nodes) by id. 0 for the single block of a full render.
+    pub id: u64,
+    /// Its HTML; the blocks' HTML in order is the document's.
+    pub html: &'u str,
+}
+
+impl Update {
+    /// Exactly what [`crate::render`] gives for the same source.
+    pub fn rendered(&self) -> Rendered {
+        match &self.parts {
+            Parts::Full(rendered) => rendered.clone(),
+            Parts::Blocks {
+                frontmatter, title, ..
+            } => Rendered {
+                html: self.html(),
+                toc: self.toc(),
+                diagnostics: self.diagnostics(),
+                frontmatter: frontmatter.clone(),
+                title: title.clone(),
+            },
+        }
+    }
+
+    /// The document's top-level blocks, in order.
+    pub fn blocks(&self) -> Vec<Block<'_>> {
+        match &self.parts {
+            Parts::Full(rendered) => vec![Block {
+                id: 0,
+                html: &rendered.html,
+            }],
+            Parts::Blocks { blocks, .. } => blocks
+                .iter()
+                .map(|block| Block {
+                    id: block.serial,
+                    html: &block.html,
+                })
+                .collect(),
+        }
+    }
+
+    /// The whole HTML (as [`Rendered::html`]).
+    pub fn html(&self) -> String {
+        match &self.parts {
+            Parts::Full(rendered) => rendered.html.clone(),
+            Parts::Blocks { blocks, .. } => {
+                let mut html = String::with_capacity(blocks.iter().map(|b| b.html.len()).sum());
+                for block in blocks {
+                    html.push_str(&block.html);
+                }
+                html
+            }
+        }
+    }
+
+    /// The table of contents (as [`Rendered::toc`]).
+    pub fn toc(&self) -> Vec<TocEntry> {
+        match &self.parts {
+            Parts::Full(rendered) => rendered.toc.clone(),
+            Parts::Blocks { blocks, .. } => blocks
+                .iter()
+                .flat_map(|block| block.toc.iter().cloned())
+                .collect(),
+        }
+    }
+
+    /// The TOC entries of each block, in order (together: [`Update::toc`]).
+    pub fn block_toc(&self) -> Vec<&[TocEntry]> {
+        match &self.parts {
+            Parts::Full(rendered) => vec![&rendered.toc],
+            Parts::Blocks { blocks, .. } => blocks.iter().map(|b| b.toc.as_slice()).collect(),
+        }
+    }
+
+    /// The diagnostics (as [`Rendered::diagnostics`]).
+    pub fn diagnostics(&self) -> Vec<Diagnostic> {
+        self.block_diagnostics()
+            .into_iter()
+            .flat_map(|block| {
+                block.relative.into_iter().map(move |diagnostic| {
+                    let mut diagnostic = diagnostic.clone();
+                    diagnostic.line += block.line;
+                    diagnostic.end_line += block.line;
+                    diagnostic.offset += block.utf16;
+                    diagnostic.end_offset += block.utf16;
+                    diagnostic
+                })
+            })
+            .collect()
+    }
+
+    /// The diagnostics block by block, relative to each block (the blocks
+    /// without any are left out); together, shifted: [`Update::diagnostics`].
+    pub fn block_diagnostics(&self) -> Vec<BlockDiagnostics<'_>> {
+        match &self.parts {
+            Parts::Full(rendered) => vec![BlockDiagnostics {
+                id: 0,
+                line: 0,
+                utf16: 0,
+                relative: rendered.diagnostics.iter().collect(),
+            }],
+            Parts::Blocks { diagnostics, .. } => diagnostics
+                .iter()
+                .map(|reports| BlockDiagnostics {
+                    id: if reports.dropped.is_empty() {
+                        reports.unit.serial
+                    } else {
+                        0
+                    },
+                    line: reports.line,
+                    utf16: reports.utf16,
+                    relative: reports.relative().collect(),
+                })
+                .collect(),
+        }
+    }
+
+    /// The front matter (as [`Rendered::frontmatter`]).
+    pub fn frontmatter(&self) -> Option<&serde_json::Value> {
+        match &self.parts {
+            Parts::Full(rendered) => rendered.frontmatter.as_ref(),
+            Parts::Blocks { frontmatter, .. } => frontmatter.as_ref(),
+        }
+    }
+
+    /// The title (as [`Rendered::title`]).
+    pub fn title(&self) -> Option<&str> {
+        match &self.parts {
+            Parts::Full(rendered) => rendered.title.as_deref(),
+            Parts::Blocks { title, .. } => title.as_deref(),
+        }
+    }
 }
 
 /// A segment rendered alone.
@@ -104,6 +295,9 @@ struct Unit {
     text: String,
     /// Rendered after the document's ESM (it holds an expression).
     prefixed: bool,
+    /// Its text holds a `{` (so it is rendered after the ESM when there is
+    /// any).
+    has_brace: bool,
     /// Generation of the ESM it was rendered after.
     group: u64,
     /// Its HTML without the final line ending, holes cut out.
@@ -160,6 +354,22 @@ struct HeadingInfo {
     toc: Option<(String, String, usize)>,
 }
 
+/// A segment's part of the document's HTML and TOC: its unit with the
+/// holes filled for where the segment is. Reused while the unit, its first
+/// line and its heading ids stay the same (typing within a line changes
+/// none of them for the other segments).
+#[derive(Debug)]
+struct Assembled {
+    /// Unique within an engine: the block's identity in [`Update::block_ids`].
+    serial: u64,
+    unit: u64,
+    base_line: usize,
+    ids: Rc<Vec<String>>,
+    /// Empty when the unit gave no top-level node.
+    html: String,
+    toc: Vec<TocEntry>,
+}
+
 /// A segment of the current source.
 #[derive(Clone, Debug)]
 struct Segment {
@@ -170,9 +380,13 @@ struct Segment {
     lookahead: bool,
     unit: Option<Rc<Unit>>,
     /// Heading ids given by the last assembly.
-    ids: Vec<String>,
+    ids: Rc<Vec<String>>,
+    /// Its HTML and TOC entries as the last assembly put them together.
+    assembled: Option<Rc<Assembled>>,
     /// Where the last segment merged into this one starts (0: none).
     tail: usize,
+    /// Carried over from before the edit: its text is its unit's.
+    kept: bool,
 }
 
 /// The incremental renderer. Keeps the previous source and its segments.
@@ -188,8 +402,15 @@ pub struct Incremental {
     group_clean: bool,
     /// Blocks of the previous update, to tell what changed: (unit serial,
     /// ids); empty after a full render.
-    previous: Vec<(u64, Vec<String>)>,
+    previous: Vec<(u64, Rc<Vec<String>>)>,
     previous_lines: usize,
+    /// Every heading of the last assembly in order, `(explicit, text or
+    /// explicit id)`, and the ids the slugger gave them: while the list is
+    /// the same the ids are too, and the slugger need not run.
+    heading_keys: Vec<(bool, String)>,
+    heading_ids: Vec<String>,
+    /// Serials of the units with headings, in order, at the last assembly.
+    heading_units: Vec<u64>,
     started: bool,
     serial: u64,
 }
@@ -209,6 +430,9 @@ impl Incremental {
             group_clean: true,
             previous: Vec::new(),
             previous_lines: 0,
+            heading_keys: Vec::new(),
+            heading_ids: Vec::new(),
+            heading_units: Vec::new(),
             started: false,
             serial: 0,
         })
@@ -348,10 +572,14 @@ impl Incremental {
                 _ => false,
             }
         });
-        let mut segments: Vec<Segment> = self.segments[..index].to_vec();
+        let kept = |segment: &Segment| Segment {
+            kept: true,
+            ..segment.clone()
+        };
+        let mut segments: Vec<Segment> = self.segments[..index].iter().map(kept).collect();
         segments.extend(scanned);
         if let Some(j) = resume {
-            segments.extend(self.segments[j..].iter().cloned());
+            segments.extend(self.segments[j..].iter().map(kept));
         }
         segments
     }
@@ -439,9 +667,22 @@ impl Incremental {
     /// The unit of the segment at `offset..offset + length`: its own, a
     /// cached one, or a new render.
     fn unit_for(&mut self, offset: usize, length: usize, index: usize) -> Rc<Unit> {
+        let generation = self.group_generation;
+        let segment = &self.segments[index];
+        if let Some(unit) = segment
+            .unit
+            .as_ref()
+            .filter(|u| segment.kept && u.text.len() == length)
+        {
+            // Its text did not change: only the ESM it was rendered after can
+            // have (no comparing the document's text at every keystroke).
+            let prefixed = !self.group.is_empty() && unit.has_brace;
+            if unit.prefixed == prefixed && (!prefixed || unit.group == generation) {
+                return unit.clone();
+            }
+        }
         let text = &self.source[offset..offset + length];
         let prefixed = !self.group.is_empty() && text.contains('{');
-        let generation = self.group_generation;
         let valid = |u: &Rc<Unit>| {
             u.text == text && u.prefixed == prefixed && (!prefixed || u.group == generation)
         };
@@ -477,7 +718,6 @@ impl Incremental {
                 // Options were checked in `new`.
                 empty_rendered()
             });
-            let blocks = std::iter::once(0..rendered.html.len()).collect();
             let change = BlockChange {
                 start: 0,
                 removed: self.previous.len(),
@@ -487,25 +727,66 @@ impl Incremental {
             };
             self.previous.clear();
             self.previous_lines = total_lines;
+            // Segments may move among each other before the next assembly:
+            // it compares headings by text.
+            self.heading_units.clear();
             return Update {
-                rendered,
-                blocks,
                 change,
+                parts: Parts::Full(rendered),
             };
         }
 
-        // Heading ids: one slugger over the whole document.
-        let mut slugger = Slugger::new();
+        // Heading ids: one slugger over the whole document, run again only
+        // when the document's list of headings changed.
+        // The same units with headings in the same order: the same headings
+        // (checked without comparing text at every keystroke).
+        let heading_units: Vec<u64> = units
+            .iter()
+            .filter(|u| !u.headings.is_empty())
+            .map(|u| u.serial)
+            .collect();
+        let same_units = heading_units == self.heading_units;
+        let same_headings = same_units || {
+            let mut keys = self.heading_keys.iter();
+            let all_same = units.iter().flat_map(|u| &u.headings).all(|h| {
+                let key = (h.explicit.is_some(), h.explicit.as_ref().unwrap_or(&h.text));
+                keys.next().is_some_and(|(e, k)| (*e, k) == key)
+            });
+            all_same && keys.next().is_none()
+        };
+        self.heading_units = heading_units;
+        if !same_headings {
+            let mut slugger = Slugger::new();
+            self.heading_keys.clear();
+            self.heading_ids.clear();
+            for heading in units.iter().flat_map(|u| &u.headings) {
+                let (explicit, key) = match &heading.explicit {
+                    Some(id) => (true, id.clone()),
+                    None => (false, heading.text.clone()),
+                };
+                let id = if explicit {
+                    key.clone()
+                } else {
+                    slugger.slug(&key)
+                };
+                self.heading_keys.push((explicit, key));
+                self.heading_ids.push(id);
+            }
+        }
+        let mut next_heading = 0;
         for segment in &mut self.segments {
             let Some(unit) = &segment.unit else { continue };
-            segment.ids = unit
-                .headings
-                .iter()
-                .map(|h| match &h.explicit {
-                    Some(id) => id.clone(),
-                    None => slugger.slug(&h.text),
-                })
-                .collect();
+            let count = unit.headings.len();
+            let ids = &self.heading_ids[next_heading..next_heading + count];
+            next_heading += count;
+            // With the same units in the same places, a segment that had
+            // ids keeps them; otherwise compare.
+            if same_units && segment.ids.len() == count {
+                continue;
+            }
+            if segment.ids.as_slice() != ids {
+                segment.ids = Rc::new(ids.to_vec());
+            }
         }
 
         // Imports no segment uses.
@@ -516,61 +797,60 @@ impl Incremental {
                 .all(|u| u.unused.iter().any(|m| m == message))
         };
 
-        let capacity: usize = units.iter().map(|u| u.html.len() + 1).sum();
-        let mut html = String::with_capacity(capacity + 64);
+        let mut base_line = 0;
+        for segment in &mut self.segments {
+            let Some(unit) = &segment.unit else { continue };
+            let fresh = segment.assembled.as_ref().is_none_or(|a| {
+                a.unit != unit.serial
+                    || a.base_line != base_line
+                    || !Rc::ptr_eq(&a.ids, &segment.ids)
+            });
+            if fresh {
+                self.serial += 1;
+                segment.assembled = Some(Rc::new(assemble_segment(
+                    unit,
+                    &segment.ids,
+                    base_line,
+                    &self.options.id_prefix,
+                    self.serial,
+                )));
+            }
+            base_line += unit.line_breaks;
+        }
+
         let mut blocks = Vec::with_capacity(units.len());
-        let mut toc = Vec::new();
         let mut diagnostics = Vec::new();
         let mut h1 = None;
         let mut base_line = 0;
         let mut base_utf16 = 0;
         for segment in &self.segments {
-            let Some(unit) = &segment.unit else { continue };
-            let block_start = html.len();
-            if unit.has_items {
-                for piece in &unit.pieces {
-                    match piece {
-                        Piece::Text(range) => html.push_str(&unit.html[range.clone()]),
-                        Piece::Line(line) => {
-                            let _ = write!(html, "{}", base_line + line + 1);
-                        }
-                        Piece::Id(index) => {
-                            if let Some(id) = segment.ids.get(*index).filter(|id| !id.is_empty()) {
-                                html.push_str(" id=\"");
-                                hast::escape_into(&mut html, &self.options.id_prefix);
-                                hast::escape_into(&mut html, id);
-                                html.push('"');
-                            }
-                        }
-                    }
-                }
-                html.push('\n');
+            let (Some(unit), Some(assembled)) = (&segment.unit, &segment.assembled) else {
+                continue;
+            };
+            blocks.push(assembled.clone());
+            if h1.is_none() {
+                h1 = unit
+                    .headings
+                    .iter()
+                    .find(|heading| heading.level == 1)
+                    .map(|heading| heading.text.trim().to_string());
             }
-            blocks.push(block_start..html.len());
-            for (heading, id) in unit.headings.iter().zip(&segment.ids) {
-                if h1.is_none() && heading.level == 1 {
-                    h1 = Some(heading.text.trim().to_string());
-                }
-                if let Some((value, text, line)) = &heading.toc {
-                    toc.push(TocEntry {
-                        id: format!("{}{}", self.options.id_prefix, id),
-                        level: heading.level,
-                        value: value.clone(),
-                        text: text.clone(),
-                        line: base_line + line + 1,
-                    });
-                }
-            }
-            for (diagnostic, unused) in &unit.diagnostics {
-                if *unused && !unused_anywhere(&diagnostic.message) {
-                    continue;
-                }
-                let mut diagnostic = diagnostic.clone();
-                diagnostic.line += base_line;
-                diagnostic.end_line += base_line;
-                diagnostic.offset += base_utf16;
-                diagnostic.end_offset += base_utf16;
-                diagnostics.push(diagnostic);
+            if !unit.diagnostics.is_empty() {
+                let dropped = unit
+                    .diagnostics
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, (diagnostic, unused))| {
+                        *unused && !unused_anywhere(&diagnostic.message)
+                    })
+                    .map(|(index, _)| index)
+                    .collect();
+                diagnostics.push(Reports {
+                    unit: unit.clone(),
+                    line: base_line,
+                    utf16: base_utf16,
+                    dropped,
+                });
             }
             base_line += unit.line_breaks;
             base_utf16 += unit.utf16;
@@ -583,7 +863,7 @@ impl Incremental {
             .map(String::from)
             .or(h1);
 
-        let now: Vec<(u64, Vec<String>)> = self
+        let now: Vec<(u64, Rc<Vec<String>>)> = self
             .segments
             .iter()
             .map(|s| {
@@ -626,16 +906,69 @@ impl Incremental {
         self.previous = now;
         self.previous_lines = total_lines;
         Update {
-            rendered: Rendered {
-                html,
-                toc,
+            change,
+            parts: Parts::Blocks {
+                blocks,
                 diagnostics,
                 frontmatter,
                 title,
             },
-            blocks,
-            change,
         }
+    }
+}
+
+/// A unit's HTML (with its line ending) and TOC entries for a segment whose
+/// first line is `base_line` (0-based) and whose headings got `ids`.
+fn assemble_segment(
+    unit: &Unit,
+    ids: &Rc<Vec<String>>,
+    base_line: usize,
+    id_prefix: &str,
+    serial: u64,
+) -> Assembled {
+    let mut html = String::new();
+    if unit.has_items {
+        html.reserve(unit.html.len() + 16);
+        for piece in &unit.pieces {
+            match piece {
+                Piece::Text(range) => html.push_str(&unit.html[range.clone()]),
+                Piece::Line(line) => {
+                    let _ = write!(html, "{}", base_line + line + 1);
+                }
+                Piece::Id(index) => {
+                    if let Some(id) = ids.get(*index).filter(|id| !id.is_empty()) {
+                        html.push_str(" id=\"");
+                        hast::escape_into(&mut html, id_prefix);
+                        hast::escape_into(&mut html, id);
+                        html.push('"');
+                    }
+                }
+            }
+        }
+        html.push('\n');
+    }
+    let toc = unit
+        .headings
+        .iter()
+        .zip(ids.iter())
+        .filter_map(|(heading, id)| {
+            let (value, text, line) = heading.toc.as_ref()?;
+            Some(TocEntry {
+                id: format!("{id_prefix}{id}"),
+                level: heading.level,
+                value: value.clone(),
+                text: text.clone(),
+                line: base_line + line + 1,
+            })
+        })
+        .collect();
+    Assembled {
+        serial,
+        unit: unit.serial,
+        base_line,
+        ids: ids.clone(),
+        html,
+        toc,
     }
 }
 
@@ -664,8 +997,10 @@ fn merge_head(mut segments: Vec<Segment>) -> Vec<Segment> {
         esm: true,
         lookahead: merged.iter().any(|s| s.lookahead),
         unit: None,
-        ids: Vec::new(),
+        ids: Rc::default(),
+        assembled: None,
         tail: 0,
+        kept: false,
     };
     segments.insert(0, head);
     segments
@@ -829,8 +1164,10 @@ fn scan(
                     esm,
                     lookahead,
                     unit: None,
-                    ids: Vec::new(),
+                    ids: Rc::default(),
+                    assembled: None,
                     tail: 0,
+                    kept: false,
                 });
                 start = offset;
                 esm = false;
@@ -914,8 +1251,10 @@ fn scan(
             esm,
             lookahead,
             unit: None,
-            ids: Vec::new(),
+            ids: Rc::default(),
+            assembled: None,
             tail: 0,
+            kept: false,
         });
     }
     (segments, false)
@@ -1108,6 +1447,7 @@ fn render_unit(
         serial: 0,
         text: text.to_string(),
         prefixed: !prefix.is_empty(),
+        has_brace: text.contains('{'),
         group,
         html,
         pieces,

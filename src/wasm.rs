@@ -109,7 +109,10 @@ export interface BlockChange {
   full: boolean;
 }
 
-/** A render result plus what changed since the previous update. */
+/** A render result plus what changed since the previous update. To keep a
+ * keystroke cheap, arrays and objects that did not change (the `toc`, the
+ * `diagnostics` of blocks that did not move, the `frontmatter`) are the same
+ * objects as in the previous result: read results, do not modify them. */
 export interface UpdateResult extends RenderResult {
   /** The blocks that changed. Always present. */
   change: BlockChange;
@@ -173,6 +176,32 @@ extern "C" {
     pub type UpdateResultValue;
 }
 
+// Diagnostics of a block are kept as JavaScript objects relative to the
+// block; these copy them shifted to where the block now is (cheaper than
+// one object field by field from Rust, or a JSON text of all of them, at
+// every keystroke of a long document).
+#[wasm_bindgen(inline_js = r#"
+export function shifted(list, line, offset) {
+  const out = new Array(list.length);
+  for (let i = 0; i < list.length; i++) {
+    const d = { ...list[i] };
+    d.line += line;
+    d.endLine += line;
+    d.offset += offset;
+    d.endOffset += offset;
+    out[i] = d;
+  }
+  return out;
+}
+export function append(out, list) {
+  for (let i = 0; i < list.length; i++) out.push(list[i]);
+}
+"#)]
+extern "C" {
+    fn shifted(list: &JsValue, line: f64, offset: f64) -> JsValue;
+    fn append(out: &js_sys::Array, list: &JsValue);
+}
+
 /// Install the panic hook (once), so a bug shows a message in the console.
 fn init() {
     console_error_panic_hook::set_once();
@@ -197,6 +226,7 @@ pub fn render(
 pub struct Renderer {
     options: Options,
     engine: Option<Incremental>,
+    cache: JsCache,
 }
 
 #[wasm_bindgen]
@@ -208,6 +238,7 @@ impl Renderer {
         Ok(Renderer {
             options: parse_options(options.map(JsValue::from))?,
             engine: None,
+            cache: JsCache::default(),
         })
     }
 
@@ -220,7 +251,7 @@ impl Renderer {
     /// the source of the previous `update` or `edit`. Never throws.
     pub fn update(&mut self, source: &str) -> Result<UpdateResultValue, JsError> {
         let update = engine(&mut self.engine, &self.options)?.update(source);
-        update_to_js(&update)
+        self.cache.result(&update)
     }
 
     /// Replace `from..to` (UTF-16 offsets, as JavaScript strings count) of
@@ -230,7 +261,7 @@ impl Renderer {
     pub fn edit(&mut self, from: u32, to: u32, text: &str) -> Result<UpdateResultValue, JsError> {
         let update =
             engine(&mut self.engine, &self.options)?.edit(from as usize, to as usize, text);
-        update_to_js(&update)
+        self.cache.result(&update)
     }
 
     /// The source the last `update` or `edit` rendered.
@@ -265,6 +296,7 @@ pub struct Preview {
     /// The nodes of each block of the last update, and its key (its HTML
     /// without `data-line`); empty when the last update had no blocks.
     block_nodes: Vec<(Vec<Node>, String)>,
+    cache: JsCache,
 }
 
 #[wasm_bindgen]
@@ -281,6 +313,7 @@ impl Preview {
             blocks: Vec::new(),
             engine: None,
             block_nodes: Vec::new(),
+            cache: JsCache::default(),
         })
     }
 
@@ -288,16 +321,16 @@ impl Preview {
     /// result (with the blocks that changed).
     pub fn update(&mut self, source: &str) -> Result<UpdateResultValue, JsError> {
         let update = engine(&mut self.engine, &self.options)?.update(source);
-        let html = &update.rendered.html;
+        let blocks = update.blocks();
         let change = &update.change;
-        if change.full && update.blocks.len() == 1 && !html.is_empty() {
+        if change.full && blocks.len() == 1 && !blocks[0].html.is_empty() {
             // A full render without blocks: match nodes by content.
             self.block_nodes.clear();
-            self.patch(html)?;
+            self.patch(blocks[0].html)?;
         } else {
             self.patch_blocks(&update)?;
         }
-        update_to_js(&update)
+        self.cache.result(&update)
     }
 }
 
@@ -305,7 +338,7 @@ impl Preview {
     /// Apply an update block by block.
     fn patch_blocks(&mut self, update: &Update) -> Result<(), JsError> {
         let parent: Node = self.element.clone().into();
-        let html = &update.rendered.html;
+        let blocks = update.blocks();
         let change = &update.change;
         let current: Vec<&Node> = self.block_nodes.iter().flat_map(|(n, _)| n).collect();
         let children = parent.child_nodes();
@@ -329,7 +362,7 @@ impl Preview {
         let removed = removed.min(self.block_nodes.len().saturating_sub(start));
         let start = start.min(self.block_nodes.len());
         let inserted = if change.full || !intact {
-            update.blocks.len()
+            blocks.len()
         } else {
             change.inserted
         };
@@ -349,8 +382,8 @@ impl Preview {
         }
         let mut used = vec![false; old.len()];
         let mut fresh_blocks = Vec::with_capacity(inserted);
-        for range in update.blocks.iter().skip(start).take(inserted) {
-            let block_html = html.get(range.clone()).unwrap_or("");
+        for block in blocks.iter().skip(start).take(inserted) {
+            let block_html = block.html;
             let template: HtmlTemplateElement = document
                 .create_element("template")
                 .map_err(js_error)?
@@ -535,34 +568,221 @@ fn engine<'e>(
         .ok_or_else(|| JsError::new("incremental engine missing"))
 }
 
-/// An update as `{ ...RenderResult, change }`.
-fn update_to_js(update: &Update) -> Result<UpdateResultValue, JsError> {
-    // One JSON text parsed by the engine is faster than building a large
-    // result field by field (every keystroke pays for it).
-    let value = match serde_json::to_string(&update.rendered) {
-        Ok(json) => js_sys::JSON::parse(&json).map_err(js_error)?,
-        Err(_) => to_js(&update.rendered)?.into(),
-    };
-    let change = &update.change;
-    let html = &update.rendered.html;
-    let blocks = js_sys::Array::new();
-    for range in update
-        .blocks
-        .iter()
-        .skip(change.start)
-        .take(change.inserted)
-    {
-        blocks.push(&JsValue::from_str(html.get(range.clone()).unwrap_or("")));
+/// What the last update handed to JavaScript, so the next one converts
+/// only what changed: each block's HTML as a JavaScript string (by block
+/// id; the document's HTML is their concatenation, which the engine joins
+/// without copying), and the TOC, diagnostics and front matter while they
+/// stay equal. Unchanged arrays are the same objects as in the previous
+/// result (results are to be read, not modified).
+#[derive(Default)]
+struct JsCache {
+    /// Each block of the last result: its id and HTML string.
+    blocks: Vec<Option<(u64, js_sys::JsString)>>,
+    /// Ids of the blocks with TOC entries, the entries and their array.
+    toc: Option<(Vec<u64>, Vec<crate::TocEntry>, JsValue)>,
+    /// Each block with diagnostics in the last result: its key (list id,
+    /// line, offset), its list relative to it, and that list placed.
+    diagnostics: Vec<Option<(ReportsKey, JsValue, JsValue)>>,
+    /// The last result's diagnostics array.
+    all_diagnostics: Option<JsValue>,
+    frontmatter: Option<(Option<Value>, JsValue)>,
+}
+
+/// A block's diagnostics: list id, lines and UTF-16 offset before the block.
+type ReportsKey = (u64, usize, usize);
+
+/// Take the entry for `key` out of the previous list, looking where it would
+/// be if nothing moved: at the same index, or as far from the end (the
+/// blocks before and after an edit). Anything else is made anew.
+fn aligned<K: PartialEq, V>(
+    previous: &mut [Option<(K, V)>],
+    index: usize,
+    length: usize,
+    key: &K,
+) -> Option<V> {
+    let from_end = (index + previous.len()).checked_sub(length);
+    for at in [Some(index), from_end].into_iter().flatten() {
+        if let Some(slot) = previous.get_mut(at) {
+            if slot.as_ref().is_some_and(|(k, _)| k == key) {
+                return slot.take().map(|(_, value)| value);
+            }
+        }
     }
-    let object = js_sys::Object::new();
-    let set = |key: &str, v: &JsValue| js_sys::Reflect::set(&object, &key.into(), v);
-    set("start", &(change.start as f64).into()).map_err(js_error)?;
-    set("removed", &(change.removed as f64).into()).map_err(js_error)?;
-    set("blocks", &blocks).map_err(js_error)?;
-    set("lineShift", &(change.line_shift as f64).into()).map_err(js_error)?;
-    set("full", &change.full.into()).map_err(js_error)?;
-    js_sys::Reflect::set(&value, &"change".into(), &object).map_err(js_error)?;
-    Ok(value.unchecked_into())
+    None
+}
+
+impl JsCache {
+    /// An update as `{ ...RenderResult, change }`.
+    fn result(&mut self, update: &Update) -> Result<UpdateResultValue, JsError> {
+        let blocks = update.blocks();
+        let mut previous = std::mem::take(&mut self.blocks);
+        let mut html = js_sys::JsString::from("");
+        for (index, block) in blocks.iter().enumerate() {
+            let kept = match block.id {
+                0 => None,
+                id => aligned(&mut previous, index, blocks.len(), &id),
+            };
+            let string = kept.unwrap_or_else(|| js_sys::JsString::from(block.html));
+            html = html.concat(&string);
+            self.blocks.push(Some((block.id, string)));
+        }
+
+        let toc_ids: Vec<u64> = blocks
+            .iter()
+            .zip(update.block_toc())
+            .filter(|(_, toc)| !toc.is_empty())
+            .map(|(block, _)| block.id)
+            .collect();
+        // The same blocks hold the headings: the same TOC. Otherwise the
+        // entries may still be equal (a heading block rendered again).
+        let toc_same = self.toc.as_ref().is_some_and(|(ids, toc, _)| {
+            (*ids == toc_ids && !toc_ids.contains(&0)) || {
+                let mut old = toc.iter();
+                update
+                    .block_toc()
+                    .iter()
+                    .flat_map(|entries| entries.iter())
+                    .all(|entry| old.next() == Some(entry))
+                    && old.next().is_none()
+            }
+        });
+        match (&mut self.toc, toc_same) {
+            (Some((ids, _, _)), true) => *ids = toc_ids,
+            _ => {
+                let toc = update.toc();
+                let value = json_value(&toc)?;
+                self.toc = Some((toc_ids, toc, value));
+            }
+        }
+        self.diagnostics(update)?;
+        let frontmatter = update.frontmatter();
+        if !self
+            .frontmatter
+            .as_ref()
+            .is_some_and(|(old, _)| old.as_ref() == frontmatter)
+        {
+            let value = match frontmatter {
+                None => JsValue::NULL,
+                Some(value) => {
+                    match value.serialize(&serde_wasm_bindgen::Serializer::json_compatible()) {
+                        Ok(value) => value,
+                        Err(_) => json_value(value)?,
+                    }
+                }
+            };
+            self.frontmatter = Some((frontmatter.cloned(), value));
+        }
+
+        let object = js_sys::Object::new();
+        let set = |target: &js_sys::Object, key: &str, v: &JsValue| {
+            js_sys::Reflect::set(target, &key.into(), v)
+                .map(drop)
+                .map_err(js_error)
+        };
+        set(&object, "html", &html)?;
+        let toc = self
+            .toc
+            .as_ref()
+            .map_or(JsValue::NULL, |(_, _, value)| value.clone());
+        set(&object, "toc", &toc)?;
+        let diagnostics = self.all_diagnostics.clone().unwrap_or(JsValue::NULL);
+        set(&object, "diagnostics", &diagnostics)?;
+        let frontmatter = self
+            .frontmatter
+            .as_ref()
+            .map_or(JsValue::NULL, |(_, value)| value.clone());
+        set(&object, "frontmatter", &frontmatter)?;
+        let title = update.title().map_or(JsValue::NULL, JsValue::from_str);
+        set(&object, "title", &title)?;
+
+        let change = &update.change;
+        let inserted = js_sys::Array::new();
+        for (_, string) in self
+            .blocks
+            .iter()
+            .flatten()
+            .skip(change.start)
+            .take(change.inserted)
+        {
+            inserted.push(string);
+        }
+        let change_object = js_sys::Object::new();
+        set(&change_object, "start", &(change.start as f64).into())?;
+        set(&change_object, "removed", &(change.removed as f64).into())?;
+        set(&change_object, "blocks", &inserted)?;
+        set(
+            &change_object,
+            "lineShift",
+            &(change.line_shift as f64).into(),
+        )?;
+        set(&change_object, "full", &change.full.into())?;
+        set(&object, "change", &change_object)?;
+        Ok(JsValue::from(object).unchecked_into())
+    }
+}
+
+impl JsCache {
+    /// Bring the diagnostics array up to date with `update`, reusing the
+    /// objects of blocks that did not move (and the array itself when none
+    /// did), and each block's relative list while its unit is the same.
+    fn diagnostics(&mut self, update: &Update) -> Result<(), JsError> {
+        let blocks = update.block_diagnostics();
+        let keys: Vec<ReportsKey> = blocks
+            .iter()
+            .map(|block| (block.id, block.line, block.utf16))
+            .collect();
+        let unchanged = keys.len() == self.diagnostics.len()
+            && keys.iter().zip(&self.diagnostics).all(|(key, old)| {
+                key.0 != 0 && old.as_ref().is_some_and(|(old_key, _, _)| old_key == key)
+            });
+        if unchanged && self.all_diagnostics.is_some() {
+            return Ok(());
+        }
+        // Placed lists by full key; relative ones by list id.
+        let mut previous: Vec<Option<(ReportsKey, (JsValue, JsValue))>> = self
+            .diagnostics
+            .drain(..)
+            .map(|slot| slot.map(|(key, relative, placed)| (key, (relative, placed))))
+            .collect();
+        let out = js_sys::Array::new();
+        for (index, (block, key)) in blocks.iter().zip(&keys).enumerate() {
+            let (relative, placed) = match aligned(&mut previous, index, keys.len(), key) {
+                Some(lists) if key.0 != 0 => lists,
+                _ => {
+                    // The same list in a block that moved: shift it anew.
+                    let from_end = (index + previous.len()).checked_sub(keys.len());
+                    let moved = [Some(index), from_end]
+                        .into_iter()
+                        .flatten()
+                        .find_map(|at| {
+                            let slot = previous.get_mut(at)?;
+                            if key.0 != 0 && slot.as_ref().is_some_and(|(k, _)| k.0 == key.0) {
+                                slot.take().map(|(_, (relative, _))| relative)
+                            } else {
+                                None
+                            }
+                        });
+                    let relative = match moved {
+                        Some(list) => list,
+                        None => json_value(&block.relative)?,
+                    };
+                    let placed = shifted(&relative, block.line as f64, block.utf16 as f64);
+                    (relative, placed)
+                }
+            };
+            append(&out, &placed);
+            self.diagnostics.push(Some((*key, relative, placed)));
+        }
+        self.all_diagnostics = Some(out.into());
+        Ok(())
+    }
+}
+
+/// `value` as JavaScript through one JSON text: for arrays of many small
+/// objects, faster than building them field by field.
+fn json_value<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsError> {
+    let json = serde_json::to_string(value).map_err(|e| JsError::new(&e.to_string()))?;
+    js_sys::JSON::parse(&json).map_err(js_error)
 }
 
 /// Give a kept element the `data-line` of the block it now stands for.

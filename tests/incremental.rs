@@ -16,6 +16,7 @@ mod common;
 
 use mdx_preview::incremental::{Incremental, Update};
 use mdx_preview::{Format, Options, Rendered, render};
+use std::collections::HashMap;
 
 /// splitmix64: small, deterministic, good enough to pick edits.
 struct Rng(u64);
@@ -167,8 +168,9 @@ fn check(
     update: &Update,
     expected: &Rendered,
     previous: Option<&(Vec<String>, bool)>,
+    seen: &mut HashMap<u64, String>,
 ) -> Option<String> {
-    let got = &update.rendered;
+    let got = &update.rendered();
     if got.html != expected.html {
         return Some(format!(
             "html differs:\n got: {:?}\nwant: {:?}",
@@ -191,15 +193,33 @@ fn check(
         return Some("front matter or title differ".into());
     }
     // Blocks cover the HTML, in order.
-    let mut at = 0;
-    for block in &update.blocks {
-        if block.start != at {
-            return Some(format!("blocks do not cover the html: {:?}", update.blocks));
-        }
-        at = block.end;
+    let blocks = update.blocks();
+    let joined: String = blocks.iter().map(|block| block.html).collect();
+    if joined != got.html {
+        return Some(format!("blocks do not make up the html: {blocks:?}"));
     }
-    if at != got.html.len() {
-        return Some("blocks do not reach the end of the html".into());
+    // The TOC entries of the blocks make up the TOC.
+    let toc: Vec<_> = update.block_toc().concat();
+    if toc != got.toc {
+        return Some("block TOC entries do not make up the toc".into());
+    }
+    // A block id always stands for the same HTML.
+    for block in &blocks {
+        if block.id == 0 {
+            continue;
+        }
+        match seen.get(&block.id) {
+            Some(html) if html != block.html => {
+                return Some(format!(
+                    "block id {} had {html:?}, now {:?}",
+                    block.id, block.html
+                ));
+            }
+            Some(_) => {}
+            None => {
+                seen.insert(block.id, block.html.to_string());
+            }
+        }
     }
     // Blocks outside the change are the previous ones (lines shifted).
     let change = &update.change;
@@ -207,7 +227,7 @@ fn check(
         if *old_full || change.full {
             return None;
         }
-        let new: Vec<&str> = update.blocks.iter().map(|b| &got.html[b.clone()]).collect();
+        let new: Vec<&str> = blocks.iter().map(|b| b.html).collect();
         if change.start + change.removed > old.len() || change.start + change.inserted > new.len() {
             return Some(format!("change out of range: {change:?}"));
         }
@@ -263,16 +283,14 @@ fn run(start: &str, options: &Options, edits: &[Edit]) -> Option<(usize, String)
     let mut source = start.to_string();
     let first = engine.update(&source);
     let expected = render(&source, options).expect("valid options");
-    if let Some(problem) = check(&first, &expected, None) {
+    let mut seen = HashMap::new();
+    if let Some(problem) = check(&first, &expected, None, &mut seen) {
         return Some((0, problem));
     }
     let blocks = |u: &Update| -> (Vec<String>, bool) {
         (
-            u.blocks
-                .iter()
-                .map(|b| u.rendered.html[b.clone()].to_string())
-                .collect(),
-            u.change.full && u.blocks.len() == 1,
+            u.blocks().iter().map(|b| b.html.to_string()).collect(),
+            u.change.full && u.blocks().len() == 1,
         )
     };
     let mut previous = blocks(&first);
@@ -291,7 +309,7 @@ fn run(start: &str, options: &Options, edits: &[Edit]) -> Option<(usize, String)
             "the engine should hold the edited source"
         );
         let expected = render(&source, options).expect("valid options");
-        if let Some(problem) = check(&update, &expected, Some(&previous)) {
+        if let Some(problem) = check(&update, &expected, Some(&previous), &mut seen) {
             return Some((step + 1, problem));
         }
         previous = blocks(&update);
@@ -443,10 +461,10 @@ fn offsets_are_clamped_and_surrogate_pairs_kept_whole() {
         "axb\n",
         "should replace the whole character"
     );
-    assert_eq!(update.rendered, render("axb\n", &options).unwrap());
+    assert_eq!(update.rendered(), render("axb\n", &options).unwrap());
     let update = engine.edit(99, 120, "!");
     assert_eq!(engine.source(), "axb\n!", "should clamp past the end");
-    assert_eq!(update.rendered, render("axb\n!", &options).unwrap());
+    assert_eq!(update.rendered(), render("axb\n!", &options).unwrap());
     engine.edit(3, 1, "");
     assert_eq!(
         engine.source(),

@@ -261,6 +261,41 @@ fn renderer_updates_incrementally_as_render_does() {
     assert_eq!(rendered(back), expected);
 }
 
+/// Edits of every kind through `edit`, each compared with a full render:
+/// the JavaScript side keeps block strings, TOC and diagnostics from one
+/// update to the next, and must never hand out a stale one.
+#[wasm_bindgen_test]
+fn many_edits_stay_equal_to_full_renders() {
+    let mut renderer = Renderer::new(None).map_err(JsValue::from).unwrap();
+    let mut source = SEED.to_string();
+    renderer.update(&source).map_err(JsValue::from).unwrap();
+    let pieces = [
+        "x", " ", "\n", "\n\n", "## New heading\n\n", "한국어 ", "<div>", "</div>",
+        "{", "}", "`", ":::note\n", ":::\n", "- item\n", "![a](./b.png)", "",
+    ];
+    let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
+    let mut next = |bound: usize| {
+        state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        ((state >> 33) as usize) % bound.max(1)
+    };
+    for step in 0..120 {
+        let chars: Vec<(usize, char)> = source.char_indices().collect();
+        let from = next(chars.len() + 1);
+        let to = (from + next(4)).min(chars.len());
+        let byte = |i: usize| chars.get(i).map_or(source.len(), |c| c.0);
+        let (from_byte, to_byte) = (byte(from), byte(to));
+        let text = pieces[next(pieces.len())];
+        let utf16 = |b: usize| source[..b].encode_utf16().count() as u32;
+        let out = renderer
+            .edit(utf16(from_byte), utf16(to_byte), text)
+            .map_err(JsValue::from)
+            .unwrap();
+        source = format!("{}{}{}", &source[..from_byte], text, &source[to_byte..]);
+        let expected = rendered(render(&source, None).map_err(JsValue::from).unwrap());
+        assert_eq!(rendered(out), expected, "step {step}: {text:?} at {from}");
+    }
+}
+
 /// The document of the page, or `None` under Node.
 fn document() -> Option<web_sys::Document> {
     let global = js_sys::global();

@@ -33,7 +33,7 @@ const pkg = {
   },
   main: `./${glue}`,
   types: `./${types}`,
-  files: [wasm, glue, types, "node.mjs", "README.md"],
+  files: [wasm, glue, types, "node.mjs", "snippets/", "README.md"],
   // Only node.mjs does something at import (it loads the wasm); the web
   // glue is free of side effects, so bundlers may drop it when unused.
   sideEffects: ["./node.mjs"],
