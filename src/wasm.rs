@@ -264,6 +264,18 @@ impl Renderer {
         self.cache.result(&update)
     }
 
+    /// The HTML of each top-level block of the last `update` or `edit`, in
+    /// order (together: its `html`; `change.blocks` holds the changed ones).
+    #[wasm_bindgen(unchecked_return_type = "string[]")]
+    pub fn blocks(&self) -> js_sys::Array {
+        self.cache
+            .blocks
+            .iter()
+            .flatten()
+            .map(|(_, string)| JsValue::from(string))
+            .collect()
+    }
+
     /// The source the last `update` or `edit` rendered.
     pub fn source(&self) -> String {
         self.engine

@@ -270,12 +270,28 @@ fn many_edits_stay_equal_to_full_renders() {
     let mut source = SEED.to_string();
     renderer.update(&source).map_err(JsValue::from).unwrap();
     let pieces = [
-        "x", " ", "\n", "\n\n", "## New heading\n\n", "한국어 ", "<div>", "</div>",
-        "{", "}", "`", ":::note\n", ":::\n", "- item\n", "![a](./b.png)", "",
+        "x",
+        " ",
+        "\n",
+        "\n\n",
+        "## New heading\n\n",
+        "한국어 ",
+        "<div>",
+        "</div>",
+        "{",
+        "}",
+        "`",
+        ":::note\n",
+        ":::\n",
+        "- item\n",
+        "![a](./b.png)",
+        "",
     ];
     let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
     let mut next = |bound: usize| {
-        state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        state = state
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
         ((state >> 33) as usize) % bound.max(1)
     };
     for step in 0..120 {

@@ -124,6 +124,58 @@ test("typing changes the preview and keeps the unchanged blocks", async (t) => {
   assert.match(await page.$eval("#preview > p:last-child", (p) => p.innerHTML), /A <em>new<\/em> paragraph\./);
 });
 
+test("a keystroke in a long post renders incrementally and replaces one block", async (t) => {
+  const { page, events } = await openPage(t, { query: "?budget=120000" });
+  await settled(page);
+  // About 100 KB: the sample's body repeated under numbered headings.
+  const body = SAMPLE.split("\n").slice(5).join("\n");
+  let text = SAMPLE;
+  for (let i = 0; text.length < 100_000; i++) text += `\n\n# Copy ${i}\n\n${body}`;
+  await page.evaluate((text) => {
+    const { view } = window.mdxPreview;
+    view.dispatch({ changes: { from: 0, to: view.state.doc.length, insert: text } });
+  }, text);
+  await page.waitForFunction(
+    () => [...document.querySelectorAll("#preview > h1")].some((h) => h.textContent.startsWith("Copy 3")),
+    null,
+    WAIT,
+  );
+  await settled(page);
+  const marked = await page.evaluate(() => {
+    const headings = document.querySelectorAll("#preview > h2");
+    headings[0].dataset.marker = "first";
+    headings[headings.length - 1].dataset.marker = "last";
+    return headings.length;
+  });
+  // Type at the end of the last paragraph of the first copy's body.
+  const at = text.indexOf("\n\n# Copy 1") - 1;
+  const seen = await page.evaluate(async (at) => {
+    const { view } = window.mdxPreview;
+    const line = view.state.doc.lineAt(at);
+    view.dispatch({ changes: { from: line.to, insert: " TYPED" } });
+    return line.text.slice(-20);
+  }, at);
+  await page.waitForFunction(
+    () => [...document.querySelectorAll("#preview > *")].some((n) => n.textContent.trim().endsWith(" TYPED")),
+    null,
+    WAIT,
+  );
+  await settled(page);
+  const timings = await page.evaluate(() => window.mdxPreview.timings);
+  assert.equal(timings.incremental, true, "the worker sent a splice");
+  assert.equal(timings.replaced, 1, `one block replaced (typed after ${JSON.stringify(seen)})`);
+  const kept = await page.evaluate(() => {
+    const headings = document.querySelectorAll("#preview > h2");
+    return [headings[0].dataset.marker, headings[headings.length - 1].dataset.marker, headings.length];
+  });
+  assert.deepEqual(kept, ["first", "last", marked], "blocks before and after keep their nodes");
+  assert.deepEqual(events.errors, []);
+  t.diagnostic(
+    `~100 KB: keystroke ${timings.renderMs.toFixed(2)} ms in the worker, ` +
+      `page update ${timings.showMs.toFixed(2)} ms, ${timings.replaced} of ${timings.blocks} blocks replaced`,
+  );
+});
+
 test("math is typeset when the Math toggle is on, and code is coloured", async (t) => {
   const { page } = await openPage(t);
   await settled(page);

@@ -106,10 +106,28 @@ function requestRender() {
 
 const client = new RenderClient(
   {
-    onResult(result, request, ms, blocks) {
+    onResult(message, request, ms, patch) {
       const start = performance.now();
-      show(result, blocks, changesSince(request.context.doc));
-      timings = { renderMs: ms, showMs: performance.now() - start, ...lastPatch, split: blocks !== null };
+      // The worker leaves out what did not change since its last message.
+      const result = {
+        ...message,
+        toc: message.toc ?? lastResult?.toc ?? [],
+        diagnostics: message.diagnostics ?? lastResult?.diagnostics ?? [],
+      };
+      if (!show(result, patch, changesSince(request.context.doc))) {
+        // The preview was not as the last patch left it: have the whole of
+        // it sent again.
+        client.resync();
+        requestRender();
+        return;
+      }
+      timings = {
+        renderMs: ms,
+        showMs: performance.now() - start,
+        ...lastPatch,
+        split: patch.kind !== "html",
+        incremental: patch.kind === "splice",
+      };
       hideNotice();
       setStatus(`rendered in ${ms < 10 ? ms.toFixed(1) : Math.round(ms)} ms`, client.busy ? "busy" : "ok");
     },
@@ -145,9 +163,19 @@ function formatMs(ms) {
   return ms >= 1000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.round(ms)} ms`;
 }
 
-function show(result, blocks, changes) {
+/** Show a result; false when the preview could not take the patch. */
+function show(result, patch, changes) {
+  let patched;
+  if (patch.kind === "splice") {
+    patched = patcher.splice(patch.start, patch.removed, patch.blocks, patch.lineShift, decorate);
+    if (patched === null) return false;
+  } else if (patch.kind === "blocks") {
+    patched = patcher.update("", patch.blocks, decorate);
+  } else {
+    patched = patcher.update(patch.html, null, decorate);
+  }
   lastResult = result;
-  lastPatch = patcher.update(result.html, blocks, decorate);
+  lastPatch = patched;
   showPostHeader(result);
   document.title = result.title ? `${result.title} · mdx-preview` : "mdx-preview";
   const tocJson = JSON.stringify(result.toc);
@@ -165,6 +193,7 @@ function show(result, blocks, changes) {
     to: mark.to,
   }));
   renderProblems(lastDiagnostics);
+  return true;
 }
 
 // Docusaurus shows front matter title, date, authors and tags above the post.

@@ -107,4 +107,72 @@ export class BlockPatcher {
     this.entries = plan;
     return { blocks: plan.length, replaced };
   }
+
+  /** Whether the element still holds exactly the nodes of the last patch. */
+  intact() {
+    const parent = this.element;
+    let child = parent.firstChild;
+    for (const entry of this.entries) {
+      for (const node of entry.nodes) {
+        if (child !== node) return false;
+        child = child.nextSibling;
+      }
+    }
+    return child === null;
+  }
+
+  /**
+   * Replace blocks `start .. start + removed` with `blocks` ({ key, line,
+   * html }), and move every later block's data-line by `lineShift`: the
+   * incremental renderer's change, so a keystroke touches one block. A
+   * removed block with the same key as an inserted one keeps its nodes.
+   * Returns null (and changes nothing) when the element is not as the last
+   * patch left it, or the change does not fit: then the page asks for the
+   * whole preview again.
+   */
+  splice(start, removed, blocks, lineShift, prepare = () => {}) {
+    if (start + removed > this.entries.length || !this.intact()) return null;
+    const old = this.entries.slice(start, start + removed);
+    const byKey = new Map();
+    old.forEach((entry, i) => {
+      const list = byKey.get(entry.key);
+      if (list) list.push(i);
+      else byKey.set(entry.key, [i]);
+    });
+    const used = new Array(old.length).fill(false);
+    let replaced = 0;
+    const fresh = blocks.map((block) => {
+      const reuse = byKey.get(block.key)?.shift();
+      if (reuse !== undefined) {
+        used[reuse] = true;
+        const kept = old[reuse];
+        const first = kept.nodes[0];
+        if (first?.nodeType === Node.ELEMENT_NODE && first.getAttribute("data-line") !== block.line) {
+          if (block.line === null) first.removeAttribute("data-line");
+          else first.setAttribute("data-line", block.line);
+        }
+        return kept;
+      }
+      const nodes = parseNodes(block.html);
+      nodes.forEach(prepare);
+      replaced += 1;
+      return { key: block.key, nodes };
+    });
+    old.forEach((entry, i) => {
+      if (!used[i]) entry.nodes.forEach((node) => node.remove());
+    });
+    const anchor = this.entries[start + removed]?.nodes[0] ?? null;
+    for (const entry of fresh) {
+      for (const node of entry.nodes) this.element.insertBefore(node, anchor);
+    }
+    if (lineShift !== 0) {
+      for (const entry of this.entries.slice(start + removed)) {
+        const first = entry.nodes[0];
+        const line = first?.nodeType === Node.ELEMENT_NODE ? first.getAttribute("data-line") : null;
+        if (line !== null) first.setAttribute("data-line", String(Number(line) + lineShift));
+      }
+    }
+    this.entries.splice(start, removed, ...fresh);
+    return { blocks: this.entries.length, replaced };
+  }
 }

@@ -8,7 +8,7 @@
 
 export class RenderClient {
   /**
-   * @param {object} handlers { onResult(result, request, ms, blocks), onTimeout(request), onError(message) }
+   * @param {object} handlers { onResult(result, request, ms, patch), onTimeout(request), onError(message) }
    * @param {number} budgetMs time a single render may take
    */
   constructor(handlers, budgetMs) {
@@ -35,6 +35,11 @@ export class RenderClient {
     this.seq += 1;
     this.pending = { seq: this.seq, source, options, context };
     this.flush();
+  }
+
+  /** Have the next result carry the whole preview and every field. */
+  resync() {
+    if (this.ready) this.worker.postMessage({ type: "resync" });
   }
 
   get busy() {
@@ -67,7 +72,7 @@ export class RenderClient {
     this.inFlight = null;
     if (data.seq > this.shownSeq) {
       this.shownSeq = data.seq;
-      if (data.type === "result") this.handlers.onResult(data.result, request, data.ms, data.blocks);
+      if (data.type === "result") this.handlers.onResult(data.result, request, data.ms, data.patch);
       else this.handlers.onError(data.message);
     }
     this.flush();
