@@ -46,7 +46,9 @@
 use crate::diagnostic::{Diagnostic, LineIndex, Report};
 use crate::hast::{self, Node};
 use crate::options::{Format, Options, OptionsError};
-use crate::prepass::{admonition_fence, closes_fence, container_prefix, fence, is_blank};
+use crate::prepass::{
+    admonition_fence, closes_fence, closes_fence_at, container_prefix, fence, is_blank,
+};
 use crate::sanitize::Schema;
 use crate::slug::Slugger;
 use crate::{Rendered, TocEntry};
@@ -1059,27 +1061,7 @@ fn closed(text: &str, options: &Options) -> bool {
             })
     };
     if options.format == Format::Mdx {
-        // A tag never ended with `>` (an attribute value never closed, say)
-        // runs on: markdown-rs reads what follows as its attributes, across
-        // blank lines.
-        let mut at = 0;
-        while at < bytes.len() {
-            match bytes[at] {
-                b'`' => {
-                    let run = bytes[at..].iter().take_while(|&&b| b == b'`').count();
-                    let fence = "`".repeat(run);
-                    at = text[at + run..]
-                        .find(&fence)
-                        .map_or(at + run, |i| at + run + i + run);
-                }
-                b'\\' => at += 2,
-                b'<' if starts_tag(at) => match crate::prepass::tag_end(bytes, at + 1) {
-                    Some(end) => at = end,
-                    None => return false,
-                },
-                _ => at += 1,
-            }
-        }
+        // `self_contained` also saw to tags never ended with `>`.
         return true;
     }
     // Markdown: raw HTML blocks are put back together across blank lines,
@@ -1201,7 +1183,7 @@ fn scan(
                 code = None;
                 // This line is handled below like any other.
             } else {
-                if closes_fence(content, marker, length) {
+                if closes_fence_at(content, marker, length, depth) {
                     code = None;
                 }
                 code_lines.push((line_start, offset));

@@ -9,7 +9,7 @@
 
 use crate::diagnostic::{LineIndex, Report, Severity};
 use crate::options::{Format, Options};
-use crate::prepass::{Fault, Prepared, block_around, closes_fence, container_prefix, mask};
+use crate::prepass::{Fault, Prepared, block_around, closes_fence_at, container_prefix, mask};
 use markdown::mdast::{AttributeContent, AttributeValue, Node};
 use markdown::message::{Message, Place};
 use markdown::{Constructs, MdxSignal, ParseOptions};
@@ -399,7 +399,7 @@ pub fn chunks(text: &str, options: &Options, min_chunked: usize) -> Vec<(usize, 
                 // handled like any other.
                 fence = None;
             } else {
-                if closes_fence(content, marker, length) {
+                if closes_fence_at(content, marker, length, containers) {
                     fence = None;
                 }
                 code_lines.push((line_start, offset));
@@ -482,14 +482,47 @@ fn brace_depth(line: &str) -> isize {
     depth
 }
 
+/// Whether `text` holds a tag never ended with `>` (an attribute value
+/// never closed, say): markdown-rs reads what follows as its attributes,
+/// across blank lines, so nothing after it parses alone.
+fn unfinished_tag(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    let starts_tag = |at: usize| {
+        bytes[at] == b'<'
+            && bytes.get(at + 1).is_some_and(|&b| {
+                b.is_ascii_alphabetic() || matches!(b, b'/' | b'>' | b'$' | b'_') || b >= 0x80
+            })
+    };
+    let mut at = 0;
+    while at < bytes.len() {
+        match bytes[at] {
+            b'`' => {
+                let run = bytes[at..].iter().take_while(|&&b| b == b'`').count();
+                let fence = "`".repeat(run);
+                at = text[at + run..]
+                    .find(&fence)
+                    .map_or(at + run, |i| at + run + i + run);
+            }
+            b'\\' => at += 2,
+            b'<' if starts_tag(at) => match crate::prepass::tag_end(bytes, at + 1) {
+                Some(end) => at = end,
+                None => return true,
+            },
+            _ => at += 1,
+        }
+    }
+    false
+}
+
 /// Whether a chunk leaves nothing open that a later chunk could close.
 pub(crate) fn self_contained(chunk: &str, options: &Options) -> bool {
     match options.format {
         Format::Mdx => {
-            // Braces balance (outside code spans, roughly) and no JSX tag
-            // stays open.
+            // Braces balance (outside code spans, roughly), no JSX tag
+            // stays open, and none is left unfinished.
             brace_depth(chunk) == 0
                 && crate::prepass::open_jsx_tags(chunk, 0, chunk.len(), false).is_empty()
+                && !unfinished_tag(chunk)
         }
         Format::Md => {
             // Raw HTML that runs across blank lines to its closing tag.

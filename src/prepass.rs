@@ -266,9 +266,17 @@ pub(crate) fn fence(text: &str) -> Option<(u8, usize, &str)> {
     Some((marker, length, info))
 }
 
-/// Whether `text` closes a code fence opened with `length` × `marker`.
+/// Whether `text` closes a code fence opened with `length` × `marker`
+/// (by the markers alone: any container prefix is skipped).
 pub(crate) fn closes_fence(text: &str, marker: u8, length: usize) -> bool {
     fence(text).is_some_and(|(m, n, info)| m == marker && n >= length && is_blank(info))
+}
+
+/// Whether `text` closes a code fence opened with `length` × `marker` in
+/// `depth` containers: the closing fence must be in the same containers
+/// (inside a top-level fence, `- ```` is code, not a list item closing it).
+pub(crate) fn closes_fence_at(text: &str, marker: u8, length: usize, depth: usize) -> bool {
+    container_prefix(text).1 == depth && closes_fence(text, marker, length)
 }
 
 /// An admonition fence: (colons, type, rest after the type). A closing fence
@@ -353,7 +361,7 @@ pub fn prepare(source: &str, format: Format) -> Prepared {
         let text = line_text(&line);
 
         if let Some((marker, length)) = code {
-            if closes_fence(text, marker, length) {
+            if closes_fence_at(text, marker, length, 0) {
                 code = None;
             }
             index += 1;
@@ -381,7 +389,7 @@ pub fn prepare(source: &str, format: Format) -> Prepared {
                         break;
                     }
                     index += 1;
-                    if closes_fence(inner, marker, length) {
+                    if closes_fence_at(inner, marker, length, depth) {
                         break;
                     }
                 }
@@ -392,7 +400,7 @@ pub fn prepare(source: &str, format: Format) -> Prepared {
             let closed = format == Format::Md
                 || lines[index + 1..]
                     .iter()
-                    .any(|l| closes_fence(line_text(l), marker, length));
+                    .any(|l| closes_fence_at(line_text(l), marker, length, 0));
             if closed {
                 code = Some((marker, length));
             } else {
@@ -983,6 +991,13 @@ fn jsx_tag_spans(
             // An expression: tags in its strings are not JSX. Skip to the
             // matching brace (quotes respected); unbalanced: skip the brace.
             b'{' => at = skip_expression(bytes, at, end),
+            // An HTML comment (masked by the comment pass, which runs after
+            // the blocks are checked): its tags are not JSX.
+            b'<' if bytes[at..end].starts_with(b"<!--") => {
+                at = source[at + 4..end]
+                    .find("-->")
+                    .map_or(end, |i| at + 4 + i + 3);
+            }
             b'<' => {
                 let closing = bytes.get(at + 1) == Some(&b'/');
                 let name_at = at + 1 + usize::from(closing);

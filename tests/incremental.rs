@@ -528,3 +528,27 @@ fn keystrokes() {
         times[times.len() * 95 / 100]
     );
 }
+
+/// Inside a top-level fence a line like `- ```` is code: it closes nothing
+/// (found by the random edits; the scan took it for a closing fence in a
+/// list item and cut the code block in two).
+#[test]
+fn a_fence_in_a_list_item_does_not_close_top_level_code() {
+    let start = "```js\nconst a = 1;\n```\n\n```bash\nnpm install\n```\n\nAfter.\n";
+    let at = start.find("```\n\n```bash").expect("closing fence");
+    let edits = [Edit {
+        from: at,
+        to: at,
+        text: "- ".into(),
+        utf16: false,
+    }];
+    for format in [Format::Mdx, Format::Md] {
+        let options = Options {
+            format,
+            ..Options::default()
+        };
+        if let Some((step, problem)) = run(start, &options, &edits) {
+            panic!("{format:?}, step {step}: {problem}");
+        }
+    }
+}
