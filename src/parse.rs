@@ -496,13 +496,7 @@ fn unfinished_tag(text: &str) -> bool {
     let mut at = 0;
     while at < bytes.len() {
         match bytes[at] {
-            b'`' => {
-                let run = bytes[at..].iter().take_while(|&&b| b == b'`').count();
-                let fence = "`".repeat(run);
-                at = text[at + run..]
-                    .find(&fence)
-                    .map_or(at + run, |i| at + run + i + run);
-            }
+            b'`' => at = crate::prepass::code_span_end(bytes, at, bytes.len()),
             b'\\' => at += 2,
             b'<' if starts_tag(at) => match crate::prepass::tag_end(bytes, at + 1) {
                 Some(end) => at = end,

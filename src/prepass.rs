@@ -956,6 +956,27 @@ pub(crate) fn tag_end(bytes: &[u8], from: usize) -> Option<usize> {
     None
 }
 
+/// Where the code span opened by the backtick run at `at` ends (after its
+/// closing run, which must be exactly as long: `` `<>`` `` has none, so the
+/// backtick is text and `<>` a tag), or the end of the run when it is not
+/// closed before `end`.
+pub(crate) fn code_span_end(bytes: &[u8], at: usize, end: usize) -> usize {
+    let run = bytes[at..end].iter().take_while(|&&b| b == b'`').count();
+    let mut index = at + run;
+    while index < end {
+        if bytes[index] == b'`' {
+            let closing = bytes[index..end].iter().take_while(|&&b| b == b'`').count();
+            if closing == run {
+                return index + closing;
+            }
+            index += closing;
+        } else {
+            index += 1;
+        }
+    }
+    at + run
+}
+
 /// JSX tags opened in `source[start..end]` and not closed there (a rough
 /// scan: code spans and expressions skipped, attributes with quotes and
 /// braces). `strict`: malformed closing tags close nothing.
@@ -982,11 +1003,7 @@ fn jsx_tag_spans(
     let mut at = start;
     while at < end {
         match bytes[at] {
-            b'`' => {
-                let run = bytes[at..end].iter().take_while(|&&b| b == b'`').count();
-                let closing = source[at + run..end].find(&"`".repeat(run));
-                at = closing.map_or(at + run, |i| at + run + i + run);
-            }
+            b'`' => at = code_span_end(bytes, at, end),
             b'\\' => at += 2,
             // An expression: tags in its strings are not JSX. Skip to the
             // matching brace (quotes respected); unbalanced: skip the brace.

@@ -259,6 +259,11 @@ fn known_parser_panics_are_avoided() {
         "<d a=\"\n\n&r\">",
         "<s'\n\n<v n=\"''&r\">\n'>",
         "<d a=\"&r\">\u{1a}</d>",
+        // A backtick run closes a code span only with a run as long: here
+        // there is no code span, and the fragment is open at the underline.
+        "`<>``\n-",
+        "``<>`\n===",
+        "a ```<b>`` c\n---",
     ];
     for shape in shapes {
         for format in [Format::Mdx, Format::Md] {
