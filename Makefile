@@ -150,7 +150,7 @@ test-js: pkg
 ## size: raw and gzip -9 sizes of pkg/'s wasm and JS glue (run `make pkg` first)
 size:
 	@total_raw=0; total_gz=0; \
-	for f in pkg/*.wasm pkg/*.js pkg/*.mjs; do \
+	for f in pkg/*.wasm pkg/*.js pkg/*.mjs pkg/snippets/*/*.js; do \
 	    raw=$$(wc -c < $$f); gz=$$(gzip -9c $$f | wc -c); \
 	    printf '%-26s %8d B raw %8d B gzip\n' $$f $$raw $$gz; \
 	    total_raw=$$((total_raw + raw)); total_gz=$$((total_gz + gz)); \
