@@ -493,10 +493,11 @@ fn unfinished_tag(text: &str) -> bool {
                 b.is_ascii_alphabetic() || matches!(b, b'/' | b'>' | b'$' | b'_') || b >= 0x80
             })
     };
+    let code = crate::prepass::CodeSpans::new(bytes, 0, bytes.len());
     let mut at = 0;
     while at < bytes.len() {
         match bytes[at] {
-            b'`' => at = crate::prepass::code_span_end(bytes, at, bytes.len()),
+            b'`' => at = code.end(bytes, at),
             b'\\' => at += 2,
             b'<' if starts_tag(at) => match crate::prepass::tag_end(bytes, at + 1) {
                 Some(end) => at = end,

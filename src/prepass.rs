@@ -13,6 +13,7 @@
 
 use crate::diagnostic::{Report, Severity};
 use crate::options::Format;
+use std::collections::HashMap;
 
 /// Admonition types Docusaurus knows.
 pub const ADMONITION_TYPES: [&str; 9] = [
@@ -956,25 +957,43 @@ pub(crate) fn tag_end(bytes: &[u8], from: usize) -> Option<usize> {
     None
 }
 
-/// Where the code span opened by the backtick run at `at` ends (after its
-/// closing run, which must be exactly as long: `` `<>`` `` has none, so the
-/// backtick is text and `<>` a tag), or the end of the run when it is not
-/// closed before `end`.
-pub(crate) fn code_span_end(bytes: &[u8], at: usize, end: usize) -> usize {
-    let run = bytes[at..end].iter().take_while(|&&b| b == b'`').count();
-    let mut index = at + run;
-    while index < end {
-        if bytes[index] == b'`' {
-            let closing = bytes[index..end].iter().take_while(|&&b| b == b'`').count();
-            if closing == run {
-                return index + closing;
+/// The backtick runs of a range, by length, so that where a code span
+/// ends is found without rescanning the rest of the range for every run
+/// (a document of runs that never close would make that quadratic).
+pub(crate) struct CodeSpans {
+    /// Starts of the runs of each length, in order.
+    runs: HashMap<usize, Vec<usize>>,
+}
+
+impl CodeSpans {
+    /// The runs of `bytes[start..end]`.
+    pub(crate) fn new(bytes: &[u8], start: usize, end: usize) -> CodeSpans {
+        let mut runs: HashMap<usize, Vec<usize>> = HashMap::new();
+        let mut at = start;
+        while at < end {
+            if bytes[at] == b'`' {
+                let run = bytes[at..end].iter().take_while(|&&b| b == b'`').count();
+                runs.entry(run).or_default().push(at);
+                at += run;
+            } else {
+                at += 1;
             }
-            index += closing;
-        } else {
-            index += 1;
         }
+        CodeSpans { runs }
     }
-    at + run
+
+    /// Where the code span opened by the backtick run at `at` ends (after
+    /// its closing run, which must be exactly as long: `` `<>`` `` has
+    /// none, so the backtick is text and `<>` a tag), or the end of the run
+    /// when it is not closed in the range.
+    pub(crate) fn end(&self, bytes: &[u8], at: usize) -> usize {
+        let run = bytes[at..].iter().take_while(|&&b| b == b'`').count();
+        let closing = self.runs.get(&run).and_then(|starts| {
+            let next = starts.partition_point(|&start| start <= at);
+            starts.get(next).copied()
+        });
+        closing.map_or(at + run, |start| start + run)
+    }
 }
 
 /// JSX tags opened in `source[start..end]` and not closed there (a rough
@@ -1000,10 +1019,11 @@ fn jsx_tag_spans(
     let mut spans: Vec<(usize, usize, Option<usize>)> = Vec::new();
     // Indexes into `spans` of the tags still open.
     let mut open: Vec<usize> = Vec::new();
+    let code = CodeSpans::new(bytes, start, end);
     let mut at = start;
     while at < end {
         match bytes[at] {
-            b'`' => at = code_span_end(bytes, at, end),
+            b'`' => at = code.end(bytes, at),
             b'\\' => at += 2,
             // An expression: tags in its strings are not JSX. Skip to the
             // matching brace (quotes respected); unbalanced: skip the brace.
