@@ -391,6 +391,17 @@ struct Segment {
     kept: bool,
 }
 
+impl Segment {
+    /// Take in the segment that follows this one: one text, rendered anew.
+    fn absorb(&mut self, next: Segment) {
+        self.tail = self.len;
+        self.len += next.len;
+        self.esm |= next.esm;
+        self.lookahead |= next.lookahead;
+        self.unit = None;
+    }
+}
+
 /// The incremental renderer. Keeps the previous source and its segments.
 pub struct Incremental {
     options: Options,
@@ -611,22 +622,12 @@ impl Incremental {
                 let merged = self.segments.remove(index);
                 index -= 1;
                 offset -= self.segments[index].len;
-                let previous = &mut self.segments[index];
-                previous.tail = previous.len;
-                previous.len += merged.len;
-                previous.esm |= merged.esm;
-                previous.lookahead |= merged.lookahead;
-                previous.unit = None;
+                self.segments[index].absorb(merged);
                 continue;
             }
             if unit.parse_fault_end > self.segments[index].tail && index + 1 < self.segments.len() {
                 let next = self.segments.remove(index + 1);
-                let segment = &mut self.segments[index];
-                segment.tail = segment.len;
-                segment.len += next.len;
-                segment.esm |= next.esm;
-                segment.lookahead |= next.lookahead;
-                segment.unit = None;
+                self.segments[index].absorb(next);
                 continue;
             }
             if is_head && unit.esm != self.group {

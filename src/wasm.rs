@@ -396,12 +396,7 @@ impl Preview {
         let mut fresh_blocks = Vec::with_capacity(inserted);
         for block in blocks.iter().skip(start).take(inserted) {
             let block_html = block.html;
-            let template: HtmlTemplateElement = document
-                .create_element("template")
-                .map_err(js_error)?
-                .unchecked_into();
-            template.set_inner_html(block_html);
-            let list = template.content().child_nodes();
+            let list = parse_fragment(&document, block_html)?;
             let fresh: Vec<Node> = (0..list.length()).filter_map(|i| list.get(i)).collect();
             let key = without_lines(block_html);
             let reuse = by_key.get_mut(&key).and_then(Vec::pop);
@@ -480,12 +475,7 @@ impl Preview {
             .element
             .owner_document()
             .ok_or_else(|| JsError::new("Preview: the element has no document"))?;
-        let template: HtmlTemplateElement = document
-            .create_element("template")
-            .map_err(js_error)?
-            .unchecked_into();
-        template.set_inner_html(html);
-        let fresh = template.content().child_nodes();
+        let fresh = parse_fragment(&document, html)?;
 
         // Old nodes by key, first occurrence last so `pop` takes it.
         let mut by_key: HashMap<&str, Vec<usize>> = HashMap::new();
@@ -529,6 +519,17 @@ impl Preview {
         (self.nodes, self.blocks) = plan.into_iter().unzip();
         Ok(())
     }
+}
+
+/// The nodes `html` parses to, through a `<template>` (inert: nothing in it
+/// loads or runs until inserted).
+fn parse_fragment(document: &web_sys::Document, html: &str) -> Result<web_sys::NodeList, JsError> {
+    let template: HtmlTemplateElement = document
+        .create_element("template")
+        .map_err(js_error)?
+        .unchecked_into();
+    template.set_inner_html(html);
+    Ok(template.content().child_nodes())
 }
 
 /// The comparison key of a top-level node (its outerHTML without
