@@ -1403,7 +1403,7 @@ fn render_unit(
         })
         .collect();
 
-    reports.sort_by_key(|r| (r.start, r.end));
+    crate::order::sort_by_key(&mut reports, |r| (r.start, r.end));
     let mut too_deep = false;
     let mut unused = Vec::new();
     let mut diagnostics = Vec::new();

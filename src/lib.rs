@@ -22,6 +22,7 @@ pub mod incremental;
 pub mod js;
 pub mod jsx;
 pub mod options;
+pub mod order;
 pub mod parse;
 pub mod prepass;
 pub mod raw_html;
@@ -116,7 +117,7 @@ pub fn render_chunked(
                 .find(|h| h.level == 1)
                 .map(|h| h.text.trim().to_string())
         });
-    reports.sort_by_key(|r| (r.start, r.end));
+    order::sort_by_key(&mut reports, |r| (r.start, r.end));
     let diagnostics = reports.iter().map(|r| index.diagnostic(r)).collect();
     Ok(Rendered {
         html,

@@ -112,7 +112,7 @@ fn parse_chunks(
         }
         first_pass.push((tree, local));
     }
-    definitions.sort_unstable();
+    crate::order::sort_by_key(&mut definitions, |(range, _, _)| (range.0, range.1));
     let mut by_key: HashMap<(bool, &str), Vec<usize>> = HashMap::new();
     for (index, (_, footnote, key)) in definitions.iter().enumerate() {
         by_key
@@ -143,8 +143,7 @@ fn parse_chunks(
                     }
                 }
             }
-            wanted.sort_unstable();
-            wanted.dedup();
+            crate::order::sort_dedup(&mut wanted);
         }
         let mut preamble = String::new();
         for &index in &wanted {

@@ -609,7 +609,7 @@ pub fn prepare(source: &str, format: Format) -> Prepared {
         comments(source, &lines[first..], &mut masked, &mut prepared);
     }
 
-    prepared.faults.sort_by_key(|f| f.start);
+    crate::order::sort_by_key(&mut prepared.faults, |f| (f.start, 0));
     // Masking only ever writes ASCII spaces over whole characters' bytes
     // (or over ASCII), so this is valid UTF-8; stay safe regardless.
     prepared.masked = String::from_utf8(masked)

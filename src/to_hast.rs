@@ -103,10 +103,10 @@ pub fn to_hast(
         // A block can be faulty for several reasons: show it once (skip a
         // fault inside one that starts before it or at the same place).
         let mut order: Vec<usize> = (0..prepared.faults.len()).collect();
-        order.sort_by_key(|&i| {
+        crate::order::sort_by_key(&mut order, |&i| {
             (
                 prepared.faults[i].start,
-                std::cmp::Reverse(prepared.faults[i].end),
+                usize::MAX - prepared.faults[i].end,
             )
         });
         let mut covered_to = None;
@@ -132,9 +132,9 @@ pub fn to_hast(
         if let Some(at) = prepared.thematic_break {
             state.pending.push((at, at, Insert::Rule));
         }
-        state
-            .pending
-            .sort_by_key(|(start, end, _)| (*start, std::cmp::Reverse(*end)));
+        crate::order::sort_by_key(&mut state.pending, |(start, end, _)| {
+            (*start, usize::MAX - *end)
+        });
         state.placed = vec![false; state.pending.len()];
 
         if let mdast::Node::Root(root) = &tree {
@@ -407,7 +407,9 @@ impl<'a> State<'a> {
             inserts.push((start, end, order, node));
         }
         if !inserts.is_empty() {
-            inserts.sort_by_key(|&(start, _, order, _)| (start, std::cmp::Reverse(order)));
+            crate::order::sort_by_key(&mut inserts, |&(start, _, order, _)| {
+                (start, usize::MAX - order)
+            });
             let mut merged = Vec::with_capacity(items.len() + inserts.len());
             let mut inserts = inserts.into_iter().peekable();
             for item in items {

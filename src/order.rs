@@ -1,0 +1,69 @@
+//! One sort for the whole crate.
+//!
+//! Every `sort_by_key` on a new element type adds its own copy of the
+//! standard library's sort to the wasm (2–5 KB each). The crate's sorts all
+//! order by one or two positions, so they go through [`sort_by_key`], which
+//! sorts `(key, key, index)` triples (a single instantiation of the standard
+//! sort) and then moves the elements into that order. It is stable: equal
+//! keys keep their order, as `slice::sort_by_key` would.
+
+/// Sort `items` by `key`, stably. For a descending second key, give
+/// `usize::MAX - value`.
+///
+/// ```
+/// let mut items = vec![(3, 'a'), (1, 'b'), (3, 'c'), (2, 'd')];
+/// mdx_preview::order::sort_by_key(&mut items, |&(n, _)| (n, 0));
+/// assert_eq!(items, [(1, 'b'), (2, 'd'), (3, 'a'), (3, 'c')]);
+/// ```
+pub fn sort_by_key<T>(items: &mut Vec<T>, key: impl Fn(&T) -> (usize, usize)) {
+    if items.windows(2).all(|pair| key(&pair[0]) <= key(&pair[1])) {
+        return;
+    }
+    let mut keys: Vec<(usize, usize, usize)> = items
+        .iter()
+        .enumerate()
+        .map(|(index, item)| {
+            let (first, second) = key(item);
+            (first, second, index)
+        })
+        .collect();
+    keys.sort_unstable();
+    let mut slots: Vec<Option<T>> = items.drain(..).map(Some).collect();
+    items.extend(
+        keys.iter()
+            .filter_map(|&(_, _, index)| slots.get_mut(index).and_then(Option::take)),
+    );
+}
+
+/// Sort and deduplicate positions.
+pub fn sort_dedup(items: &mut Vec<usize>) {
+    sort_by_key(items, |&item| (item, 0));
+    items.dedup();
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stable_and_complete() {
+        // Deterministic pseudo-random keys with many ties.
+        let mut state = 0x2545_f491_u64;
+        let mut items: Vec<(usize, usize, usize)> = (0..2000)
+            .map(|id| {
+                state ^= state << 13;
+                state ^= state >> 7;
+                state ^= state << 17;
+                ((state % 17) as usize, ((state >> 8) % 5) as usize, id)
+            })
+            .collect();
+        let mut expected = items.clone();
+        expected.sort_by_key(|&(a, b, _)| (a, b));
+        sort_by_key(&mut items, |&(a, b, _)| (a, b));
+        assert_eq!(items, expected, "should order as the standard stable sort");
+
+        let mut positions = vec![5, 1, 5, 3, 1, 9];
+        sort_dedup(&mut positions);
+        assert_eq!(positions, [1, 3, 5, 9], "should sort and drop repeats");
+    }
+}
