@@ -208,6 +208,21 @@ pub fn comment_only(source: &str) -> Option<String> {
 /// assert_eq!(number_to_string(0.000001), "0.000001");
 /// ```
 pub fn number_to_string(n: f64) -> String {
+    // In wasm, the engine's own `String(n)`: exact by definition, and it
+    // keeps float formatting code out of the wasm.
+    #[cfg(target_arch = "wasm32")]
+    {
+        crate::wasm::number_to_string(n)
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        spell_number(n)
+    }
+}
+
+/// `String(n)` from Rust's shortest round-trip digits.
+#[cfg(not(target_arch = "wasm32"))]
+fn spell_number(n: f64) -> String {
     if n.is_nan() {
         return "NaN".to_string();
     }
@@ -218,7 +233,7 @@ pub fn number_to_string(n: f64) -> String {
         return if n > 0.0 { "Infinity" } else { "-Infinity" }.to_string();
     }
     if n < 0.0 {
-        return format!("-{}", number_to_string(-n));
+        return format!("-{}", spell_number(-n));
     }
     // Shortest round-trip digits, as `d.ddde±x`.
     let formatted = format!("{n:e}");

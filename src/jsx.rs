@@ -3,6 +3,7 @@
 //! into CSS. Used by the mdast → HTML stage for every JSX element.
 
 use crate::diagnostic::{Report, Severity};
+use crate::js::number_to_string;
 use crate::js::{Expr, Node as JsNode, parse_expression};
 use crate::scope::{Scope, Value, absolute};
 use markdown::mdast::{AttributeContent, AttributeValue};
@@ -45,19 +46,6 @@ impl Static {
             Static::Asset(Some(url), _) => Some(url.clone()),
             _ => None,
         }
-    }
-}
-
-/// Format a number as JavaScript's `String(n)` does for common values.
-pub fn number_to_string(value: f64) -> String {
-    if value.is_nan() {
-        "NaN".into()
-    } else if value.is_infinite() {
-        if value > 0.0 { "Infinity" } else { "-Infinity" }.into()
-    } else if value == value.trunc() && value.abs() < 1e21 {
-        format!("{value:.0}")
-    } else {
-        format!("{value}")
     }
 }
 

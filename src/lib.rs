@@ -20,6 +20,7 @@ pub mod hast;
 pub mod heading_ids;
 pub mod incremental;
 pub mod js;
+pub mod json;
 pub mod jsx;
 pub mod options;
 pub mod order;

@@ -2,6 +2,7 @@
 //! validation. Invalid options are the only error [`crate::render`] can give.
 
 use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
 use std::collections::BTreeMap;
 use std::fmt;
 
@@ -17,8 +18,7 @@ pub enum Format {
 }
 
 /// Which heading levels go into the table of contents.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default, rename_all = "camelCase", deny_unknown_fields)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct TocOptions {
     /// Smallest heading level listed (default 2).
     pub min_level: u8,
@@ -38,8 +38,7 @@ impl Default for TocOptions {
 /// How strict the sanitizer is. The defaults are the policy in the README;
 /// `allowStyle: false` and `allowRemoteImages: false` make it stricter,
 /// `allowClasses` is the one explicit opt-in that loosens it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default, rename_all = "camelCase", deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SanitizeOptions {
     /// Keep (checked) inline `style` attributes (default true).
     pub allow_style: bool,
@@ -67,8 +66,7 @@ impl Default for SanitizeOptions {
 /// let options = Options { format: Format::Md, ..Options::default() };
 /// assert!(options.validate().is_ok());
 /// ```
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(default, rename_all = "camelCase", deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Options {
     /// Syntax of the source (default MDX).
     pub format: Format,
@@ -122,7 +120,196 @@ impl fmt::Display for OptionsError {
 
 impl std::error::Error for OptionsError {}
 
+/// The error for `option`.
+fn invalid(option: &str, reason: impl Into<String>) -> OptionsError {
+    OptionsError {
+        option: option.into(),
+        reason: reason.into(),
+    }
+}
+
+/// What a JSON value is, for messages: `a string ("3")`, `a number (1)`.
+fn describe(value: &Value) -> String {
+    let kind = match value {
+        Value::Null => return "null".into(),
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => return "an array".into(),
+        Value::Object(_) => return "an object".into(),
+    };
+    format!("{kind} ({})", crate::json::to_json(value))
+}
+
+fn expected(option: &str, what: &str, value: &Value) -> OptionsError {
+    invalid(option, format!("expected {what}, got {}", describe(value)))
+}
+
+/// The fields of an object option, or an error naming it.
+fn fields<'v>(option: &str, value: &'v Value) -> Result<&'v Map<String, Value>, OptionsError> {
+    value
+        .as_object()
+        .ok_or_else(|| expected(option, "an object", value))
+}
+
+/// An unknown field `name` of `parent` (`""` at the top), with the closest
+/// known name when one is near.
+fn unknown(parent: &str, name: &str, known: &[&str]) -> OptionsError {
+    let option = match parent {
+        "" => name.to_string(),
+        _ => format!("{parent}.{name}"),
+    };
+    let mut reason = String::from("unknown option");
+    match crate::suggest::closest(name, known.iter().copied()) {
+        Some(near) => {
+            reason.push_str(&format!("; did you mean `{near}`?"));
+        }
+        None => {
+            reason.push_str("; expected one of ");
+            for (index, name) in known.iter().enumerate() {
+                if index > 0 {
+                    reason.push_str(", ");
+                }
+                reason.push_str(&format!("`{name}`"));
+            }
+        }
+    }
+    invalid(&option, reason)
+}
+
+fn boolean(option: &str, value: &Value) -> Result<bool, OptionsError> {
+    value
+        .as_bool()
+        .ok_or_else(|| expected(option, "a boolean", value))
+}
+
+fn string(option: &str, value: &Value) -> Result<String, OptionsError> {
+    value
+        .as_str()
+        .map(String::from)
+        .ok_or_else(|| expected(option, "a string", value))
+}
+
+fn level(option: &str, value: &Value) -> Result<u8, OptionsError> {
+    match value.as_u64() {
+        Some(level) if (1..=6).contains(&level) => Ok(level as u8),
+        Some(level) => Err(invalid(
+            option,
+            format!("expected a heading level from 1 to 6, got {level}"),
+        )),
+        None => Err(expected(option, "an integer from 1 to 6", value)),
+    }
+}
+
 impl Options {
+    /// Options from their JSON form, as `RenderOptions` in the README
+    /// describes it: an object whose fields are all optional, `null` meaning
+    /// the default. Unknown fields and values of the wrong type are errors
+    /// naming the option (`toc.minLevel`); the result is also
+    /// [validated](Options::validate).
+    ///
+    /// ```
+    /// use mdx_preview::{Format, Options};
+    /// let json = serde_json::json!({"format": "md", "toc": {"maxLevel": 4}, "math": null});
+    /// let options = Options::from_json(&json).unwrap();
+    /// assert_eq!((options.format, options.toc.max_level, options.math), (Format::Md, 4, false));
+    /// let error = Options::from_json(&serde_json::json!({"sourceLine": true})).unwrap_err();
+    /// assert_eq!(error.option, "sourceLine");
+    /// assert!(error.reason.contains("`sourceLines`"));
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// An [`OptionsError`] naming the first option that cannot be used.
+    pub fn from_json(value: &Value) -> Result<Options, OptionsError> {
+        const KNOWN: [&str; 8] = [
+            "format",
+            "assets",
+            "baseUrl",
+            "toc",
+            "idPrefix",
+            "sourceLines",
+            "math",
+            "sanitize",
+        ];
+        let map = value.as_object().ok_or_else(|| {
+            invalid(
+                "options",
+                format!("expected an object, got {}", describe(value)),
+            )
+        })?;
+        let mut options = Options::default();
+        for (name, value) in map {
+            if value.is_null() {
+                continue;
+            }
+            match name.as_str() {
+                "format" => {
+                    options.format = match value.as_str() {
+                        Some("mdx") => Format::Mdx,
+                        Some("md") => Format::Md,
+                        _ => return Err(expected("format", "`\"mdx\"` or `\"md\"`", value)),
+                    }
+                }
+                "assets" => {
+                    for (specifier, url) in fields("assets", value)? {
+                        let url = string(&format!("assets[{specifier:?}]"), url)?;
+                        options.assets.insert(specifier.clone(), url);
+                    }
+                }
+                "baseUrl" => options.base_url = Some(string("baseUrl", value)?),
+                "toc" => {
+                    for (field, value) in fields("toc", value)? {
+                        match field.as_str() {
+                            _ if value.is_null() => {}
+                            "minLevel" => options.toc.min_level = level("toc.minLevel", value)?,
+                            "maxLevel" => options.toc.max_level = level("toc.maxLevel", value)?,
+                            _ => return Err(unknown("toc", field, &["minLevel", "maxLevel"])),
+                        }
+                    }
+                }
+                "idPrefix" => options.id_prefix = string("idPrefix", value)?,
+                "sourceLines" => options.source_lines = boolean("sourceLines", value)?,
+                "math" => options.math = boolean("math", value)?,
+                "sanitize" => {
+                    for (field, value) in fields("sanitize", value)? {
+                        let sanitize = &mut options.sanitize;
+                        match field.as_str() {
+                            _ if value.is_null() => {}
+                            "allowStyle" => {
+                                sanitize.allow_style = boolean("sanitize.allowStyle", value)?;
+                            }
+                            "allowRemoteImages" => {
+                                sanitize.allow_remote_images =
+                                    boolean("sanitize.allowRemoteImages", value)?;
+                            }
+                            "allowClasses" => {
+                                let option = "sanitize.allowClasses";
+                                let items = value.as_array().ok_or_else(|| {
+                                    expected(option, "an array of strings", value)
+                                })?;
+                                sanitize.allow_classes = items
+                                    .iter()
+                                    .map(|item| string(option, item))
+                                    .collect::<Result<_, _>>()?;
+                            }
+                            _ => {
+                                return Err(unknown(
+                                    "sanitize",
+                                    field,
+                                    &["allowStyle", "allowRemoteImages", "allowClasses"],
+                                ));
+                            }
+                        }
+                    }
+                }
+                _ => return Err(unknown("", name, &KNOWN)),
+            }
+        }
+        options.validate()?;
+        Ok(options)
+    }
+
     /// Check that the options make sense.
     ///
     /// ```

@@ -8,9 +8,9 @@
 //! names the option; a document never throws.
 
 use crate::incremental::{Incremental, Update};
+use crate::json::{ToJson, to_json};
 use crate::{Options, OptionsError, Rendered};
-use serde::Serialize;
-use serde_json::{Map, Value};
+use serde_json::Value;
 use std::collections::HashMap;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
@@ -200,6 +200,14 @@ export function append(out, list) {
 extern "C" {
     fn shifted(list: &JsValue, line: f64, offset: f64) -> JsValue;
     fn append(out: &js_sys::Array, list: &JsValue);
+}
+
+/// JavaScript's `String(n)`, for [`crate::js::number_to_string`].
+pub(crate) fn number_to_string(n: f64) -> String {
+    js_sys::Number::from(n)
+        .to_string_with_radix(10)
+        .map(String::from)
+        .unwrap_or_default()
 }
 
 /// Install the panic hook (once), so a bug shows a message in the console.
@@ -674,39 +682,20 @@ impl JsCache {
             .as_ref()
             .is_some_and(|(old, _)| old.as_ref() == frontmatter)
         {
-            let value = match frontmatter {
-                None => JsValue::NULL,
-                Some(value) => {
-                    match value.serialize(&serde_wasm_bindgen::Serializer::json_compatible()) {
-                        Ok(value) => value,
-                        Err(_) => json_value(value)?,
-                    }
-                }
-            };
+            let value = frontmatter.map_or(Ok(JsValue::NULL), json_value)?;
             self.frontmatter = Some((frontmatter.cloned(), value));
         }
 
-        let object = js_sys::Object::new();
-        let set = |target: &js_sys::Object, key: &str, v: &JsValue| {
-            js_sys::Reflect::set(target, &key.into(), v)
-                .map(drop)
-                .map_err(js_error)
-        };
-        set(&object, "html", &html)?;
         let toc = self
             .toc
             .as_ref()
             .map_or(JsValue::NULL, |(_, _, value)| value.clone());
-        set(&object, "toc", &toc)?;
         let diagnostics = self.all_diagnostics.clone().unwrap_or(JsValue::NULL);
-        set(&object, "diagnostics", &diagnostics)?;
         let frontmatter = self
             .frontmatter
             .as_ref()
             .map_or(JsValue::NULL, |(_, value)| value.clone());
-        set(&object, "frontmatter", &frontmatter)?;
-        let title = update.title().map_or(JsValue::NULL, JsValue::from_str);
-        set(&object, "title", &title)?;
+        let object = result_object(&html, &toc, &diagnostics, &frontmatter, update.title())?;
 
         let change = &update.change;
         let inserted = js_sys::Array::new();
@@ -792,10 +781,10 @@ impl JsCache {
 }
 
 /// `value` as JavaScript through one JSON text: for arrays of many small
-/// objects, faster than building them field by field.
-fn json_value<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsError> {
-    let json = serde_json::to_string(value).map_err(|e| JsError::new(&e.to_string()))?;
-    js_sys::JSON::parse(&json).map_err(js_error)
+/// objects, faster than building them field by field. (A front matter
+/// integer JavaScript cannot hold exactly is rounded, as `JSON.parse` does.)
+fn json_value<T: ToJson + ?Sized>(value: &T) -> Result<JsValue, JsError> {
+    js_sys::JSON::parse(&to_json(value)).map_err(js_error)
 }
 
 /// Give a kept element the `data-line` of the block it now stands for.
@@ -815,19 +804,46 @@ fn run(source: &str, options: &Options) -> Result<RenderResultValue, JsError> {
     to_js(&rendered)
 }
 
-/// The result as a plain object. `json_compatible` maps `None` to `null` and
-/// maps to objects; a number JavaScript cannot hold exactly (a huge integer
-/// in the front matter) makes it fail, and then JSON.parse rounds it rather
-/// than letting a document throw.
+/// The result as a plain object: the HTML as one string, the TOC,
+/// diagnostics and front matter through their JSON text.
 fn to_js(rendered: &Rendered) -> Result<RenderResultValue, JsError> {
-    let value = match rendered.serialize(&serde_wasm_bindgen::Serializer::json_compatible()) {
-        Ok(value) => value,
-        Err(_) => {
-            let json = serde_json::to_string(rendered).map_err(|e| JsError::new(&e.to_string()))?;
-            js_sys::JSON::parse(&json).map_err(js_error)?
-        }
-    };
-    Ok(value.unchecked_into())
+    let frontmatter = rendered
+        .frontmatter
+        .as_ref()
+        .map_or(Ok(JsValue::NULL), json_value)?;
+    let object = result_object(
+        &JsValue::from_str(&rendered.html),
+        &json_value(&rendered.toc)?,
+        &json_value(&rendered.diagnostics)?,
+        &frontmatter,
+        rendered.title.as_deref(),
+    )?;
+    Ok(JsValue::from(object).unchecked_into())
+}
+
+/// Set `key` of `target`.
+fn set(target: &js_sys::Object, key: &str, value: &JsValue) -> Result<(), JsError> {
+    js_sys::Reflect::set(target, &key.into(), value)
+        .map(drop)
+        .map_err(js_error)
+}
+
+/// `{ html, toc, diagnostics, frontmatter, title }`, in that order.
+fn result_object(
+    html: &JsValue,
+    toc: &JsValue,
+    diagnostics: &JsValue,
+    frontmatter: &JsValue,
+    title: Option<&str>,
+) -> Result<js_sys::Object, JsError> {
+    let object = js_sys::Object::new();
+    set(&object, "html", html)?;
+    set(&object, "toc", toc)?;
+    set(&object, "diagnostics", diagnostics)?;
+    set(&object, "frontmatter", frontmatter)?;
+    let title = title.map_or(JsValue::NULL, JsValue::from_str);
+    set(&object, "title", &title)?;
+    Ok(object)
 }
 
 /// Options from JavaScript: `undefined`/`null` (here `None`), or an object
@@ -847,80 +863,12 @@ fn parse_options(value: Option<JsValue>) -> Result<Options, JsError> {
             "invalid options: expected an object (or undefined), got {kind}"
         )));
     }
-    // Through serde_json: unlike serde-wasm-bindgen it honours
-    // `deny_unknown_fields`, and it lets `locate` retry field by field.
-    let mut json: Value = serde_wasm_bindgen::from_value(value)
+    // serde-wasm-bindgen gives the object as JSON (`undefined` fields as
+    // `null`, which `from_json` takes as the default); `from_json` checks
+    // every field and names the one that is wrong.
+    let json: Value = serde_wasm_bindgen::from_value(value)
         .map_err(|e| JsError::new(&format!("invalid options: {e}")))?;
-    drop_nulls(&mut json);
-    let options = match serde_json::from_value::<Options>(json.clone()) {
-        Ok(options) => options,
-        Err(error) => {
-            let located = match &json {
-                Value::Object(map) => locate(map, &|v| v, ""),
-                _ => None,
-            };
-            return Err(options_error(located.unwrap_or(OptionsError {
-                option: "options".into(),
-                reason: error.to_string(),
-            })));
-        }
-    };
-    options.validate().map_err(options_error)?;
-    Ok(options)
-}
-
-/// Remove `null` fields (JavaScript's `undefined` arrives as `null` too), so
-/// they take their defaults.
-fn drop_nulls(value: &mut Value) {
-    match value {
-        Value::Object(map) => {
-            map.retain(|_, v| !v.is_null());
-            map.values_mut().for_each(drop_nulls);
-        }
-        Value::Array(items) => items.iter_mut().for_each(drop_nulls),
-        _ => {}
-    }
-}
-
-/// Find the field that makes `Options` fail to deserialize, by trying each
-/// field of `map` alone (wrapped back into its parents by `wrap`) and going
-/// down into objects. Gives the field's path and serde's reason.
-fn locate(
-    map: &Map<String, Value>,
-    wrap: &dyn Fn(Value) -> Value,
-    path: &str,
-) -> Option<OptionsError> {
-    for (key, value) in map {
-        let mut alone = Map::new();
-        alone.insert(key.clone(), value.clone());
-        let Err(error) = serde_json::from_value::<Options>(wrap(Value::Object(alone))) else {
-            continue;
-        };
-        let here = match path {
-            "" => key.clone(),
-            "assets" => format!("assets[{key:?}]"),
-            _ => format!("{path}.{key}"),
-        };
-        if let Value::Object(inner) = value {
-            let wrap_inner = |v: Value| {
-                let mut parent = Map::new();
-                parent.insert(key.clone(), v);
-                wrap(Value::Object(parent))
-            };
-            if let Some(found) = locate(inner, &wrap_inner, &here) {
-                return Some(found);
-            }
-        }
-        // Name the JavaScript type, not the Rust one.
-        let reason = error
-            .to_string()
-            .replace("expected u8", "expected an integer");
-        return Some(OptionsError {
-            option: here,
-            reason,
-        });
-    }
-    None
+    Options::from_json(&json).map_err(options_error)
 }
 
 fn options_error(error: OptionsError) -> JsError {

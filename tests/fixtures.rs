@@ -197,7 +197,9 @@ fn render_case(case: &Path) -> Result<Rendered, String> {
     let mut options: Options = if options_path.is_file() {
         let text = std::fs::read_to_string(&options_path)
             .map_err(|error| format!("cannot read options.json: {error}"))?;
-        serde_json::from_str(&text).map_err(|error| format!("bad options.json: {error}"))?
+        let json =
+            serde_json::from_str(&text).map_err(|error| format!("bad options.json: {error}"))?;
+        Options::from_json(&json).map_err(|error| format!("bad options.json: {error}"))?
     } else {
         Options::default()
     };

@@ -794,7 +794,9 @@ fn fixture_documents() -> Vec<Document> {
         if options_path.exists() {
             let text = std::fs::read_to_string(&options_path)
                 .unwrap_or_else(|error| panic!("should read {}: {error}", options_path.display()));
-            let options: Options = serde_json::from_str(&text)
+            let options = serde_json::from_str(&text)
+                .map_err(|error| error.to_string())
+                .and_then(|json| Options::from_json(&json).map_err(|error| error.to_string()))
                 .unwrap_or_else(|error| panic!("bad {}: {error}", options_path.display()));
             documents.push(Document {
                 name: format!("fixture:{name} (options.json)"),
