@@ -220,6 +220,49 @@ pub fn number_to_string(n: f64) -> String {
     }
 }
 
+/// The value of a decimal number such as `12`, `1.5`, `.5`, `1.`, `2e-3`
+/// or `-1E+9` (what JavaScript and YAML's core schema write), correctly
+/// rounded; `None` when `text` is not one. In wasm the JS engine parses it
+/// (no float parsing code in the wasm).
+///
+/// ```
+/// use mdx_preview::js::parse_decimal;
+/// assert_eq!(parse_decimal("1.5e3"), Some(1500.0));
+/// assert_eq!(parse_decimal(".5"), Some(0.5));
+/// assert_eq!(parse_decimal("1e"), None);
+/// ```
+pub fn parse_decimal(text: &str) -> Option<f64> {
+    let bytes = text.as_bytes();
+    let unsigned = match bytes.first() {
+        Some(b'+' | b'-') => &bytes[1..],
+        _ => bytes,
+    };
+    let mantissa_end = unsigned
+        .iter()
+        .position(|b| matches!(b, b'e' | b'E'))
+        .unwrap_or(unsigned.len());
+    let (mantissa, exponent) = unsigned.split_at(mantissa_end);
+    let digits = mantissa.iter().filter(|b| b.is_ascii_digit()).count();
+    let dots = mantissa.iter().filter(|&&b| b == b'.').count();
+    let exponent_ok = match exponent {
+        [] => true,
+        [_, b'+' | b'-', rest @ ..] | [_, rest @ ..] => {
+            !rest.is_empty() && rest.iter().all(u8::is_ascii_digit)
+        }
+    };
+    if digits == 0 || dots > 1 || digits + dots != mantissa.len() || !exponent_ok {
+        return None;
+    }
+    #[cfg(target_arch = "wasm32")]
+    {
+        Some(crate::wasm::parse_float(text))
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        text.parse().ok()
+    }
+}
+
 /// `String(n)` from Rust's shortest round-trip digits.
 #[cfg(not(target_arch = "wasm32"))]
 fn spell_number(n: f64) -> String {
@@ -1194,8 +1237,8 @@ impl<'a> Parser<'a> {
                 }
                 text.push_str(&exponent);
             }
-            text.parse::<f64>()
-                .map_err(|_| JsError::new("invalid number literal", start, self.pos))?
+            parse_decimal(&text)
+                .ok_or_else(|| JsError::new("invalid number literal", start, self.pos))?
         };
         match self.peek() {
             Some('n') => Err(JsError::new(

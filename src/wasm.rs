@@ -210,6 +210,12 @@ pub(crate) fn number_to_string(n: f64) -> String {
         .unwrap_or_default()
 }
 
+/// JavaScript's `parseFloat`, for [`crate::js::parse_decimal`] (which has
+/// checked that `text` is a decimal number).
+pub(crate) fn parse_float(text: &str) -> f64 {
+    js_sys::Number::parse_float(text)
+}
+
 /// Install the panic hook (once), so a bug shows a message in the console.
 fn init() {
     console_error_panic_hook::set_once();

@@ -402,3 +402,37 @@ fn preview_keeps_unchanged_blocks_and_replaces_changed_ones() {
     assert_eq!(element.children().length(), 1);
     element.remove();
 }
+
+/// In wasm, numbers are spelled and parsed by the JS engine: check the
+/// crate's functions give what Rust's own conversions give natively (the
+/// values below are the native doc tests' and the edge cases).
+#[wasm_bindgen_test]
+fn numbers_go_through_the_engine() {
+    use mdx_preview::js::{number_to_string, parse_decimal};
+    for (n, text) in [
+        (16.0, "16"),
+        (1e21, "1e+21"),
+        (0.000001, "0.000001"),
+        (1.5e-7, "1.5e-7"),
+        (-0.25, "-0.25"),
+        (0.1 + 0.2, "0.30000000000000004"),
+        (f64::NAN, "NaN"),
+        (f64::NEG_INFINITY, "-Infinity"),
+    ] {
+        assert_eq!(number_to_string(n), text);
+    }
+    for (text, n) in [
+        ("1.5e3", Some(1500.0)),
+        (".5", Some(0.5)),
+        ("1.", Some(1.0)),
+        ("-2E-3", Some(-0.002)),
+        ("9007199254740993", Some(9007199254740992.0)),
+        ("1e999", Some(f64::INFINITY)),
+        ("1e", None),
+        ("Infinity", None),
+        ("1.2.3", None),
+        ("", None),
+    ] {
+        assert_eq!(parse_decimal(text), n, "{text:?}");
+    }
+}
