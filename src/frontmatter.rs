@@ -165,7 +165,7 @@ impl Node {
         match self.content {
             Content::Scalar(scalar) => key_text(scalar),
             Content::Value(Value::String(string)) => string,
-            Content::Value(value) => value.to_string(),
+            Content::Value(value) => crate::json::to_json(&value),
         }
     }
 }
@@ -1539,14 +1539,13 @@ fn unescape(text: &str) -> Option<String> {
 }
 
 /// A float as `yaml-rust2` reads one: the YAML spellings of infinity and
-/// NaN, or Rust's syntax when there is a digit.
+/// NaN, or a decimal number (Rust's float syntax without `inf`/`nan`).
 fn float(text: &str) -> Option<f64> {
     match text {
         ".inf" | ".Inf" | ".INF" | "+.inf" | "+.Inf" | "+.INF" => Some(f64::INFINITY),
         "-.inf" | "-.Inf" | "-.INF" => Some(f64::NEG_INFINITY),
         ".nan" | ".NaN" | ".NAN" => Some(f64::NAN),
-        _ if text.bytes().any(|byte| byte.is_ascii_digit()) => text.parse().ok(),
-        _ => None,
+        _ => crate::js::parse_decimal(text),
     }
 }
 
@@ -1614,7 +1613,9 @@ fn key_text(scalar: Scalar) -> String {
         Scalar::Float(real) if real.is_nan() => ".nan".to_string(),
         Scalar::Float(real) if real == f64::INFINITY => ".inf".to_string(),
         Scalar::Float(real) if real == f64::NEG_INFINITY => "-.inf".to_string(),
-        Scalar::Float(real) => real.to_string(),
+        // As JavaScript would spell the key (js-yaml, which Docusaurus
+        // uses, makes object keys with `String(n)`).
+        Scalar::Float(real) => crate::js::number_to_string(real),
         Scalar::Str(string) => string,
     }
 }

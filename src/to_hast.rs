@@ -1531,8 +1531,9 @@ impl<'a> State<'a> {
     }
 }
 
-/// Where a YAML error really is: yaml-rust2 notices an unclosed `[`/`{`
-/// only later, and a tab at the start of the value after it.
+/// Where to show a YAML error: the reader notices an unclosed `[`/`{` only
+/// where the collection cannot go on (often the next line or the end), so
+/// point at the bracket itself; a tab error at the tab.
 fn yaml_fault(yaml: &str, offset: usize, message: &str) -> usize {
     let offset = offset.min(yaml.len());
     if message.contains("tab") {
