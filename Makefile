@@ -222,7 +222,9 @@ bench-smoke:
 # Needs `cargo install cargo-fuzz`; RUSTC_BOOTSTRAP=1 lets the stable
 # toolchain accept the -Z flags cargo-fuzz passes. The committed seeds are
 # copied into the (ignored) working corpus first. Crashes land in
-# tests/fuzz/artifacts/render/; see tests/fuzz/README.md.
+# tests/fuzz/artifacts/<target>/; see tests/fuzz/README.md.
+# FUZZ_TARGET=frontmatter fuzzes the YAML reader alone (seeds in
+# tests/fuzz/seeds-frontmatter, corpus in tests/fuzz/corpus-frontmatter).
 # FUZZ_FLAGS go to cargo fuzz: no AddressSanitizer by default (the crate
 # forbids unsafe code, and ASan made some 4 KiB inputs 200 times slower);
 # `FUZZ_FLAGS=` brings it back. FUZZ_ARGS go to libFuzzer, e.g.
@@ -230,8 +232,11 @@ bench-smoke:
 FUZZ_SECONDS ?= 300
 FUZZ_FLAGS ?= -s none
 FUZZ_ARGS ?=
+FUZZ_TARGET ?= render
+FUZZ_CORPUS = tests/fuzz/corpus$(if $(filter render,$(FUZZ_TARGET)),,-$(FUZZ_TARGET))
+FUZZ_SEEDS = tests/fuzz/seeds$(if $(filter render,$(FUZZ_TARGET)),,-$(FUZZ_TARGET))
 .PHONY: fuzz
 fuzz:
-	@mkdir -p tests/fuzz/corpus
-	cp -n tests/fuzz/seeds/* tests/fuzz/corpus/ 2>/dev/null || true
-	RUSTC_BOOTSTRAP=1 cargo fuzz run --fuzz-dir tests/fuzz $(FUZZ_FLAGS) render tests/fuzz/corpus -- -max_total_time=$(FUZZ_SECONDS) -max_len=4096 -timeout=10 $(FUZZ_ARGS)
+	@mkdir -p $(FUZZ_CORPUS)
+	cp -n $(FUZZ_SEEDS)/* $(FUZZ_CORPUS)/ 2>/dev/null || true
+	RUSTC_BOOTSTRAP=1 cargo fuzz run --fuzz-dir tests/fuzz $(FUZZ_FLAGS) $(FUZZ_TARGET) $(FUZZ_CORPUS) -- -max_total_time=$(FUZZ_SECONDS) -max_len=4096 -timeout=10 $(FUZZ_ARGS)

@@ -50,8 +50,18 @@ pub const MAX_DEPTH: usize = 64;
 /// expansion) one front matter may hold.
 pub const MAX_NODES: usize = 100_000;
 
+/// Most bytes of text (strings and keys) all alias expansions together may
+/// copy: with [`MAX_NODES`] alone, a long string aliased many times
+/// (`a: &a <100 KB>`, then `[*a, *a, …]`) would still take gigabytes.
+pub const MAX_ALIAS_BYTES: usize = 4 << 20;
+
 /// Longest implicit (`key: value`) key, in characters, as YAML allows.
 const MAX_KEY: usize = 1024;
+
+/// Longest key made of a list or mapping, as JSON text. Each level of
+/// `? ? ? …` escapes the level below it again, so without a bound the key
+/// text doubles with every level.
+const MAX_COLLECTION_KEY: usize = 4096;
 
 /// Tag prefix of the core schema's `!!` tags.
 const CORE: &str = "tag:yaml.org,2002:";
@@ -160,12 +170,15 @@ impl Node {
         }
     }
 
-    /// The node as a mapping key.
-    fn key(self) -> String {
+    /// The node as a mapping key; `None` for a list or mapping whose JSON
+    /// is longer than [`MAX_COLLECTION_KEY`].
+    fn key(self) -> Option<String> {
         match self.content {
-            Content::Scalar(scalar) => key_text(scalar),
-            Content::Value(Value::String(string)) => string,
-            Content::Value(value) => crate::json::to_json(&value),
+            Content::Scalar(scalar) => Some(key_text(scalar)),
+            Content::Value(Value::String(string)) => Some(string),
+            Content::Value(value) => {
+                Some(crate::json::to_json(&value)).filter(|key| key.len() <= MAX_COLLECTION_KEY)
+            }
         }
     }
 }
@@ -202,7 +215,37 @@ struct Anchored {
     value: Value,
     nodes: usize,
     height: usize,
+    /// Bytes of text in it (see [`text_bytes`]).
+    bytes: usize,
 }
+
+/// Bytes of text a value holds: its strings and keys, and one for every
+/// other value. Walks the value without recursion.
+fn text_bytes(value: &Value) -> usize {
+    let mut total = 0usize;
+    let mut stack = vec![value];
+    while let Some(value) = stack.pop() {
+        total = total.saturating_add(match value {
+            Value::String(string) => string.len(),
+            Value::Array(items) => {
+                stack.extend(items);
+                1
+            }
+            Value::Object(map) => {
+                for (key, value) in map {
+                    total = total.saturating_add(key.len());
+                    stack.push(value);
+                }
+                1
+            }
+            _ => 1,
+        });
+    }
+    total
+}
+
+const TOO_LONG_KEY: &str =
+    "a list or mapping used as a key is too long (over 4096 bytes written out)";
 
 fn is_blank(byte: u8) -> bool {
     byte == b' ' || byte == b'\t'
@@ -247,6 +290,8 @@ struct Reader<'a> {
     handles: Vec<(&'a str, &'a str)>,
     /// Values made so far, alias expansions included.
     nodes: usize,
+    /// Bytes of text copied by alias expansions so far.
+    alias_bytes: usize,
     /// Collections open around `pos`.
     depth: usize,
     /// Bytes looked at, for the linear-time test.
@@ -264,6 +309,7 @@ impl<'a> Reader<'a> {
             anchors: HashMap::new(),
             handles: Vec::new(),
             nodes: 0,
+            alias_bytes: 0,
             depth: 0,
             #[cfg(test)]
             reads: std::cell::Cell::new(0),
@@ -691,7 +737,9 @@ impl<'a> Reader<'a> {
             };
             nodes += key.nodes + value.nodes;
             height = height.max(key.height.max(value.height) + 1);
-            let key = key.key();
+            let Some(key) = key.key() else {
+                return self.fail(TOO_LONG_KEY, key_at);
+            };
             if map.contains_key(&key) {
                 return Err(FrontmatterError::new(
                     format!("duplicate key `{key}`"),
@@ -1246,8 +1294,8 @@ impl<'a> Reader<'a> {
         let at = self.pos;
         self.pos += 1;
         let name = self.name(at)?;
-        let (nodes, height) = match self.anchors.get(name) {
-            Some(Some(anchored)) => (anchored.nodes, anchored.height),
+        let (nodes, height, bytes) = match self.anchors.get(name) {
+            Some(Some(anchored)) => (anchored.nodes, anchored.height, anchored.bytes),
             Some(None) => {
                 return self.fail("an alias can't refer to a value that contains it", at);
             }
@@ -1263,6 +1311,13 @@ impl<'a> Reader<'a> {
         }
         // Count before copying, so an alias bomb never allocates.
         self.count(nodes, at)?;
+        self.alias_bytes = self.alias_bytes.saturating_add(bytes);
+        if self.alias_bytes > MAX_ALIAS_BYTES {
+            return self.fail(
+                "front matter is too large: its aliases copy more than 4 MiB of text",
+                at,
+            );
+        }
         let value = match self.anchors.get(name) {
             Some(Some(anchored)) => anchored.value.clone(),
             _ => Value::Null,
@@ -1402,7 +1457,9 @@ impl<'a> Reader<'a> {
             };
             let entry_nodes = key.nodes + value.nodes;
             let entry_height = key.height.max(value.height) + 1;
-            let key_text = key.key();
+            let Some(key_text) = key.key() else {
+                return self.fail(TOO_LONG_KEY, entry_at);
+            };
             if is_map {
                 if map.contains_key(&key_text) {
                     return Err(FrontmatterError::new(
@@ -1474,6 +1531,7 @@ impl<'a> Reader<'a> {
                 Content::Value(value) => value.clone(),
             };
             let anchored = Anchored {
+                bytes: text_bytes(&value),
                 value,
                 nodes: node.nodes,
                 height: node.height,
@@ -1855,6 +1913,52 @@ description: >
             error.message
         );
         assert!(error.offset > 0, "should point at the alias that overflows");
+    }
+
+    #[test]
+    fn alias_text_bomb() {
+        // Few values, but each alias copies 64 KB: 100 of them are 6.4 MB.
+        let long = "x".repeat(64 * 1024);
+        let aliases = ["*s"; 100].join(", ");
+        let error = error(&format!("s: &s {long}\nall: [{aliases}]\n"));
+        assert!(
+            error.message.contains("4 MiB"),
+            "should refuse aliases that copy too much text, got {:?}",
+            error.message
+        );
+        // The same alias a few times is fine.
+        let value = parse(&format!("s: &s {long}\nall: [*s, *s]\n")).expect("should parse");
+        assert_eq!(value["all"][1].as_str().map(str::len), Some(long.len()));
+    }
+
+    #[test]
+    fn nested_collection_keys() {
+        // Found by fuzzing: each `?` level makes a key of the JSON of the
+        // level below, escaping it again, so the key text doubled with
+        // every level (81 bytes took longer than 10 s).
+        let yaml = "? ? ?  ?\n\n\n?  ?\n\n\n? ? ?  ? ? ? ? ? ?  ? ? ? ? ? ? ?  ? ? ? ? ? ?  ? ? ? ? ?  ? ?\n";
+        let error = error(yaml);
+        assert!(
+            error.message.contains("too long"),
+            "should refuse the runaway key, got {:?}",
+            error.message
+        );
+        for depth in 1..=40 {
+            let yaml = format!("{}a\n", "? ".repeat(depth));
+            match parse(&yaml) {
+                Ok(value) => assert!(value.is_object()),
+                Err(error) => assert!(
+                    error.message.contains("too long") || error.message.contains("deeply"),
+                    "depth {depth}: {error:?}"
+                ),
+            }
+        }
+        // A short complex key still works.
+        assert_eq!(
+            parse("? [a, b]\n: c\n"),
+            Ok(json!({"[\"a\",\"b\"]": "c"})),
+            "should keep a short list key"
+        );
     }
 
     #[test]
