@@ -6,33 +6,12 @@
 
 use mdx_preview::json::{to_json, write_string};
 use mdx_preview::{Format, Options, render};
-use std::path::Path;
 
-/// Every fixture input and the seed, rendered in its own format.
+mod common;
+
+/// Every fixture input, and a document with front matter of every kind.
 fn documents() -> Vec<(String, String, Format)> {
-    let mut out = Vec::new();
-    let mut stack = vec![Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")];
-    while let Some(dir) = stack.pop() {
-        let mut entries: Vec<_> = std::fs::read_dir(&dir)
-            .expect("fixtures should be readable")
-            .flatten()
-            .map(|entry| entry.path())
-            .collect();
-        entries.sort();
-        for path in entries {
-            if path.is_dir() {
-                stack.push(path);
-                continue;
-            }
-            let format = match path.file_name().and_then(|n| n.to_str()) {
-                Some("input.mdx") => Format::Mdx,
-                Some("input.md") => Format::Md,
-                _ => continue,
-            };
-            let text = std::fs::read_to_string(&path).expect("input should be UTF-8");
-            out.push((path.display().to_string(), text, format));
-        }
-    }
+    let mut out = common::fixture_inputs();
     // Front matter of every kind a value can take.
     out.push((
         "inline front matter".into(),

@@ -5,6 +5,7 @@
 
 mod common;
 
+use common::Rng;
 use mdx_preview::{Format, Options, Rendered, render};
 
 /// Tokens that open, close or confuse constructs.
@@ -63,21 +64,6 @@ const TOKENS: &[&str] = &[
     "<script>",
     "javascript:",
 ];
-
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n.max(1) as u64) as usize
-    }
-}
 
 fn fixture_inputs() -> Vec<String> {
     let mut inputs: Vec<String> = common::fixture_inputs()

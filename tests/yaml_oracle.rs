@@ -9,11 +9,13 @@
 //! `yaml-rust2` is wrong against the YAML 1.2 spec are in [`known`], each
 //! checked precisely rather than skipped.
 
+mod common;
 #[path = "yaml_oracle/corpus.rs"]
 mod corpus;
 #[path = "yaml_oracle/oracle.rs"]
 mod oracle;
 
+use common::Rng;
 use corpus::CORPUS;
 use mdx_preview::frontmatter::{self, FrontmatterError};
 use serde_json::Value;
@@ -24,30 +26,6 @@ const GENERATED: usize = 3000;
 /// documents.
 const MUTATIONS: usize = 40;
 const MUTATED_GENERATED: usize = 300;
-
-/// A tiny xorshift generator: deterministic, no crates.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-
-    fn chance(&mut self, percent: usize) -> bool {
-        self.below(100) < percent
-    }
-
-    fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
-        items[self.below(items.len())]
-    }
-}
 
 const WORDS: &[&str] = &[
     "title",

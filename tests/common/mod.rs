@@ -1,4 +1,6 @@
-//! Helpers shared by the integration tests (`mod common;` in each).
+//! Helpers shared by the integration tests (`mod common;` in each; not
+//! every test uses every helper).
+#![allow(dead_code)]
 
 use mdx_preview::Format;
 use std::path::Path;
@@ -28,4 +30,31 @@ pub fn fixture_inputs() -> Vec<(String, String, Format)> {
     }
     inputs.sort_by(|a, b| a.0.cmp(&b.0));
     inputs
+}
+
+/// A tiny xorshift generator: deterministic on every machine, no crates.
+pub struct Rng(pub u64);
+
+impl Rng {
+    pub fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+
+    /// A number below `n` (0 when `n` is 0).
+    pub fn below(&mut self, n: usize) -> usize {
+        (self.next() % n.max(1) as u64) as usize
+    }
+
+    /// `true` `percent` times in a hundred.
+    pub fn chance(&mut self, percent: usize) -> bool {
+        self.below(100) < percent
+    }
+
+    /// One of `items` (which must not be empty).
+    pub fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
+        items[self.below(items.len())]
+    }
 }
