@@ -253,6 +253,10 @@ impl Options {
                 }
                 "assets" => {
                     for (specifier, url) in fields("assets", value)? {
+                        if url.is_null() {
+                            // `{ "./a.png": undefined }`: no entry.
+                            continue;
+                        }
                         let url = string(&format!("assets[{specifier:?}]"), url)?;
                         options.assets.insert(specifier.clone(), url);
                     }
@@ -387,5 +391,125 @@ impl Options {
             }
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn error(value: Value) -> OptionsError {
+        match Options::from_json(&value) {
+            Ok(options) => panic!("should refuse {value}, got {options:?}"),
+            Err(error) => error,
+        }
+    }
+
+    #[test]
+    fn every_field() {
+        let options = Options::from_json(&json!({
+            "format": "md",
+            "assets": {"./a.png": "blob:a", "./gone.png": null},
+            "baseUrl": "https://example.com/posts/",
+            "toc": {"minLevel": 1, "maxLevel": 4},
+            "idPrefix": "p-",
+            "sourceLines": false,
+            "math": true,
+            "sanitize": {"allowStyle": false, "allowRemoteImages": false, "allowClasses": ["a-b"]},
+        }))
+        .expect("should read every field");
+        let expected = Options {
+            format: Format::Md,
+            assets: [("./a.png".to_string(), "blob:a".to_string())].into(),
+            base_url: Some("https://example.com/posts/".into()),
+            toc: TocOptions {
+                min_level: 1,
+                max_level: 4,
+            },
+            id_prefix: "p-".into(),
+            source_lines: false,
+            math: true,
+            sanitize: SanitizeOptions {
+                allow_style: false,
+                allow_remote_images: false,
+                allow_classes: vec!["a-b".into()],
+            },
+        };
+        assert_eq!(options, expected, "should map every field");
+    }
+
+    #[test]
+    fn nulls_are_defaults() {
+        for value in [
+            json!({}),
+            json!({"format": null, "toc": null, "sanitize": null, "assets": null}),
+            json!({"toc": {"minLevel": null}, "sanitize": {"allowClasses": null}}),
+        ] {
+            assert_eq!(
+                Options::from_json(&value),
+                Ok(Options::default()),
+                "should read {value} as the defaults"
+            );
+        }
+    }
+
+    #[test]
+    fn errors_name_the_option() {
+        for (value, option, reason) in [
+            (json!("md"), "options", "expected an object, got a string"),
+            (json!({"format": "rst"}), "format", "got a string (\"rst\")"),
+            (
+                json!({"sourceline": false}),
+                "sourceline",
+                "did you mean `sourceLines`?",
+            ),
+            (
+                json!({"toc": {"minLevel": 0}}),
+                "toc.minLevel",
+                "from 1 to 6, got 0",
+            ),
+            (
+                json!({"toc": {"maxLevel": 2.5}}),
+                "toc.maxLevel",
+                "got a number (2.5)",
+            ),
+            (json!({"toc": {"min": 2}}), "toc.min", "unknown option"),
+            (
+                json!({"toc": {"minLevel": 4, "maxLevel": 2}}),
+                "toc",
+                "greater than",
+            ),
+            (json!({"math": "yes"}), "math", "expected a boolean"),
+            (
+                json!({"assets": {"./a.png": 1}}),
+                "assets[\"./a.png\"]",
+                "expected a string",
+            ),
+            (
+                json!({"assets": []}),
+                "assets",
+                "expected an object, got an array",
+            ),
+            (
+                json!({"sanitize": {"allowClasses": ["ok", 3]}}),
+                "sanitize.allowClasses",
+                "got a number (3)",
+            ),
+            (
+                json!({"sanitize": {"allowScripts": true}}),
+                "sanitize.allowScripts",
+                "`allowStyle`, `allowRemoteImages`, `allowClasses`",
+            ),
+            (
+                json!({"idPrefix": "a b"}),
+                "idPrefix",
+                "must not contain whitespace",
+            ),
+        ] {
+            let error = error(value.clone());
+            assert_eq!(error.option, option, "{value}: {error}");
+            assert!(error.reason.contains(reason), "{value}: {error}");
+        }
     }
 }
