@@ -12,6 +12,7 @@
 //! `input-too-complex`, to be shown as escaped text.
 
 use crate::diagnostic::{Report, Severity};
+use crate::lines::{Line, LineMap, container_prefix, is_blank, is_thematic_break, split as lines};
 use crate::options::Format;
 use std::collections::HashMap;
 
@@ -77,6 +78,9 @@ pub struct Prepared {
     pub heading_ids: Vec<(usize, String)>,
     /// Byte offset of the truncate marker (`<!-- truncate -->`), if any.
     pub truncate: Option<usize>,
+    /// Byte offsets of every truncate marker (the first one marks the
+    /// excerpt; the others are dropped).
+    pub truncate_markers: Vec<usize>,
     /// A `---` first line taken out of the source that is a thematic break.
     pub thematic_break: Option<usize>,
     /// Blocks shown as escaped source.
@@ -86,6 +90,21 @@ pub struct Prepared {
     /// Whether [`OPEN_REFERENCE`] may stand in for `&` in `masked` (the
     /// source does not hold that byte itself).
     pub substitutes: bool,
+    /// Byte offsets of constructs whose rendering depends on everything
+    /// after them: something never closed (a fence, comment, admonition or
+    /// front matter; an element or expression the parser found open at the
+    /// end). Text added anywhere later may close it.
+    pub open: Vec<usize>,
+    /// Error recovery ran out of attempts: the rest of the input is text.
+    pub gave_up: bool,
+    /// The parser found something still open at the very end of the input.
+    pub open_at_end: bool,
+    /// Byte ranges of what this pass read as one thing across lines
+    /// (comments, code, front matter): no top-level block starts inside one.
+    pub spans: Vec<(usize, usize)>,
+    /// Where the document's body starts: after the front matter's line
+    /// ending (0 when there is none).
+    pub body: usize,
 }
 
 /// Stands in, in the parser's copy of the source, for the `&` of a
@@ -138,43 +157,6 @@ fn open_references(source: &str, start: usize, end: usize) -> Vec<usize> {
     found
 }
 
-/// A line of the source: byte range without its line ending.
-#[derive(Clone, Copy, Debug)]
-struct Line {
-    start: usize,
-    end: usize,
-}
-
-/// Split into lines (`\n`, `\r\n`, `\r`).
-fn lines(source: &str) -> Vec<Line> {
-    let bytes = source.as_bytes();
-    let mut result = Vec::new();
-    let mut start = 0;
-    let mut index = 0;
-    while index < bytes.len() {
-        match bytes[index] {
-            b'\n' => {
-                result.push(Line { start, end: index });
-                start = index + 1;
-            }
-            b'\r' => {
-                result.push(Line { start, end: index });
-                if bytes.get(index + 1) == Some(&b'\n') {
-                    index += 1;
-                }
-                start = index + 1;
-            }
-            _ => {}
-        }
-        index += 1;
-    }
-    result.push(Line {
-        start,
-        end: bytes.len(),
-    });
-    result
-}
-
 /// Replace the bytes of `range` with spaces, keeping line endings.
 pub fn mask(masked: &mut [u8], start: usize, end: usize) {
     let end = end.min(masked.len());
@@ -183,101 +165,6 @@ pub fn mask(masked: &mut [u8], start: usize, end: usize) {
             *byte = b' ';
         }
     }
-}
-
-/// Whether a line is blank.
-pub(crate) fn is_blank(text: &str) -> bool {
-    text.bytes().all(|b| b == b' ' || b == b'\t')
-}
-
-/// Skip container prefixes (`>`, list markers, indentation) of a line and
-/// count how many container markers there were. Returns (rest offset, depth).
-pub(crate) fn container_prefix(text: &str) -> (usize, usize) {
-    let bytes = text.as_bytes();
-    let mut index = 0;
-    let mut depth = 0;
-    loop {
-        while index < bytes.len() && (bytes[index] == b' ' || bytes[index] == b'\t') {
-            index += 1;
-        }
-        match bytes.get(index) {
-            Some(b'>') => {
-                depth += 1;
-                index += 1;
-            }
-            Some(b'-' | b'*' | b'+')
-                if matches!(bytes.get(index + 1), Some(b' ' | b'\t'))
-                    && !is_thematic_break(&text[index..]) =>
-            {
-                depth += 1;
-                index += 2;
-            }
-            Some(b'0'..=b'9') => {
-                let mut end = index;
-                while end < bytes.len() && end - index < 9 && bytes[end].is_ascii_digit() {
-                    end += 1;
-                }
-                if matches!(bytes.get(end), Some(b'.' | b')'))
-                    && matches!(bytes.get(end + 1), Some(b' ' | b'\t'))
-                {
-                    depth += 1;
-                    index = end + 2;
-                } else {
-                    return (index, depth);
-                }
-            }
-            _ => return (index, depth),
-        }
-    }
-}
-
-/// Whether `text` (a line from a marker on) is a thematic break.
-fn is_thematic_break(text: &str) -> bool {
-    let mut marker = None;
-    let mut count = 0;
-    for byte in text.bytes() {
-        match byte {
-            b' ' | b'\t' => {}
-            b'-' | b'*' | b'_' if marker.is_none() || marker == Some(byte) => {
-                marker = Some(byte);
-                count += 1;
-            }
-            _ => return false,
-        }
-    }
-    count >= 3
-}
-
-/// A code fence opening or closing: (marker byte, length, rest after it).
-pub(crate) fn fence(text: &str) -> Option<(u8, usize, &str)> {
-    let (offset, _) = container_prefix(text);
-    let rest = &text[offset..];
-    let marker = *rest.as_bytes().first()?;
-    if marker != b'`' && marker != b'~' {
-        return None;
-    }
-    let length = rest.bytes().take_while(|&b| b == marker).count();
-    if length < 3 {
-        return None;
-    }
-    let info = &rest[length..];
-    if marker == b'`' && info.contains('`') {
-        return None;
-    }
-    Some((marker, length, info))
-}
-
-/// Whether `text` closes a code fence opened with `length` × `marker`
-/// (by the markers alone: any container prefix is skipped).
-pub(crate) fn closes_fence(text: &str, marker: u8, length: usize) -> bool {
-    fence(text).is_some_and(|(m, n, info)| m == marker && n >= length && is_blank(info))
-}
-
-/// Whether `text` closes a code fence opened with `length` × `marker` in
-/// `depth` containers: the closing fence must be in the same containers
-/// (inside a top-level fence, `- ```` is code, not a list item closing it).
-pub(crate) fn closes_fence_at(text: &str, marker: u8, length: usize, depth: usize) -> bool {
-    container_prefix(text).1 == depth && closes_fence(text, marker, length)
 }
 
 /// An admonition fence: (colons, type, rest after the type). A closing fence
@@ -310,49 +197,71 @@ pub fn prepare(source: &str, format: Format) -> Prepared {
         substitutes: !masked.contains(&OPEN_REFERENCE),
         ..Prepared::default()
     };
-    let lines = lines(source);
+    let map = LineMap::read(source, format);
+    let lines = &map.lines;
     let line_text = |line: &Line| &source[line.start..line.end];
 
     // Front matter is left to markdown-rs; skip it here.
-    let mut first = 0;
-    if line_text(&lines[0]).trim_end() == "---" {
-        let close = lines[1..]
-            .iter()
-            .position(|line| line_text(line).trim_end() == "---");
-        if let Some(close) = close {
-            first = close + 2;
+    let first = map.body;
+    if first > 0 && !map.unclosed_front_matter {
+        prepared.body = lines.get(first).map_or(source.len(), |line| line.start);
+        prepared.spans.push((0, prepared.body));
+    }
+    if map.unclosed_front_matter {
+        // Not front matter. markdown-rs's failed attempt at it can leave
+        // it in a state where what follows makes it panic, so the line
+        // is taken out here: a thematic break before a blank line,
+        // else front matter the writer has not closed yet.
+        let line = lines[0];
+        mask(&mut masked, line.start, line.end);
+        prepared.open.push(line.start);
+        if lines.get(1).is_none_or(|next| is_blank(line_text(next))) {
+            prepared.thematic_break = Some(line.start);
         } else {
-            // Not front matter. markdown-rs's failed attempt at it can leave
-            // it in a state where what follows makes it panic, so the line
-            // is taken out here: a thematic break before a blank line,
-            // else front matter the writer has not closed yet.
-            let line = lines[0];
-            mask(&mut masked, line.start, line.end);
-            if lines.get(1).is_none_or(|next| is_blank(line_text(next))) {
-                prepared.thematic_break = Some(line.start);
-            } else {
-                fault(
-                    &mut masked,
-                    &mut prepared,
+            fault(
+                &mut masked,
+                &mut prepared,
+                line.start,
+                line.end,
+                Report::new(
+                    Severity::Error,
+                    "unclosed-frontmatter",
+                    "Front matter is never closed: add a line with `---` after it",
                     line.start,
                     line.end,
-                    Report::new(
-                        Severity::Error,
-                        "unclosed-frontmatter",
-                        "Front matter is never closed: add a line with `---` after it",
-                        line.start,
-                        line.end,
-                    ),
-                );
-            }
-            first = 1;
+                ),
+            );
         }
+    }
+    for fence in &map.fences {
+        let (start, stop) = (lines[fence.first].start, lines[fence.last].end);
+        if !fence.unclosed {
+            prepared.spans.push((start, stop));
+            continue;
+        }
+        // A fence never closed would swallow the rest of the document:
+        // its first block is a fault instead.
+        prepared.open.push(start);
+        fault(
+            &mut masked,
+            &mut prepared,
+            start,
+            stop,
+            Report::new(
+                Severity::Error,
+                "unclosed-code-fence",
+                format!(
+                    "This code fence is never closed: add a line with `{}` after the code",
+                    String::from_utf8_lossy(&vec![fence.marker; fence.length])
+                ),
+                start,
+                lines[fence.first].end,
+            ),
+        );
     }
 
     // Open admonitions: (index into prepared.admonitions, colons).
     let mut open_admonitions: Vec<(usize, usize)> = Vec::new();
-    // Open code fence: (marker, length).
-    let mut code: Option<(u8, usize)> = None;
     // Start of the current block (index of its first line) for the caps.
     let mut block_first: Option<usize> = None;
 
@@ -361,15 +270,8 @@ pub fn prepare(source: &str, format: Format) -> Prepared {
         let line = lines[index];
         let text = line_text(&line);
 
-        if let Some((marker, length)) = code {
-            if closes_fence_at(text, marker, length, 0) {
-                code = None;
-            }
-            index += 1;
-            continue;
-        }
-        if let Some((marker, length, _)) = fence(text) {
-            // Finish the block before the fence, then skip the code.
+        if map.opaque[index] {
+            // Code: finish the block before it, then skip it.
             if let Some(first_line) = block_first.take() {
                 check_block(
                     format,
@@ -378,59 +280,6 @@ pub fn prepare(source: &str, format: Format) -> Prepared {
                     &mut masked,
                     &mut prepared,
                 );
-            }
-            let depth = container_prefix(text).1;
-            if depth > 0 {
-                // In a block quote or list: the code ends with its closing
-                // fence or with the container.
-                index += 1;
-                while index < lines.len() {
-                    let inner = line_text(&lines[index]);
-                    if container_prefix(inner).1 < depth && !is_blank(inner) {
-                        break;
-                    }
-                    index += 1;
-                    if closes_fence_at(inner, marker, length, depth) {
-                        break;
-                    }
-                }
-                continue;
-            }
-            // In markdown an unclosed fence runs to the end (CommonMark); in
-            // MDX it is a fault.
-            let closed = format == Format::Md
-                || lines[index + 1..]
-                    .iter()
-                    .any(|l| closes_fence_at(line_text(l), marker, length, 0));
-            if closed {
-                code = Some((marker, length));
-            } else {
-                // An unclosed fence would swallow the rest of the document:
-                // show its first block as a fault instead.
-                let mut end = index + 1;
-                while end < lines.len() && !is_blank(line_text(&lines[end])) {
-                    end += 1;
-                }
-                let (start, stop) = (line.start, lines[end - 1].end);
-                let open_end = line.end;
-                fault(
-                    &mut masked,
-                    &mut prepared,
-                    start,
-                    stop,
-                    Report::new(
-                        Severity::Error,
-                        "unclosed-code-fence",
-                        format!(
-                            "This code fence is never closed: add a line with `{}` after the code",
-                            String::from_utf8_lossy(&vec![marker; length])
-                        ),
-                        start,
-                        open_end,
-                    ),
-                );
-                index = end;
-                continue;
             }
             index += 1;
             continue;
@@ -532,6 +381,9 @@ pub fn prepare(source: &str, format: Format) -> Prepared {
                 .and_then(|m| m.strip_suffix("-->")),
         }
         .is_some_and(|inner| inner.trim() == "truncate");
+        if is_truncate {
+            prepared.truncate_markers.push(line.start);
+        }
         if is_truncate && prepared.truncate.is_none_or(|at| at > line.start) {
             prepared.truncate = Some(line.start);
         }
@@ -582,6 +434,7 @@ pub fn prepare(source: &str, format: Format) -> Prepared {
 
     for (at, _) in open_admonitions {
         let admonition = &prepared.admonitions[at];
+        prepared.open.push(admonition.open.0);
         prepared.reports.push(Report::new(
             Severity::Error,
             "unclosed-admonition",
@@ -606,7 +459,13 @@ pub fn prepare(source: &str, format: Format) -> Prepared {
     }
 
     if format == Format::Mdx {
-        comments(source, &lines[first..], &mut masked, &mut prepared);
+        comments(
+            source,
+            &lines[first..],
+            &map.opaque[first..],
+            &mut masked,
+            &mut prepared,
+        );
     }
 
     crate::order::sort_by_key(&mut prepared.faults, |f| (f.start, 0));
@@ -1099,26 +958,16 @@ fn skip_expression(bytes: &[u8], start: usize, end: usize) -> usize {
     start + 1
 }
 
-/// Mask HTML comments (MDX only: markdown handles its own).
-fn comments(source: &str, lines: &[Line], masked: &mut [u8], prepared: &mut Prepared) {
+/// Mask HTML comments (MDX only: markdown handles its own). `in_code`
+/// says which lines are code, to be left alone.
+fn comments(
+    source: &str,
+    lines: &[Line],
+    in_code: &[bool],
+    masked: &mut [u8],
+    prepared: &mut Prepared,
+) {
     let bytes = source.as_bytes();
-    // Which lines are code (inside fences) and must be left alone.
-    let mut in_code = vec![false; lines.len()];
-    let mut code: Option<(u8, usize)> = None;
-    for (index, line) in lines.iter().enumerate() {
-        let text = &source[line.start..line.end];
-        if let Some((marker, length)) = code {
-            in_code[index] = true;
-            if closes_fence(text, marker, length) {
-                code = None;
-            }
-        } else if let Some((marker, length, _)) = fence(text) {
-            // Unclosed fences were masked already, so they never match here.
-            in_code[index] = true;
-            code = Some((marker, length));
-        }
-    }
-
     let mut index = 0;
     let mut at = 0;
     while index < lines.len() {
@@ -1154,12 +1003,15 @@ fn comments(source: &str, lines: &[Line], masked: &mut [u8], prepared: &mut Prep
             b'<' if bytes[at..].starts_with(b"<!--") => match source[at + 4..].find("-->") {
                 Some(close) => {
                     let end = at + 4 + close + 3;
-                    if source[at + 4..end - 3].trim() == "truncate"
-                        && prepared.truncate.is_none_or(|first| first > at)
-                    {
+                    let is_truncate = source[at + 4..end - 3].trim() == "truncate";
+                    if is_truncate {
+                        prepared.truncate_markers.push(at);
+                    }
+                    if is_truncate && prepared.truncate.is_none_or(|first| first > at) {
                         prepared.truncate = Some(at);
                     }
                     mask(masked, at, end);
+                    prepared.spans.push((at, end));
                     at = end;
                     while index + 1 < lines.len() && lines[index].end < end {
                         index += 1;
@@ -1167,6 +1019,7 @@ fn comments(source: &str, lines: &[Line], masked: &mut [u8], prepared: &mut Prep
                 }
                 None => {
                     // Unterminated: the block holding it is a fault.
+                    prepared.open.push(at);
                     let mut last = index;
                     while last + 1 < lines.len()
                         && !is_blank(&source[lines[last + 1].start..lines[last + 1].end])
