@@ -4,22 +4,57 @@
 
 const IMAGE = /\.(png|jpe?g|gif|webp|avif|svg|bmp|ico)$/i;
 
+// What refers to a file, and what kind of reference it is: the renderer
+// looks `import` and `require` specifiers and markdown image paths up in
+// `assets` (a JSX `src` string is used as written).
+const REFERENCES = [
+  [/^[ \t]*import\s+[\w$]+\s+from\s+(['"])([^'"\n]+)\1/gm, "import"], // import x from './a.png'
+  [/!\[[^\]\n]*\]\(\s*<?([^)\s>]+)/g, "image"], // ![alt](./a.png)
+  [/\bsrc\s*=\s*(['"])([^'"\n]+)\1/g, "src"], // <img src="./a.png">
+  [/\brequire\(\s*(['"])([^'"\n]+)\1\s*\)/g, "require"], // require('./a.png')
+];
+
+/**
+ * The source with fenced code blocks and code spans blanked out (same
+ * length, newlines kept), so that examples in code are not references.
+ */
+function withoutCode(source) {
+  let fence = null;
+  const lines = source.split("\n").map((line) => {
+    const marker = /^ {0,3}(`{3,}|~{3,})/.exec(line)?.[1];
+    if (fence === null) {
+      if (!marker) return line;
+      fence = marker;
+      return " ".repeat(line.length);
+    }
+    if (marker && marker[0] === fence[0] && marker.length >= fence.length && /^ {0,3}[`~]+\s*$/.test(line)) fence = null;
+    return " ".repeat(line.length);
+  });
+  return lines.join("\n").replace(/(`+)(?!`)[\s\S]*?[^`]\1(?!`)/g, (span) => span.replace(/[^\n]/g, " "));
+}
+
+/**
+ * References to other files in `source`, in order of first appearance:
+ * `{ specifier, kind }` with kind "import", "require", "image" or "src".
+ * URLs with a scheme, protocol-relative URLs and `#` links are left out.
+ */
+export function assetReferences(source) {
+  const text = withoutCode(source);
+  const found = new Map();
+  const matches = [];
+  for (const [pattern, kind] of REFERENCES) {
+    for (const match of text.matchAll(pattern)) matches.push([match.index, kind, match[match.length - 1]]);
+  }
+  matches.sort((a, b) => a[0] - b[0]);
+  for (const [, kind, specifier] of matches) {
+    if (!/^[a-z][a-z0-9+.-]*:|^\/\/|^#/i.test(specifier) && !found.has(specifier)) found.set(specifier, kind);
+  }
+  return [...found].map(([specifier, kind]) => ({ specifier, kind }));
+}
+
 /** Relative specifiers the document refers to: imports and image paths. */
 export function assetSpecifiers(source) {
-  const found = new Set();
-  const patterns = [
-    /^\s*import\s+[\w$]+\s+from\s+(['"])([^'"\n]+)\1/gm, // import x from './a.png'
-    /!\[[^\]\n]*\]\(\s*<?([^)\s>]+)/g, // ![alt](./a.png)
-    /\bsrc\s*=\s*(['"])([^'"\n]+)\1/g, // <img src="./a.png">
-    /\brequire\(\s*(['"])([^'"\n]+)\1\s*\)/g, // require('./a.png')
-  ];
-  for (const pattern of patterns) {
-    for (const match of source.matchAll(pattern)) {
-      const specifier = match[match.length - 1];
-      if (!/^[a-z][a-z0-9+.-]*:|^\/\/|^#/i.test(specifier)) found.add(specifier);
-    }
-  }
-  return [...found];
+  return assetReferences(source).map(({ specifier }) => specifier);
 }
 
 /** `./asset/a.png` → ["asset", "a.png"]; `../x/a.png` → ["x", "a.png"]. */
