@@ -13,7 +13,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromium } from "playwright-core";
 import { serve } from "../../www/serve.mjs";
-import { CHROMIUM, CHROMIUM_ARGS, png } from "./support.mjs";
+import { CHROMIUM, CHROMIUM_ARGS, chart, png } from "./support.mjs";
 
 const ROOT = new URL("../../", import.meta.url);
 const DIST = fileURLToPath(new URL("www/dist/", ROOT));
@@ -544,16 +544,6 @@ test("the draft survives a reload; Export HTML downloads a standalone page", asy
   assert.equal((html.match(/<h2 /g) ?? []).length, 12);
   assert.doesNotMatch(html, /<script/i);
 });
-
-/** A bar chart, so the screenshot shows a figure where the post has one. */
-function chart(x, y) {
-  const heights = [120, 150, 95, 170, 135, 185];
-  const bar = Math.floor((x - 40) / 72);
-  const inBar = x >= 40 && (x - 40) % 72 < 48 && bar < heights.length;
-  if (y === 200 && x >= 30 && x <= 470) return [150, 155, 160];
-  if (inBar && y < 200 && y >= 200 - heights[bar]) return bar === 5 ? [37, 194, 160] : [46, 133, 85];
-  return [246, 248, 250];
-}
 
 test("screenshot of the page (tests/e2e/screenshot.png)", async (t) => {
   const { page, events } = await openPage(t, { viewport: { width: 1440, height: 860 } });

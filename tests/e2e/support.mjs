@@ -47,3 +47,13 @@ export function png(width, height, colour) {
     chunk("IEND", Buffer.alloc(0)),
   ]);
 }
+
+/** A bar chart, so the screenshot shows a figure where the post has one. */
+export function chart(x, y) {
+  const heights = [120, 150, 95, 170, 135, 185];
+  const bar = Math.floor((x - 40) / 72);
+  const inBar = x >= 40 && (x - 40) % 72 < 48 && bar < heights.length;
+  if (y === 200 && x >= 30 && x <= 470) return [150, 155, 160];
+  if (inBar && y < 200 && y >= 200 - heights[bar]) return bar === 5 ? [37, 194, 160] : [46, 133, 85];
+  return [246, 248, 250];
+}

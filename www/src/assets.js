@@ -15,37 +15,60 @@ const REFERENCES = [
 ];
 
 /**
- * The source with fenced code blocks and code spans blanked out (same
- * length, newlines kept), so that examples in code are not references.
+ * Where the code is: `[start, end)` offsets of fenced code blocks and code
+ * spans, sorted, so that examples in code are not taken for references.
  */
-function withoutCode(source) {
-  let fence = null;
-  const lines = source.split("\n").map((line) => {
-    const marker = /^ {0,3}(`{3,}|~{3,})/.exec(line)?.[1];
-    if (fence === null) {
-      if (!marker) return line;
-      fence = marker;
-      return " ".repeat(line.length);
+function codeRanges(source) {
+  const ranges = [];
+  let open = null;
+  for (const match of source.matchAll(/^ {0,3}(`{3,}|~{3,})([^\n]*)$/gm)) {
+    const [line, marker, rest] = match;
+    if (open === null) {
+      open = { at: match.index, marker };
+    } else if (marker[0] === open.marker[0] && marker.length >= open.marker.length && rest.trim() === "") {
+      ranges.push([open.at, match.index + line.length]);
+      open = null;
     }
-    if (marker && marker[0] === fence[0] && marker.length >= fence.length && /^ {0,3}[`~]+\s*$/.test(line)) fence = null;
-    return " ".repeat(line.length);
-  });
-  return lines.join("\n").replace(/(`+)(?!`)[\s\S]*?[^`]\1(?!`)/g, (span) => span.replace(/[^\n]/g, " "));
+  }
+  if (open !== null) ranges.push([open.at, source.length]);
+  const fences = ranges.length;
+  // A code span ends at its paragraph's end (a blank line).
+  for (const match of source.matchAll(/(`+)(?!`)(?:[^\n]|\n(?![ \t]*\n))*?[^`]\1(?!`)/g)) {
+    if (!inRanges(ranges, match.index, fences)) ranges.push([match.index, match.index + match[0].length]);
+  }
+  return ranges.sort((a, b) => a[0] - b[0]);
+}
+
+/** Is `offset` inside one of the first `count` sorted, disjoint `ranges`? */
+function inRanges(ranges, offset, count = ranges.length) {
+  let low = 0;
+  let high = count - 1;
+  while (low <= high) {
+    const middle = (low + high) >> 1;
+    const [start, end] = ranges[middle];
+    if (offset < start) high = middle - 1;
+    else if (offset >= end) low = middle + 1;
+    else return true;
+  }
+  return false;
 }
 
 /**
  * References to other files in `source`, in order of first appearance:
  * `{ specifier, kind }` with kind "import", "require", "image" or "src".
- * URLs with a scheme, protocol-relative URLs and `#` links are left out.
+ * URLs with a scheme, protocol-relative URLs and `#` links are left out,
+ * and so is anything in code.
  */
 export function assetReferences(source) {
-  const text = withoutCode(source);
-  const found = new Map();
+  const code = codeRanges(source);
   const matches = [];
   for (const [pattern, kind] of REFERENCES) {
-    for (const match of text.matchAll(pattern)) matches.push([match.index, kind, match[match.length - 1]]);
+    for (const match of source.matchAll(pattern)) {
+      if (!inRanges(code, match.index)) matches.push([match.index, kind, match[match.length - 1]]);
+    }
   }
   matches.sort((a, b) => a[0] - b[0]);
+  const found = new Map();
   for (const [, kind, specifier] of matches) {
     if (!/^[a-z][a-z0-9+.-]*:|^\/\/|^#/i.test(specifier) && !found.has(specifier)) found.set(specifier, kind);
   }
