@@ -284,6 +284,7 @@ export async function openSite(root, { host = "localhost" } = {}) {
   const token = randomBytes(24).toString("hex");
   const id = createHash("sha256").update(realRoot).digest("hex").slice(0, 12);
   const name = basename(realRoot);
+  const detect = await readsMdAsMarkdown(realRoot);
   const clients = new Set();
   const locks = new Map();
   let port = 0;
@@ -469,7 +470,7 @@ export async function openSite(root, { host = "localhost" } = {}) {
       if (!raw.startsWith("/_site/")) return false;
       const [, endpoint, ...rest] = raw.slice(1).split("/");
       if (endpoint === "files" && rest.length === 0 && reading) {
-        sendJson(response, 200, { name, ...tree.list() });
+        sendJson(response, 200, { name, detect, ...tree.list() });
       } else if (endpoint === "events" && rest.length === 0 && method === "GET") {
         events(request, response);
       } else if (endpoint === "file" || endpoint === "raw") {
@@ -516,6 +517,19 @@ export async function openSite(root, { host = "localhost" } = {}) {
       clients.clear();
     },
   };
+}
+
+/**
+ * Does the site's config set `markdown: { format: 'detect' }` (then .md
+ * files are Markdown; by default Docusaurus reads every file as MDX)? The
+ * config is JavaScript: it is read as text, never run.
+ */
+async function readsMdAsMarkdown(root) {
+  for (const extension of ["js", "mjs", "cjs", "ts", "mts", "cts"]) {
+    const text = await readFile(join(root, `docusaurus.config.${extension}`), "utf8").catch(() => null);
+    if (text !== null) return /\bformat\s*:\s*(['"`])detect\1/.test(text);
+  }
+  return false;
 }
 
 function sendJson(response, status, value) {

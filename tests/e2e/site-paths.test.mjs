@@ -64,6 +64,7 @@ test("siteAssets maps the files that exist and lists the missing ones", () => {
     "import a from './asset/a.png';",
     "import gone from './asset/gone.png';",
     "import logo from '@site/static/img/logo.png';",
+    "import Tabs from '@theme/Tabs'; import Chart from '@site/src/components/Chart';",
     "![missing](./asset/missing.png) ![static](/img/nope.png) <img src=\"./relative.png\" />",
   ].join("\n");
   const { assets, missing, paths } = siteAssets(POST, source, files);

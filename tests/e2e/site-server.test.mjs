@@ -108,8 +108,9 @@ test("sitePath refuses every way out of the site and decodes the rest", () => {
 test("the list holds the site's documents and assets, not dependencies, build output or hidden files", async () => {
   const { status, body } = await request("GET", "/_site/files");
   assert.equal(status, 200);
-  const { name, documents, assets } = JSON.parse(body);
+  const { name, detect, documents, assets } = JSON.parse(body);
   assert.equal(name, "site");
+  assert.equal(detect, false, "every file is MDX, as Docusaurus reads them by default");
   assert.deepEqual(documents.map((d) => d.path).sort(), [POST, "docs/intro.md", "docs/link-in.md"]);
   assert.deepEqual(assets.map((a) => a.path).sort(), [
     "blog/2025-11-11-review/asset/a.png", "static/img/logo.png", "static/img/logo.svg",
@@ -317,5 +318,19 @@ test("without a site the server has no site endpoints (the page works as before)
     assert.ok(!page.includes("mdx-preview-site"));
   } finally {
     await new Promise((resolve) => plain.close(resolve));
+  }
+});
+
+test("a site whose config says format: 'detect' has its .md files read as Markdown", async () => {
+  const detecting = join(scratch, "detecting");
+  mkdirSync(join(detecting, "docs"), { recursive: true });
+  writeFileSync(join(detecting, "docusaurus.config.ts"), "export default { markdown: { format: \"detect\" } };\n");
+  writeFileSync(join(detecting, "docs", "a.md"), "# A\n");
+  const other = await serve({ dir: DIST, port: 0, host: "127.0.0.1", site: detecting });
+  try {
+    const list = await (await fetch(`http://127.0.0.1:${other.address().port}/_site/files`)).json();
+    assert.equal(list.detect, true);
+  } finally {
+    await new Promise((resolve) => other.close(resolve));
   }
 });

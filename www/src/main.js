@@ -104,7 +104,8 @@ let draftWarning = false;
 
 function renderOptions(source) {
   const dropped = assets.assetsFor(source);
-  return { format: "mdx", math: settings.math, assets: site ? { ...dropped, ...site.assetsFor(source) } : dropped };
+  if (!site) return { format: "mdx", math: settings.math, assets: dropped };
+  return { format: site.format, math: settings.math, assets: { ...dropped, ...site.assetsFor(source) } };
 }
 
 function requestRender() {

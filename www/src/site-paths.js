@@ -84,14 +84,30 @@ export function siteAssets(file, source, files) {
   const missing = [];
   const paths = new Set();
   for (const { specifier, kind } of assetReferences(source)) {
+    if (!namesSiteFile(specifier, kind)) continue;
     const path = resolveSitePath(file, specifier);
-    // A relative JSX `src` is a URL for the browser, not a file of the site.
-    if (path === null || (kind === "src" && !specifier.startsWith("/"))) continue;
+    if (path === null) continue;
     paths.add(path);
     if (files.has(path)) assets[specifier] = assetUrl(path, files.get(path));
     else missing.push({ specifier, path });
   }
   return { assets, missing, paths };
+}
+
+// What an import or require can load as a file (the renderer's list).
+const ASSET = /\.(png|jpe?g|gif|webp|avif|svg|ico|bmp|mp4|webm|mp3|wav|ogg|pdf|zip)$/i;
+
+/**
+ * Does a reference name a file of the site? Imports and requires of
+ * assets by path (`./`, `../`, `@site/`, `/`), not modules (`@theme/Tabs`);
+ * every markdown image; a JSX `src` only when absolute (a relative one is
+ * a URL for the browser).
+ */
+function namesSiteFile(specifier, kind) {
+  const path = specifier.split(/[?#]/)[0];
+  if (kind === "import" || kind === "require") return ASSET.test(path) && /^(\.\.?\/|@site\/|\/(?!\/))/.test(path);
+  if (kind === "src") return /^\/(?!\/)/.test(path);
+  return true;
 }
 
 /** "blog", "docs" or "other": where a document is listed. */

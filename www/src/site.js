@@ -84,6 +84,7 @@ export class Site {
     this.dirtyTimer = 0;
     this.draftFailed = false;
     this.lastSaved = null;
+    this.detect = false;
   }
 
   // ---- setup ----------------------------------------------------------------
@@ -133,7 +134,8 @@ export class Site {
   async loadList() {
     try {
       const response = await fetch("/_site/files");
-      const { documents, assets } = await response.json();
+      const { documents, assets, detect } = await response.json();
+      this.detect = detect;
       this.documents = new Map(documents.map(({ path, size, mtime }) => [path, { size, mtime }]));
       this.assetFiles = new Map(assets.map(({ path, mtime }) => [path, mtime]));
     } catch (error) {
@@ -384,6 +386,11 @@ export class Site {
   }
 
   // ---- what the renderer needs ------------------------------------------------
+
+  /** The format Docusaurus reads the open file in: MDX, or by extension with `format: 'detect'`. */
+  get format() {
+    return this.detect && /\.md$/i.test(this.path ?? "") ? "md" : "mdx";
+  }
 
   /** `assets` for the renderer: the open document's files that exist. */
   assetsFor(source) {
