@@ -13,7 +13,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromium } from "playwright-core";
 import { serve } from "../../www/serve.mjs";
-import { CHROMIUM, CHROMIUM_ARGS, chart, png } from "./support.mjs";
+import { CHROMIUM, CHROMIUM_ARGS, chart, freshPage, png } from "./support.mjs";
 
 const ROOT = new URL("../../", import.meta.url);
 const DIST = fileURLToPath(new URL("www/dist/", ROOT));
@@ -39,17 +39,7 @@ after(async () => {
 
 /** A fresh page on the sample post, its first render shown. */
 async function openPage(t, { query = "", viewport = { width: 1500, height: 900 } } = {}) {
-  const context = await browser.newContext({ viewport, acceptDownloads: true });
-  t.after(() => context.close());
-  const page = await context.newPage();
-  const events = { dialogs: [], errors: [] };
-  page.on("dialog", (dialog) => {
-    events.dialogs.push(dialog.message());
-    dialog.dismiss().catch(() => {});
-  });
-  page.on("pageerror", (error) => events.errors.push(error.message));
-  // Nothing may leave the machine.
-  await context.route(/^(?!http:\/\/127\.0\.0\.1)/, (route) => route.abort());
+  const { page, events } = await freshPage(browser, t, { viewport, acceptDownloads: true });
   await page.goto(base + query);
   await page.waitForFunction(() => window.mdxPreview?.shownSeq > 0, null, WAIT);
   return { page, events };

@@ -15,7 +15,7 @@ import { fileURLToPath } from "node:url";
 import { createServer } from "node:http";
 import { chromium } from "playwright-core";
 import { serve } from "../../www/serve.mjs";
-import { CHROMIUM, CHROMIUM_ARGS, chart, png } from "./support.mjs";
+import { CHROMIUM, CHROMIUM_ARGS, chart, freshPage, png } from "./support.mjs";
 
 const ROOT = new URL("../../", import.meta.url);
 const DIST = fileURLToPath(new URL("www/dist/", ROOT));
@@ -105,20 +105,11 @@ after(async () => {
 const disk = (path) => readFileSync(join(site, path), "utf8");
 
 /** A fresh browser context on `query`, with the file it names open and rendered. */
-async function openSite(t, query = "", { context = null, viewport = { width: 1500, height: 900 } } = {}) {
-  context ??= await browser.newContext({ viewport });
-  t.after(() => context.close().catch(() => {}));
-  const page = await context.newPage();
-  const events = { dialogs: [], errors: [] };
-  page.on("dialog", (dialog) => {
-    events.dialogs.push(dialog.message());
-    dialog.dismiss().catch(() => {});
-  });
-  page.on("pageerror", (error) => events.errors.push(error.message));
-  await context.route(/^(?!http:\/\/127\.0\.0\.1)/, (route) => route.abort());
+async function openSite(t, query = "") {
+  const { page, events } = await freshPage(browser, t, { viewport: { width: 1500, height: 900 } });
   await page.goto(base + query);
   await opened(page);
-  return { page, events, context };
+  return { page, events };
 }
 
 /** Wait until a file is open and its render is shown. */
@@ -321,6 +312,30 @@ test("the search narrows the list, Enter opens the first match", async (t) => {
   await page.keyboard.press("Enter");
   await opened(page, INTRO);
   assert.equal(fileInUrl(page), INTRO);
+
+  // A site with a thousand posts: how long the list takes to build and to
+  // search (printed, not asserted).
+  const ms = await page.evaluate(() => {
+    const { site } = window.mdxPreview;
+    for (let i = 0; i < 1000; i++) {
+      const day = String(1 + (i % 28)).padStart(2, "0");
+      site.documents.set(`blog/${2000 + Math.floor(i / 28)}-01-${day}-post-${i}/index.mdx`, { size: 1, mtime: 1 });
+    }
+    const search = document.querySelector("#files-search");
+    const time = (query) => {
+      search.value = query;
+      const start = performance.now();
+      site.renderList();
+      return performance.now() - start;
+    };
+    return { all: time(""), narrowed: time("post-99"), none: time("no such file") };
+  });
+  const shown = await page.$$eval("#file-list a[data-path]", (as) => as.length);
+  console.log(
+    `# file list of 1,004 files: built in ${ms.all.toFixed(1)} ms (400 shown), ` +
+      `searched in ${ms.narrowed.toFixed(1)} ms, ${ms.none.toFixed(1)} ms with no match`,
+  );
+  assert.equal(shown, 0, "the last search matched nothing");
 });
 
 test("paths out of the site and writes from other origins are refused", async (t) => {
@@ -381,11 +396,7 @@ test("screenshot of a real site open (tests/e2e/screenshot-site.png)", async (t)
   makeSite(big, { corpus: true });
   const bigServer = await serve({ dir: DIST, port: 0, host: "127.0.0.1", site: big });
   t.after(() => new Promise((resolve) => bigServer.close(resolve)));
-  const context = await browser.newContext({ viewport: { width: 1440, height: 860 } });
-  const page = await context.newPage();
-  t.after(() => context.close());
-  const errors = [];
-  page.on("pageerror", (error) => errors.push(error.message));
+  const { page, events } = await freshPage(browser, t, { viewport: { width: 1440, height: 860 } });
   await page.goto(`http://127.0.0.1:${bigServer.address().port}/?file=${encodeURIComponent(REVIEW)}`);
   await opened(page, REVIEW);
   const count = await page.$$eval("#file-list a[data-path]", (as) => as.length);
@@ -410,5 +421,5 @@ test("screenshot of a real site open (tests/e2e/screenshot-site.png)", async (t)
   await page.waitForSelector("#toc a.active", WAIT);
   await page.evaluate(() => document.fonts.ready);
   await page.screenshot({ path: SCREENSHOT });
-  assert.deepEqual(errors, []);
+  assert.deepEqual(events.errors, []);
 });

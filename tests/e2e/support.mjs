@@ -8,6 +8,26 @@ export const CHROMIUM_ARGS = [
   "--disable-component-update", "--disable-sync", "--disable-quic", "--no-first-run",
 ];
 
+/**
+ * A page in a fresh browser context (closed after test `t`; `options` are
+ * the context's): dialogs are dismissed and recorded, page errors recorded,
+ * and nothing but 127.0.0.1 can be reached.
+ */
+export async function freshPage(browser, t, options) {
+  const context = await browser.newContext(options);
+  t.after(() => context.close().catch(() => {}));
+  const page = await context.newPage();
+  const events = { dialogs: [], errors: [] };
+  page.on("dialog", (dialog) => {
+    events.dialogs.push(dialog.message());
+    dialog.dismiss().catch(() => {});
+  });
+  page.on("pageerror", (error) => events.errors.push(error.message));
+  // Nothing may leave the machine.
+  await context.route(/^(?!http:\/\/127\.0\.0\.1)/, (route) => route.abort());
+  return { page, events, context };
+}
+
 /** A valid PNG built here: `colour(x, y)` gives each pixel's [r, g, b]. */
 export function png(width, height, colour) {
   if (Array.isArray(colour)) {

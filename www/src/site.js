@@ -42,7 +42,7 @@ function decode(bytes) {
   if (bom) text = text.slice(1);
   // The editor joins lines with \n; a file written with \r\n gets it back.
   const crlf = (text.match(/\r\n/g)?.length ?? 0) > (text.match(/(?<!\r)\n/g)?.length ?? 0);
-  return { text, format: { bom, crlf }, valid };
+  return { text, encoding: { bom, crlf }, valid };
 }
 
 function encode(text, { bom, crlf }) {
@@ -54,11 +54,13 @@ export class Site {
   static fromPage() {
     const meta = document.querySelector('meta[name="mdx-preview-site"]');
     if (!meta) return null;
+    let config;
     try {
-      return new Site(JSON.parse(meta.content));
+      config = JSON.parse(meta.content);
     } catch {
       return null;
     }
+    return new Site(config);
   }
 
   constructor({ name, id, token }) {
@@ -68,7 +70,7 @@ export class Site {
     this.path = null; // the open file
     this.base = null; // the version on disk the editor's text is based on
     this.savedDoc = null; // the text of that version, as the editor holds it
-    this.format = { bom: false, crlf: false };
+    this.encoding = { bom: false, crlf: false }; // how the file is written back
     this.dirty = false;
     this.readOnly = false;
     this.deleted = false; // the open file was deleted on disk
@@ -479,6 +481,10 @@ export class Site {
       this.showBanner("error", `Refused: ${path} is not a path inside the site.`);
       return false;
     }
+    // A save on its way finishes for the file it was made for, and a
+    // conflict being asked about is answered first.
+    if (this.saving) await this.saving;
+    if (this.dialog.open) return false;
     this.storeDraft();
     const seq = ++this.openSeq;
     let response;
@@ -492,11 +498,11 @@ export class Site {
     const draft = this.readDraft(path);
     let text;
     let version;
-    let format = { bom: false, crlf: false };
+    let encoding = { bom: false, crlf: false };
     let valid = true;
     if (response.ok) {
       version = response.headers.get("x-mdx-version");
-      ({ text, format, valid } = decode(new Uint8Array(await response.arrayBuffer())));
+      ({ text, encoding, valid } = decode(new Uint8Array(await response.arrayBuffer())));
       if (seq !== this.openSeq) return false;
     } else if (response.status === 404 && draft) {
       text = null; // deleted on disk, but its draft is here
@@ -508,7 +514,7 @@ export class Site {
 
     const fresh = path !== this.path;
     this.path = path;
-    this.format = format;
+    this.encoding = encoding;
     this.readOnly = !valid;
     this.deleted = text === null;
     this.diskVersion = null;
@@ -568,7 +574,7 @@ export class Site {
             "x-mdx-preview-token": this.token,
             "x-mdx-base": base ?? "absent",
           },
-          body: encode(doc.toString(), this.format),
+          body: encode(doc.toString(), this.encoding),
         });
       } catch (error) {
         return { error: `Cannot save ${path}: ${error.message ?? error}. Your text is kept.` };
@@ -582,7 +588,6 @@ export class Site {
     this.setState();
     const result = await this.saving;
     this.saving = null;
-    if (path !== this.path) return false; // (cannot happen: opening waits for nothing)
     if (result.version) {
       this.base = result.version;
       this.savedDoc = doc;
@@ -690,8 +695,8 @@ export class Site {
       this.showBanner("error", `Cannot read ${path} from disk; your text is kept.`);
       return false;
     }
-    const { text, format } = decode(new Uint8Array(await response.arrayBuffer()));
-    this.format = format;
+    const { text, encoding } = decode(new Uint8Array(await response.arrayBuffer()));
+    this.encoding = encoding;
     return this.takeDisk(text, response.headers.get("x-mdx-version"));
   }
 
@@ -742,7 +747,7 @@ export class Site {
     }
     if (!response.ok) return;
     const version = response.headers.get("x-mdx-version");
-    const { text, format } = decode(new Uint8Array(await response.arrayBuffer()));
+    const { text, encoding } = decode(new Uint8Array(await response.arrayBuffer()));
     if (path !== this.path || (version === this.base && !this.deleted)) return;
     this.checkDirty();
     if (this.dirty || this.view.state.doc !== before) {
@@ -751,7 +756,7 @@ export class Site {
       this.setState();
       return;
     }
-    this.format = format;
+    this.encoding = encoding;
     this.takeDisk(text, version);
     this.showBanner("info", `${path} was changed on disk; the editor shows the new text.`);
     clearTimeout(this.infoTimer);
