@@ -120,6 +120,8 @@ export class AssetStore {
    */
   assetsFor(source) {
     const assets = {};
+    // Nothing dropped (always, in site mode): no need to read the source.
+    if (this.files.size === 0) return assets;
     for (const specifier of assetSpecifiers(source)) {
       const want = parts(specifier.split(/[?#]/)[0]);
       if (want.length === 0) continue;
