@@ -1300,7 +1300,7 @@ fn render_unit(
     let prefix_utf16 = prefix.encode_utf16().count();
     let mut global = text.contains([OPEN, CLOSE]) || text.contains("[^") || text.contains("]:");
 
-    let mut prepared = crate::prepass::prepare(&source, options.format);
+    let mut prepared = crate::contain::prepare(&source, options);
     let prepass_faults = prepared.faults.len();
     let tree = crate::parse::parse(&mut prepared, options, crate::parse::MIN_CHUNKED);
     let mut parse_fault_end = prepared.faults[prepass_faults.min(prepared.faults.len())..]

@@ -13,6 +13,7 @@
 #![forbid(unsafe_code)]
 
 pub mod code_meta;
+pub mod contain;
 pub mod diagnostic;
 pub mod esm;
 pub mod frontmatter;
@@ -76,11 +77,17 @@ pub struct Rendered {
 
 /// Render `source`.
 ///
-/// Never panics and never fails because of the document: every problem in it
-/// becomes a diagnostic and the rest still renders. Only invalid options are
-/// an error.
+/// Never fails because of the document: every problem in it becomes a
+/// diagnostic and the rest still renders. Only invalid options are an
+/// error. A panic in the parser (or any stage) is contained to the block
+/// it happened in, shown as source with an `internal-error` diagnostic
+/// ([`contain`]); that needs `panic = "unwind"`, Rust's default.
 pub fn render(source: &str, options: &Options) -> Result<Rendered, OptionsError> {
-    render_chunked(source, options, parse::MIN_CHUNKED)
+    options.validate()?;
+    Ok(contain::contained(source, options, |source, options| {
+        render_chunked(source, options, parse::MIN_CHUNKED)
+            .unwrap_or_else(|_| contain::last_resort(source, options))
+    }))
 }
 
 /// [`render`], parsing in chunks from documents of `min_chunked` bytes on
@@ -93,7 +100,7 @@ pub fn render_chunked(
     min_chunked: usize,
 ) -> Result<Rendered, OptionsError> {
     options.validate()?;
-    let mut prepared = prepass::prepare(source, options.format);
+    let mut prepared = contain::prepare(source, options);
     let tree = parse::parse(&mut prepared, options, min_chunked);
     let mut reports = std::mem::take(&mut prepared.reports);
     let converted = to_hast::to_hast(tree, source, &prepared, options, &mut reports);
