@@ -11,7 +11,7 @@
 //!   `internal-error` diagnostic. Naming blocks by text rather than by
 //!   offset keeps it right in the incremental engine, which prepares each
 //!   segment on its own, and across edits elsewhere in the document.
-//! - **Finding the block**: [`culprit`] narrows a failure down over the
+//! - **Finding the block**: [`culprits`] narrows a failure down over the
 //!   top-level [`blocks`] by bisection, rendering halves of the failing
 //!   range, never the whole document again. [`isolating`] repeats that
 //!   until the document renders (a bounded number of rounds).
@@ -53,11 +53,16 @@ pub const MAX_ROUNDS: usize = 8;
 /// renderer panic (see the module docs).
 pub const PANIC_MARKER: &str = "MDX_PREVIEW_PANIC_TRIGGER";
 
+/// With the `panic-trigger` feature, a document holding this text anywhere
+/// makes the renderer panic whatever is isolated: the way to test
+/// [`last_resort`].
+pub const PANIC_ALWAYS_MARKER: &str = "MDX_PREVIEW_PANIC_ALWAYS";
+
 /// The pre-pass ([`prepass::prepare`]) with the blocks named by
 /// `options.isolate` masked first and reported as `internal-error`.
 pub fn prepare(source: &str, options: &Options) -> Prepared {
     let ranges = isolated(source, &options.isolate);
-    let mut prepared = if ranges.is_empty() {
+    let prepared = if ranges.is_empty() {
         prepass::prepare(source, options.format)
     } else {
         let mut masked = source.as_bytes().to_vec();
@@ -86,21 +91,21 @@ pub fn prepare(source: &str, options: &Options) -> Prepared {
         crate::order::sort_by_key(&mut prepared.faults, |f| (f.start, 0));
         prepared
     };
-    trigger(&prepared.masked);
-    prepared.masked.shrink_to_fit();
+    trigger(source, &prepared.masked);
     prepared
 }
 
-/// With the `panic-trigger` feature: panic if `masked` holds the marker.
+/// With the `panic-trigger` feature: panic if what the parser is given
+/// holds [`PANIC_MARKER`], or the source [`PANIC_ALWAYS_MARKER`].
 #[cfg(feature = "panic-trigger")]
-fn trigger(masked: &str) {
-    if masked.contains(PANIC_MARKER) {
-        panic!("panic-trigger: the document holds {PANIC_MARKER}");
+fn trigger(source: &str, masked: &str) {
+    if masked.contains(PANIC_MARKER) || source.contains(PANIC_ALWAYS_MARKER) {
+        panic!("panic-trigger: the document holds a panic marker");
     }
 }
 
 #[cfg(not(feature = "panic-trigger"))]
-fn trigger(_: &str) {}
+fn trigger(_: &str, _: &str) {}
 
 /// Byte ranges of `source` to isolate: each occurrence of one of `texts`
 /// that starts at a line start and ends at a line end, in order, without
@@ -180,47 +185,62 @@ fn fence_marker(text: &str) -> Option<(u8, usize, &str)> {
         .filter(|_| length >= 3)
 }
 
-/// The index of the block to isolate, given that rendering all of
-/// `blocks` fails and `fails(range)` says whether rendering the blocks
-/// `range` alone fails. Bisection: the half that fails on its own; when
-/// neither does (the failure needs something from both), the last block of
-/// the shortest failing prefix. Never asks about the whole range.
-pub fn culprit(count: usize, mut fails: impl FnMut(Range<usize>) -> bool) -> Option<usize> {
-    let (mut low, mut high) = (0, count);
-    while high - low > 1 {
-        let middle = low + (high - low) / 2;
-        if fails(low..middle) {
-            high = middle;
-        } else if fails(middle..high) {
-            low = middle;
-        } else {
-            // `low..middle` passes, `low..high` fails: find where between.
-            let (mut passes, mut failing) = (middle, high);
-            while failing - passes > 1 {
-                let end = passes + (failing - passes) / 2;
-                if fails(low..end) {
-                    failing = end;
+/// The blocks to isolate, given that rendering all `count` blocks fails
+/// and `fails(range)` says whether rendering the blocks `range` alone
+/// fails. Bisection, never asking about the whole range: each half that
+/// fails on its own is searched in turn, so every block that fails alone
+/// is found in one pass; where neither half fails alone (the failure needs
+/// something from both), the last block of the shortest failing prefix.
+/// In block order.
+pub fn culprits(count: usize, mut fails: impl FnMut(Range<usize>) -> bool) -> Vec<usize> {
+    let mut found = Vec::new();
+    // Ranges known to fail, last first (an explicit stack: no recursion).
+    let mut failing = vec![0..count];
+    while let Some(range) = failing.pop() {
+        if range.len() <= 1 {
+            found.extend(range);
+            continue;
+        }
+        let middle = range.start + range.len() / 2;
+        let (left, right) = (range.start..middle, middle..range.end);
+        let left_fails = fails(left.clone());
+        let right_fails = fails(right.clone());
+        if !left_fails && !right_fails {
+            // `left` passes, all of `range` fails: find where between.
+            let (mut passes, mut fails_at) = (middle, range.end);
+            while fails_at - passes > 1 {
+                let end = passes + (fails_at - passes) / 2;
+                if fails(range.start..end) {
+                    fails_at = end;
                 } else {
                     passes = end;
                 }
             }
-            return Some(failing - 1);
+            found.push(fails_at - 1);
+            continue;
+        }
+        if right_fails {
+            failing.push(right);
+        }
+        if left_fails {
+            failing.push(left);
         }
     }
-    (high > low).then_some(low)
+    found
 }
 
-/// Isolate blocks of `source` until `fails(text, isolate)` (a render of
-/// `text` with those blocks isolated) stops failing: the texts to put in
-/// [`Options::isolate`], or `None` when [`MAX_ROUNDS`] rounds were not
-/// enough. `isolate` starts as the caller's own list; `fails` is first
-/// asked about parts of the document, then about all of it with the blocks
-/// found so far (the caller knows all of it failed without them).
-pub fn isolating(
+/// Isolate blocks of `source` until `whole(isolate)` (a render of all of
+/// it with those blocks isolated) gives a result: the texts to put in
+/// [`Options::isolate`] and that result, or `None` when [`MAX_ROUNDS`]
+/// rounds were not enough. `isolate` starts as the caller's own list, and
+/// the caller knows all of `source` fails with it; `fails(text, isolate)`
+/// says whether a part of the source fails.
+pub fn isolating<T>(
     source: &str,
     isolate: &[String],
     mut fails: impl FnMut(&str, &[String]) -> bool,
-) -> Option<Vec<String>> {
+    mut whole: impl FnMut(&[String]) -> Option<T>,
+) -> Option<(Vec<String>, T)> {
     let mut isolate = isolate.to_vec();
     for _ in 0..MAX_ROUNDS {
         let candidates: Vec<Range<usize>> = blocks(source)
@@ -230,10 +250,17 @@ pub fn isolating(
         let text_of = |range: Range<usize>| {
             &source[candidates[range.start].start..candidates[range.end - 1].end]
         };
-        let found = culprit(candidates.len(), |range| fails(text_of(range), &isolate))?;
-        isolate.push(source[candidates[found].clone()].to_string());
-        if !fails(source, &isolate) {
-            return Some(isolate);
+        let found = culprits(candidates.len(), |range| fails(text_of(range), &isolate));
+        if found.is_empty() {
+            return None;
+        }
+        isolate.extend(
+            found
+                .into_iter()
+                .map(|at| source[candidates[at].clone()].to_string()),
+        );
+        if let Some(done) = whole(&isolate) {
+            return Some((isolate, done));
         }
     }
     None
@@ -259,9 +286,9 @@ pub fn contained(
         return done;
     }
     let fails = |text: &str, isolate: &[String]| run(text, isolate).is_err();
-    isolating(source, &options.isolate, fails)
-        .and_then(|isolate| run(source, &isolate).ok())
-        .unwrap_or_else(|| last_resort(source, options))
+    let whole = |isolate: &[String]| run(source, isolate).ok();
+    isolating(source, &options.isolate, fails, whole)
+        .map_or_else(|| last_resort(source, options), |(_, done)| done)
 }
 
 /// The whole document as escaped source with one `internal-error`
@@ -306,15 +333,15 @@ mod tests {
     }
 
     #[test]
-    fn culprit_bisects_and_never_asks_about_the_whole_range() {
+    fn culprits_bisect_and_never_ask_about_the_whole_range() {
         for count in 1..40 {
             for bad in 0..count {
                 let mut asked = Vec::new();
-                let found = culprit(count, |range| {
+                let found = culprits(count, |range| {
                     asked.push(range.clone());
                     range.contains(&bad)
                 });
-                assert_eq!(found, Some(bad), "count {count}");
+                assert_eq!(found, [bad], "count {count}");
                 assert!(
                     !asked.contains(&(0..count)),
                     "should not ask about 0..{count}"
@@ -325,10 +352,22 @@ mod tests {
     }
 
     #[test]
+    fn culprits_finds_every_block_that_fails_alone_in_one_pass() {
+        let bad = [3, 4, 17, 30];
+        let mut asked = 0;
+        let found = culprits(31, |range| {
+            asked += 1;
+            bad.iter().any(|b| range.contains(b))
+        });
+        assert_eq!(found, bad);
+        assert!(asked < 40, "{asked} probes");
+    }
+
+    #[test]
     fn culprit_of_a_failure_that_needs_two_blocks_is_the_later_one() {
         // Fails only when both 2 and 7 are rendered together.
-        let found = culprit(10, |range| range.contains(&2) && range.contains(&7));
-        assert_eq!(found, Some(7));
+        let found = culprits(10, |range| range.contains(&2) && range.contains(&7));
+        assert_eq!(found, [7]);
     }
 
     #[test]
@@ -358,13 +397,15 @@ mod tests {
     #[test]
     fn isolating_finds_every_failing_block() {
         let source = "a\n\nBAD\n\nb\n\nc\n\nBAD2\n\nd";
-        let fails = |text: &str, isolate: &[String]| {
+        let bad = |text: &str, isolate: &[String]| {
             ["BAD", "BAD2"]
                 .iter()
                 .any(|bad| text.lines().any(|l| l == *bad) && !isolate.iter().any(|i| i == bad))
         };
-        let isolate = isolating(source, &[], fails).expect("should succeed");
-        assert_eq!(isolate, ["BAD", "BAD2"]);
-        assert_eq!(isolating(source, &[], |_, _| true), None, "should give up");
+        let whole = |isolate: &[String]| (!bad(source, isolate)).then_some("done");
+        let found = isolating(source, &[], bad, whole).expect("should succeed");
+        assert_eq!(found, (vec!["BAD".to_string(), "BAD2".to_string()], "done"));
+        let never = isolating(source, &[], |_, _| true, |_| None::<()>);
+        assert_eq!(never, None, "should give up");
     }
 }
