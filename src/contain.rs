@@ -195,7 +195,8 @@ fn fence_marker(text: &str) -> Option<(u8, usize, &str)> {
 pub fn culprits(count: usize, mut fails: impl FnMut(Range<usize>) -> bool) -> Vec<usize> {
     let mut found = Vec::new();
     // Ranges known to fail, last first (an explicit stack: no recursion).
-    let mut failing = vec![0..count];
+    let mut failing: Vec<Range<usize>> = Vec::new();
+    failing.push(0..count);
     while let Some(range) = failing.pop() {
         if range.len() <= 1 {
             found.extend(range);

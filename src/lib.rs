@@ -17,6 +17,7 @@ pub mod contain;
 pub mod diagnostic;
 pub mod esm;
 pub mod frontmatter;
+pub mod guard;
 pub mod hast;
 pub mod heading_ids;
 pub mod incremental;

@@ -158,14 +158,14 @@ pub fn to_hast(
         && prepared
             .masked
             .as_bytes()
-            .contains(&crate::prepass::OPEN_REFERENCE)
+            .contains(&crate::guard::OPEN_REFERENCE)
     {
         restore_references(&mut converted.nodes);
     }
     converted
 }
 
-/// Give back the `&` the pre-pass replaced ([`crate::prepass::OPEN_REFERENCE`])
+/// Give back the `&` the pre-pass replaced ([`crate::guard::OPEN_REFERENCE`])
 /// wherever the parser put it: in an attribute value as meant, or in text
 /// when the tag was not read as one.
 fn restore_references(nodes: &mut [Node]) {
@@ -173,15 +173,14 @@ fn restore_references(nodes: &mut [Node]) {
     while let Some(node) = stack.pop() {
         match node {
             Node::Text(text) => {
-                if let std::borrow::Cow::Owned(restored) = crate::prepass::restore_references(text)
-                {
+                if let std::borrow::Cow::Owned(restored) = crate::guard::restore_references(text) {
                     *text = restored;
                 }
             }
             Node::Element(element) => {
                 for (_, value) in &mut element.attributes {
                     if let std::borrow::Cow::Owned(restored) =
-                        crate::prepass::restore_references(value)
+                        crate::guard::restore_references(value)
                     {
                         *value = restored;
                     }
