@@ -346,3 +346,30 @@ fn every_source_line_survives() {
         }
     }
 }
+
+/// markdown-rs stretches a list item over the blank lines after it, and a
+/// faulty block is blank lines once masked: the block must still come
+/// after the list, not inside its last item.
+#[test]
+fn a_faulty_block_after_a_list_stays_after_it() {
+    for (source, options) in [
+        ("- a\n- b\n\n<!--\n\nAfter\n", Options::default()),
+        (
+            "1. a\n\n   b\n\nBAD\n",
+            Options {
+                isolate: vec!["BAD".into()],
+                ..Options::default()
+            },
+        ),
+    ] {
+        let out = render(source, &options).expect("valid options");
+        let list_end = out.html.find("</li>\n</").expect("a list");
+        let pre = out.html.find("<pre class=\"mdx-error\"").expect("a fault");
+        assert!(list_end < pre, "{source:?}: {}", out.html);
+        assert!(
+            out.html[pre..].starts_with("<pre class=\"mdx-error\" data-line="),
+            "a top-level block: {}",
+            out.html
+        );
+    }
+}
