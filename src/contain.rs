@@ -67,7 +67,7 @@ pub fn prepare(source: &str, options: &Options) -> Prepared {
     } else {
         let mut masked = source.as_bytes().to_vec();
         for range in &ranges {
-            prepass::mask(&mut masked, range.start, range.end);
+            prepass::mask_block(&mut masked, range.start, range.end);
         }
         // Only ASCII spaces were written, over whole lines.
         let masked = String::from_utf8_lossy(&masked).into_owned();
@@ -386,7 +386,7 @@ mod tests {
             ..Options::default()
         };
         let prepared = prepare("a\n\n<b>\n*x*\n\nc\n", &options);
-        assert_eq!(prepared.masked, "a\n\n   \n   \n\nc\n");
+        assert_eq!(prepared.masked, "a\n\n       \n\nc\n");
         assert_eq!(prepared.faults, [Fault { start: 3, end: 10 }]);
         let report = &prepared.reports[0];
         assert_eq!(

@@ -25,8 +25,8 @@
 use crate::diagnostic::{Report, Severity};
 use crate::options::Format;
 use crate::prepass::{
-    Line, Prepared, container_prefix, fault, is_blank, is_thematic_break, jsx_tag_spans,
-    open_jsx_tags, skip_expression,
+    Braces, Line, Prepared, block_start_of, code_lines, container_prefix, fault, is_blank,
+    is_thematic_break, jsx_tag_spans, open_jsx_tags,
 };
 
 /// Most container markers (`>`, list items) allowed in front of one line.
@@ -37,6 +37,17 @@ pub(crate) const MAX_DELIMITER_RUN: usize = 64;
 pub(crate) const MAX_UNTERMINATED_TAGS: usize = 256;
 /// Most `[` allowed in one block (links and images are quadratic past this).
 pub(crate) const MAX_BRACKETS: usize = 4000;
+/// Most runs of emphasis markers (`*`, `_`, `~`) in one block: markdown-rs
+/// matches openers and closers in quadratic time (cmark's pathological
+/// `*a **a …`, `a_ a_ …`, `*a_ …` shapes take seconds at 100 KB).
+pub(crate) const MAX_DELIMITER_RUNS: usize = 2000;
+/// Most backtick runs in one block that no later run of the same length
+/// closes: markdown-rs looks for the closing run to the end of the block
+/// from each of them.
+pub(crate) const MAX_UNCLOSED_CODE_RUNS: usize = 64;
+/// Deepest JSX nesting in one MDX block (the HTML tree keeps 96 levels;
+/// markdown-rs is slow on thousands).
+pub(crate) const MAX_JSX_DEPTH: usize = 128;
 
 /// Stands in, in the parser's copy of the source, for the `&` of a
 /// character reference left open at the very end of a JSX attribute value
@@ -68,11 +79,12 @@ pub fn restore_references(value: &str) -> std::borrow::Cow<'_, str> {
 /// is not).
 fn open_references(source: &str, start: usize, end: usize) -> Vec<usize> {
     let bytes = source.as_bytes();
+    let braces = Braces::new(bytes, start, end);
     let mut found = Vec::new();
     let mut at = start;
     while at < end {
         match bytes[at] {
-            b'{' => at = skip_expression(bytes, at, end),
+            b'{' => at = braces.skip(at),
             b'&' => {
                 let run = bytes[at + 1..end]
                     .iter()
@@ -156,16 +168,25 @@ pub(crate) fn check_block(
     let text = &source[start..end];
     let mut reason = None;
     for line in block {
-        let (_, depth) = container_prefix(&source[line.start..line.end]);
-        if depth > MAX_CONTAINER_DEPTH {
+        let text = &source[line.start..line.end];
+        let (offset, depth) = container_prefix(text);
+        // A list item indented that far is nested as deep (each level
+        // indents its items by two columns at least).
+        let indent: usize = text[..offset]
+            .bytes()
+            .take_while(|b| matches!(b, b' ' | b'\t'))
+            .map(|b| if b == b'\t' { 4 } else { 1 })
+            .sum();
+        if depth > MAX_CONTAINER_DEPTH || (depth > 0 && indent > 2 * MAX_CONTAINER_DEPTH) {
             reason = Some(format!(
                 "more than {MAX_CONTAINER_DEPTH} nested block quotes or lists"
             ));
             break;
         }
     }
-    if reason.is_none() {
+    if reason.is_none() && !is_thematic_break(text.trim()) {
         let mut run = 0;
+        let mut runs = 0;
         let mut previous = 0;
         for byte in text.bytes() {
             if matches!(byte, b'*' | b'_' | b'~') && (run == 0 || byte == previous) {
@@ -175,31 +196,51 @@ pub(crate) fn check_block(
             } else {
                 run = 0;
             }
+            if run == 1 {
+                runs += 1;
+            }
             previous = byte;
-            if run > MAX_DELIMITER_RUN && !is_thematic_break(text.trim()) {
+            if run > MAX_DELIMITER_RUN {
                 reason = Some(format!(
                     "a run of more than {MAX_DELIMITER_RUN} emphasis markers"
                 ));
                 break;
             }
         }
+        if reason.is_none() && runs > MAX_DELIMITER_RUNS {
+            reason = Some(format!(
+                "more than {MAX_DELIMITER_RUNS} runs of emphasis markers"
+            ));
+        }
     }
-    if reason.is_none() && format == Format::Mdx {
-        // Each `<name` without a `>` after it makes markdown-rs scan to the
-        // end of the block: quadratic when there are many of them.
+    if reason.is_none() {
+        // Each `<name` (in markdown also `</`, `<!` and `<?`) without a `>`
+        // after it makes markdown-rs scan to the end of the block:
+        // quadratic when there are many of them.
         let last_close = text.rfind('>').map_or(0, |at| at + 1);
+        let starts_tag = |b: u8| {
+            b.is_ascii_alphabetic() || (format == Format::Md && matches!(b, b'/' | b'!' | b'?'))
+        };
         let unterminated = text.as_bytes()[last_close..]
             .windows(2)
-            .filter(|pair| pair[0] == b'<' && pair[1].is_ascii_alphabetic())
+            .filter(|pair| pair[0] == b'<' && starts_tag(pair[1]))
             .count();
         if unterminated > MAX_UNTERMINATED_TAGS {
             reason = Some(format!(
-                "more than {MAX_UNTERMINATED_TAGS} `<` that start a tag never closed with `>`"
+                "more than {MAX_UNTERMINATED_TAGS} `<` that start a tag or comment never closed with `>`"
             ));
         }
     }
     if reason.is_none() && text.bytes().filter(|&b| b == b'[').count() > MAX_BRACKETS {
         reason = Some(format!("more than {MAX_BRACKETS} `[` in one block"));
+    }
+    if reason.is_none() && unclosed_code_runs(text) > MAX_UNCLOSED_CODE_RUNS {
+        reason = Some(format!(
+            "more than {MAX_UNCLOSED_CODE_RUNS} backtick runs that no run of the same length closes"
+        ));
+    }
+    if reason.is_none() && format == Format::Mdx && jsx_depth(source, start, end) > MAX_JSX_DEPTH {
+        reason = Some(format!("JSX nested more than {MAX_JSX_DEPTH} levels deep"));
     }
     if reason.is_none() && format == Format::Mdx {
         if let Some((tag_start, tag_end)) = unclosed_text_tag(source, block) {
@@ -304,4 +345,108 @@ pub(crate) fn unclosed_text_tag(source: &str, block: &[Line]) -> Option<(usize, 
                     .is_none_or(|c| c == '<');
             !alone
         })
+}
+
+/// How many backtick runs of `text` no later run of the same length closes.
+fn unclosed_code_runs(text: &str) -> usize {
+    if !text.contains('`') {
+        return 0;
+    }
+    let bytes = text.as_bytes();
+    // Run lengths, in order; a run is closed by a later one as long (the
+    // runs in between do not matter here: a rough count is enough).
+    let mut lengths = Vec::new();
+    let mut at = 0;
+    while at < bytes.len() {
+        if bytes[at] == b'`' {
+            let run = bytes[at..].iter().take_while(|&&b| b == b'`').count();
+            lengths.push(run);
+            at += run;
+        } else {
+            at += 1;
+        }
+    }
+    let mut seen_after = std::collections::HashSet::new();
+    let mut unclosed = 0;
+    for length in lengths.into_iter().rev() {
+        if !seen_after.contains(&length) {
+            unclosed += 1;
+        }
+        seen_after.insert(length);
+    }
+    unclosed
+}
+
+/// The deepest nesting of JSX tags in `source[start..end]` (tags closed or
+/// not), by the pre-pass's rough scan.
+fn jsx_depth(source: &str, start: usize, end: usize) -> usize {
+    if !source[start..end].contains('<') {
+        return 0;
+    }
+    // Opening and closing points, in order: +1 at each opening tag, -1 at
+    // each closing one.
+    let mut points: Vec<(usize, isize)> = Vec::new();
+    for (open, _, close) in jsx_tag_spans(source, start, end, false) {
+        points.push((open, 1));
+        if let Some(close) = close {
+            points.push((close, -1));
+        }
+    }
+    crate::order::sort_by_key(&mut points, |&(at, step)| (at, usize::from(step > 0)));
+    let mut depth = 0isize;
+    let mut deepest = 0isize;
+    for (_, step) in points {
+        depth += step;
+        deepest = deepest.max(depth);
+    }
+    deepest.max(0) as usize
+}
+
+/// Markdown: an HTML comment opened at the start of a line and never
+/// closed runs to the end of the document (CommonMark), hiding all that
+/// follows; markdown-rs also takes time quadratic in its lines (seconds
+/// for 50 000). As in MDX (where comments are ours to handle), its block is
+/// shown as source with an `unclosed-comment` error instead, and the rest
+/// renders. Not an upstream bug: a preview's choice.
+pub(crate) fn unclosed_comment(
+    source: &str,
+    lines: &[Line],
+    masked: &mut [u8],
+    prepared: &mut Prepared,
+) {
+    if !source.contains("<!--") {
+        return;
+    }
+    let in_code = code_lines(source, lines);
+    for (index, line) in lines.iter().enumerate() {
+        let text = &source[line.start..line.end];
+        let trimmed = text.trim_start_matches(' ');
+        if in_code[index] || text.len() - trimmed.len() > 3 || !trimmed.starts_with("<!--") {
+            continue;
+        }
+        let at = line.end - trimmed.len();
+        if source[at + 4..].contains("-->") {
+            continue;
+        }
+        let mut last = index;
+        while last + 1 < lines.len()
+            && !is_blank(&source[lines[last + 1].start..lines[last + 1].end])
+        {
+            last += 1;
+        }
+        fault(
+            masked,
+            prepared,
+            block_start_of(source, lines, index),
+            lines[last].end,
+            Report::new(
+                Severity::Error,
+                "unclosed-comment",
+                "This HTML comment is never closed: add `-->` where it ends",
+                at,
+                at + 4,
+            ),
+        );
+        return;
+    }
 }

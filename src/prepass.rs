@@ -127,6 +127,17 @@ pub fn mask(masked: &mut [u8], start: usize, end: usize) {
     }
 }
 
+/// Mask a whole block shown as source (a fault): its line endings too, so
+/// that the parser sees one blank line. markdown-rs takes time quadratic in
+/// the number of lines (a 50 000-line block of blank lines costs it
+/// seconds), and between the blank lines around a block one blank line or
+/// many mean the same. Byte offsets stay; line numbers of the parser's
+/// tree, which nothing reads, do not.
+pub fn mask_block(masked: &mut [u8], start: usize, end: usize) {
+    let end = end.min(masked.len());
+    masked[start.min(end)..end].fill(b' ');
+}
+
 /// Whether a line is blank.
 pub(crate) fn is_blank(text: &str) -> bool {
     text.bytes().all(|b| b == b' ' || b == b'\t')
@@ -138,6 +149,14 @@ pub(crate) fn container_prefix(text: &str) -> (usize, usize) {
     let bytes = text.as_bytes();
     let mut index = 0;
     let mut depth = 0;
+    // A marker whose rest of the line is a thematic break is not a list
+    // marker. Asking `is_thematic_break` at each marker would scan the rest
+    // of the line each time (quadratic on `- - - … a`); instead find, once,
+    // where the tail made of one marker character and spaces starts and its
+    // third marker from the end: the rest from `index` is a break when
+    // `index` is between the two.
+    let (tail_start, third_last) = thematic_tail(bytes);
+    let rest_is_break = |index: usize| tail_start <= index && index <= third_last;
     loop {
         while index < bytes.len() && (bytes[index] == b' ' || bytes[index] == b'\t') {
             index += 1;
@@ -148,8 +167,7 @@ pub(crate) fn container_prefix(text: &str) -> (usize, usize) {
                 index += 1;
             }
             Some(b'-' | b'*' | b'+')
-                if matches!(bytes.get(index + 1), Some(b' ' | b'\t'))
-                    && !is_thematic_break(&text[index..]) =>
+                if matches!(bytes.get(index + 1), Some(b' ' | b'\t')) && !rest_is_break(index) =>
             {
                 depth += 1;
                 index += 2;
@@ -170,6 +188,36 @@ pub(crate) fn container_prefix(text: &str) -> (usize, usize) {
             }
             _ => return (index, depth),
         }
+    }
+}
+
+/// Where the longest tail of `bytes` made of one thematic break marker
+/// (`-`, `*`, `_`) and spaces or tabs starts, and the index of its third
+/// marker from the end; `(1, 0)` (an empty span) when it has fewer than
+/// three markers.
+fn thematic_tail(bytes: &[u8]) -> (usize, usize) {
+    let mut marker = None;
+    let mut count = 0;
+    let mut third_last = 0;
+    let mut start = bytes.len();
+    for (index, &byte) in bytes.iter().enumerate().rev() {
+        match byte {
+            b' ' | b'\t' => {}
+            b'-' | b'*' | b'_' if marker.is_none_or(|m| m == byte) => {
+                marker = Some(byte);
+                count += 1;
+                if count == 3 {
+                    third_last = index;
+                }
+            }
+            _ => break,
+        }
+        start = index;
+    }
+    if count < 3 {
+        (1, 0)
+    } else {
+        (start, third_last)
     }
 }
 
@@ -517,6 +565,8 @@ pub fn prepare(source: &str, format: Format) -> Prepared {
 
     if format == Format::Mdx {
         comments(source, &lines[first..], &mut masked, &mut prepared);
+    } else {
+        guard::unclosed_comment(source, &lines[first..], &mut masked, &mut prepared);
     }
 
     crate::order::sort_by_key(&mut prepared.faults, |f| (f.start, 0));
@@ -535,7 +585,7 @@ pub(crate) fn fault(
     end: usize,
     report: Report,
 ) {
-    mask(masked, start, end);
+    mask_block(masked, start, end);
     prepared.faults.push(Fault { start, end });
     prepared.reports.push(report);
 }
@@ -581,7 +631,7 @@ pub(crate) fn tag_end(bytes: &[u8], from: usize) -> Option<usize> {
             (Some(q), b) if b == q => quote = None,
             (Some(_), _) => {}
             // Quotes delimit attribute values; inside a `{…}` value only
-            // braces count (as in markdown-rs, see `skip_expression`).
+            // braces count (as in markdown-rs, see `Braces`).
             (None, b'"' | b'\'') if braces == 0 => quote = Some(byte),
             (None, b'{') => braces += 1,
             (None, b'}') => braces = braces.saturating_sub(1),
@@ -655,14 +705,15 @@ pub(crate) fn jsx_tag_spans(
     // Indexes into `spans` of the tags still open.
     let mut open: Vec<usize> = Vec::new();
     let code = CodeSpans::new(bytes, start, end);
+    let braces = Braces::new(bytes, start, end);
     let mut at = start;
     while at < end {
         match bytes[at] {
             b'`' => at = code.end(bytes, at),
             b'\\' => at += 2,
             // An expression: tags in its strings are not JSX. Skip to the
-            // matching brace (quotes respected); unbalanced: skip the brace.
-            b'{' => at = skip_expression(bytes, at, end),
+            // matching brace; unbalanced: skip the brace.
+            b'{' => at = braces.skip(at),
             // An HTML comment (masked by the comment pass, which runs after
             // the blocks are checked): its tags are not JSX.
             b'<' if bytes[at..end].starts_with(b"<!--") => {
@@ -712,32 +763,52 @@ pub(crate) fn jsx_tag_spans(
     spans
 }
 
-/// The end of a `{…}` expression starting at `start` (after its `}`), or
-/// just after the `{` when it does not close before `end`. Braces are
-/// counted as markdown-rs counts them without a JavaScript parser: quotes
-/// mean nothing (`{'}'}` is the expression `{'}`), so a scan that respected
-/// them would disagree with the parser about where a tag is.
-pub(crate) fn skip_expression(bytes: &[u8], start: usize, end: usize) -> usize {
-    let mut depth = 0usize;
-    for (index, &byte) in bytes.iter().enumerate().take(end).skip(start) {
-        match byte {
-            b'{' => depth += 1,
-            b'}' => {
-                depth -= 1;
-                if depth == 0 {
-                    return index + 1;
+/// Where each `{…}` expression of a range ends, found in one pass, so that
+/// skipping expressions is linear even when many never close (`{{{{…`).
+/// Braces are counted as markdown-rs counts them without a JavaScript
+/// parser: quotes mean nothing (`{'}'}` is the expression `{'}`), so a scan
+/// that respected them would disagree with the parser about where a tag is.
+pub(crate) struct Braces {
+    /// Each `{` that closes in the range, by position, with the position
+    /// after its `}`; sorted.
+    ends: Vec<(usize, usize)>,
+}
+
+impl Braces {
+    /// The expressions of `bytes[start..end]`.
+    pub(crate) fn new(bytes: &[u8], start: usize, end: usize) -> Braces {
+        let mut open = Vec::new();
+        let mut ends = Vec::new();
+        for (index, &byte) in bytes.iter().enumerate().take(end).skip(start) {
+            match byte {
+                b'{' => open.push(index),
+                b'}' => {
+                    if let Some(at) = open.pop() {
+                        ends.push((at, index + 1));
+                    }
                 }
+                _ => {}
             }
-            _ => {}
+        }
+        crate::order::sort_by_key(&mut ends, |&(at, _)| (at, 0));
+        Braces { ends }
+    }
+
+    /// The end of the expression starting at `at` (after its `}`), or just
+    /// after the `{` when it does not close in the range.
+    pub(crate) fn skip(&self, at: usize) -> usize {
+        match self.ends.binary_search_by_key(&at, |&(start, _)| start) {
+            Ok(found) => self.ends[found].1,
+            Err(_) => at + 1,
         }
     }
-    start + 1
 }
 
 /// Mask HTML comments (MDX only: markdown handles its own).
-fn comments(source: &str, lines: &[Line], masked: &mut [u8], prepared: &mut Prepared) {
-    let bytes = source.as_bytes();
-    // Which lines are code (inside fences) and must be left alone.
+/// Which lines are code (inside fences) and must be left alone. (In MDX
+/// unclosed fences were masked already, so they never match here; in
+/// markdown one runs to the end.)
+pub(crate) fn code_lines(source: &str, lines: &[Line]) -> Vec<bool> {
     let mut in_code = vec![false; lines.len()];
     let mut code: Option<(u8, usize)> = None;
     for (index, line) in lines.iter().enumerate() {
@@ -748,11 +819,16 @@ fn comments(source: &str, lines: &[Line], masked: &mut [u8], prepared: &mut Prep
                 code = None;
             }
         } else if let Some((marker, length, _)) = fence(text) {
-            // Unclosed fences were masked already, so they never match here.
             in_code[index] = true;
             code = Some((marker, length));
         }
     }
+    in_code
+}
+
+fn comments(source: &str, lines: &[Line], masked: &mut [u8], prepared: &mut Prepared) {
+    let bytes = source.as_bytes();
+    let in_code = code_lines(source, lines);
 
     let mut index = 0;
     let mut at = 0;
@@ -830,7 +906,7 @@ fn comments(source: &str, lines: &[Line], masked: &mut [u8], prepared: &mut Prep
 }
 
 /// Byte offset of the first line of the block that holds line `index`.
-fn block_start_of(source: &str, lines: &[Line], index: usize) -> usize {
+pub(crate) fn block_start_of(source: &str, lines: &[Line], index: usize) -> usize {
     let mut first = index;
     while first > 0 && !is_blank(&source[lines[first - 1].start..lines[first - 1].end]) {
         first -= 1;
