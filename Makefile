@@ -6,6 +6,8 @@ WASM_TARGET := wasm32-unknown-unknown
 # make preview serves the page here (PORT=9000 make preview, or make preview PORT=9000).
 PORT ?= 8080
 HOST ?= localhost
+# make preview ROOT=path/to/site binds the page to a Docusaurus site folder.
+ROOT ?=
 
 # wasm-opt comes from the npm package binaryen (a root devDependency);
 # wasm-pack finds it on PATH (its own download does not work here).
@@ -187,10 +189,10 @@ www: pkg
 	$(call section,node www/build.mjs)
 	node www/build.mjs
 
-## preview: build the page and serve it on http://$(HOST):$(PORT)/ (PORT=9000 to change)
+## preview: build the page and serve it on http://$(HOST):$(PORT)/ (PORT=9000 to change; ROOT=path/to/site to edit a site's files)
 preview: www
-	$(call section,serving www/dist)
-	node www/serve.mjs --port $(PORT) --host $(HOST)
+	$(call section,serving www/dist$(if $(ROOT), for the site in $(ROOT)))
+	node www/serve.mjs --port $(PORT) --host $(HOST)$(if $(ROOT), --root '$(ROOT)')
 
 ## www-trigger: the page built on target/trigger-pkg into target/www-trigger (for test-e2e)
 www-trigger: www trigger-pkg
@@ -198,8 +200,10 @@ www-trigger: www trigger-pkg
 	node www/build.mjs --pkg $(TRIGGER_PKG) --out $(TRIGGER_WWW)
 
 ## test-e2e: drive the built page in headless Chromium (node:test + playwright-core)
-# Writes tests/e2e/screenshot.png (shown in the README). The containment
-# test drives the page built on the panic-trigger package.
+# Also the site mode: the server over raw HTTP, and the page bound to a
+# temporary site. Writes tests/e2e/screenshot.png and screenshot-site.png
+# (the README shows the second). The containment test drives the page
+# built on the panic-trigger package (make www-trigger).
 test-e2e: www www-trigger
 	$(call section,end-to-end tests of the live preview (headless Chromium))
 	node --test --test-concurrency=1 tests/e2e/

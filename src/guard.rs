@@ -23,11 +23,9 @@
 //! `tests/panics.rs` lists every reported input and how it renders.
 
 use crate::diagnostic::{Report, Severity};
+use crate::lines::{Line, container_prefix, is_blank, is_thematic_break};
 use crate::options::Format;
-use crate::prepass::{
-    Braces, Line, Prepared, block_start_of, code_lines, container_prefix, fault, is_blank,
-    is_thematic_break, jsx_tag_spans, open_jsx_tags,
-};
+use crate::prepass::{Braces, Prepared, block_start_of, fault, jsx_tag_spans, open_jsx_tags};
 
 /// Most container markers (`>`, list items) allowed in front of one line.
 pub(crate) const MAX_CONTAINER_DEPTH: usize = 48;
@@ -412,13 +410,13 @@ fn jsx_depth(source: &str, start: usize, end: usize) -> usize {
 pub(crate) fn unclosed_comment(
     source: &str,
     lines: &[Line],
+    in_code: &[bool],
     masked: &mut [u8],
     prepared: &mut Prepared,
 ) {
     if !source.contains("<!--") {
         return;
     }
-    let in_code = code_lines(source, lines);
     for (index, line) in lines.iter().enumerate() {
         let text = &source[line.start..line.end];
         let trimmed = text.trim_start_matches(' ');

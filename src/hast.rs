@@ -186,27 +186,86 @@ pub fn escape_into(out: &mut String, value: &str) {
 /// assert_eq!(to_html(&[p.into()]), "<p>a &lt; b</p>");
 /// ```
 pub fn to_html(nodes: &[Node]) -> String {
-    let mut out = String::new();
+    let mut out = Slotted::default();
+    write_html(nodes, &mut out, None);
+    out.text
+}
+
+/// A hole in serialized HTML, filled in once the block it belongs to knows
+/// where it is in the document (see [`to_html_slotted`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Slot {
+    /// The value of a top-level element's `data-line`: lines after the
+    /// block's first line.
+    Line(usize),
+    /// The ` id="…"` attribute of the block's n-th heading that has no id
+    /// of its own (numbered from 0).
+    HeadingId(usize),
+}
+
+/// HTML text with slots.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Slotted {
+    /// The HTML around the slots.
+    pub text: String,
+    /// Byte offsets in `text` where each slot goes, in order.
+    pub slots: Vec<(usize, Slot)>,
+}
+
+/// Serialize nodes to HTML with slots: the value of each top-level
+/// element's `data-line` (a line number relative to the block) becomes a
+/// [`Slot::Line`], and each element `needs_id` picks gets a
+/// [`Slot::HeadingId`] after its attributes.
+///
+/// ```
+/// use mdx_preview::hast::{Element, Node, Slot, to_html_slotted};
+/// let h = Element::new("h2").attr("data-line", "0").with(vec![Node::text("A")]);
+/// let out = to_html_slotted(&[h.into()], |e| e.tag == "h2");
+/// assert_eq!(out.text, r#"<h2 data-line="">A</h2>"#);
+/// assert_eq!(out.slots, vec![(15, Slot::Line(0)), (16, Slot::HeadingId(0))]);
+/// ```
+pub fn to_html_slotted(nodes: &[Node], needs_id: impl Fn(&Element) -> bool) -> Slotted {
+    let mut out = Slotted::default();
+    write_html(nodes, &mut out, Some(&needs_id));
+    out
+}
+
+/// The serializer: the only place that writes HTML text.
+fn write_html(nodes: &[Node], out: &mut Slotted, needs_id: Option<&dyn Fn(&Element) -> bool>) {
+    let mut headings = 0;
     // Each frame: the children left to write and the tag to close after.
     let mut stack: Vec<(std::slice::Iter<Node>, Option<&str>)> = vec![(nodes.iter(), None)];
     while let Some((iter, _)) = stack.last_mut() {
         match iter.next() {
-            Some(Node::Text(text)) => escape_into(&mut out, text),
-            Some(Node::Raw(raw)) => escape_into(&mut out, &raw.html),
+            Some(Node::Text(text)) => escape_into(&mut out.text, text),
+            Some(Node::Raw(raw)) => escape_into(&mut out.text, &raw.html),
             Some(Node::Element(element)) => {
-                out.push('<');
-                out.push_str(&element.tag);
+                let top = stack.len() == 1;
+                let text = &mut out.text;
+                text.push('<');
+                text.push_str(&element.tag);
                 for (name, value) in &element.attributes {
-                    out.push(' ');
-                    out.push_str(name);
-                    out.push_str("=\"");
-                    escape_into(&mut out, value);
-                    out.push('"');
+                    text.push(' ');
+                    text.push_str(name);
+                    text.push_str("=\"");
+                    let line = match (needs_id, top && name == "data-line") {
+                        (Some(_), true) => value.parse().ok(),
+                        _ => None,
+                    };
+                    match line {
+                        Some(line) => out.slots.push((text.len(), Slot::Line(line))),
+                        None => escape_into(text, value),
+                    }
+                    text.push('"');
+                }
+                if needs_id.is_some_and(|needs_id| needs_id(element)) {
+                    out.slots.push((text.len(), Slot::HeadingId(headings)));
+                    headings += 1;
                 }
                 if is_void(&element.tag) {
-                    out.push_str(" />");
+                    text.push_str(" />");
                 } else {
-                    out.push('>');
+                    text.push('>');
                     // A parser drops a newline right after `<pre>`: write
                     // one more so a leading newline of the content stays.
                     let first_text = element
@@ -216,21 +275,20 @@ pub fn to_html(nodes: &[Node]) -> String {
                     if element.tag == "pre"
                         && matches!(first_text, Some(Node::Text(t)) if t.starts_with('\n'))
                     {
-                        out.push('\n');
+                        text.push('\n');
                     }
                     stack.push((element.children.iter(), Some(&element.tag)));
                 }
             }
             None => {
                 if let Some((_, Some(tag))) = stack.pop() {
-                    out.push_str("</");
-                    out.push_str(tag);
-                    out.push('>');
+                    out.text.push_str("</");
+                    out.text.push_str(tag);
+                    out.text.push('>');
                 }
             }
         }
     }
-    out
 }
 
 /// Normalize a URL as CommonMark does: percent-encode what is not allowed

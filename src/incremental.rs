@@ -1,35 +1,40 @@
 //! Incremental rendering: a keystroke costs the blocks it touches, not the
 //! document.
 //!
-//! The source is cut into *segments* at top-level boundaries where nothing
-//! can be open: the line before is blank, the line itself starts at column
-//! 0 with something that cannot continue what came before (not a list
-//! marker, not indentation, not `---`, `===`, `:::`…), and no code fence,
-//! admonition, JSX tag, expression brace, HTML comment, raw HTML block or
-//! math block is open. Such a segment renders alone exactly as it does in
-//! the whole document, so each one is rendered once (prepass, parse, HTML
-//! tree, sanitizer) and cached by its text. An edit re-scans the segments
-//! from the one it touches until a cut lines up again with an old one;
-//! only segments whose text is new are rendered.
+//! The engine keeps the document as the blocks [`crate::pipeline::blocks`]
+//! cut it into: a block starts where the parser started a top-level node,
+//! so its cut points are the parser's, not guesses about its grammar. After
+//! an edit it renders a *window* again: from the block the edit starts in
+//! (or the one before, when the edit touches a block's first line, which may
+//! join it to the one before) through the first block that starts after the
+//! edit, the *sentinel*. The window's new blocks replace the old ones when
 //!
-//! Document-wide state is put back over the cached pieces:
-//! - `data-line` numbers and heading ids are holes in each segment's HTML,
-//!   filled in on assembly (ids from one github-slugger pass over every
-//!   heading of the document, so duplicates get `-1`, `-2` as in a full
-//!   render);
-//! - diagnostics, TOC entries and lines are stored relative to their
-//!   segment and shifted;
-//! - the *head* (from the start of the document to its last `import` or
-//!   `export`) is one segment, and the document's ESM is put in front of
-//!   every other segment that holds an expression, so names resolve (and
-//!   unused imports are reported) as in a full render.
+//! - the sentinel comes out as a block of its own, where it was, exactly as
+//!   before: then what follows it parses as before too (the parser is in the
+//!   same state after the same text), and the blocks after it are kept;
+//! - nothing in the window is left open (an element, expression, fence,
+//!   comment or admonition never closed, whose meaning depends on all the
+//!   text after it);
+//! - the document's context is the same: its ESM (names in scope) and link
+//!   definitions, which the window is rendered with
+//!   ([`crate::pipeline::Context`]), and nothing document-wide (footnote
+//!   numbers, a second excerpt marker, error recovery that gave up) is in
+//!   play.
 //!
-//! Whatever cannot be proved local falls back to a full [`crate::render`]:
-//! link or footnote definitions anywhere, two truncate markers, more than
-//! one segment nested too deep, too many syntax errors, ESM that renders
-//! as a fault, or the private-use characters U+E000/U+E001 (used as hole
-//! markers). The output is always byte-identical to `render` of the same
-//! source; `tests/incremental.rs` checks it over thousands of random edits.
+//! Otherwise the window grows once (to four times its blocks, when that is
+//! still small next to the document), and then runs to the end of the
+//! document, or the whole document is rendered: each step renders at most
+//! what a full render does, and the small attempts before it add at most a
+//! tenth, so a keystroke never costs much more than a full render.
+//!
+//! Document-wide values are put back when blocks are assembled, by the same
+//! functions a full render uses ([`crate::pipeline`]): `data-line` numbers
+//! and slugged heading ids fill slots in each block's HTML (ids from one
+//! github-slugger pass over every heading, run again only when the list of
+//! headings changed), diagnostics and TOC lines are shifted, unused imports
+//! are those no block uses. The output is always identical to
+//! [`crate::render`] of the same source; `tests/incremental.rs` checks it
+//! over thousands of random edits of the fixtures and of real posts.
 //!
 //! ```
 //! use mdx_preview::incremental::Incremental;
@@ -43,27 +48,20 @@
 //! assert_eq!((update.change.start, update.change.removed, update.change.inserted), (2, 1, 1));
 //! ```
 
-use crate::diagnostic::{Diagnostic, LineIndex, Report};
-use crate::hast::{self, Node};
-use crate::options::{Format, Options, OptionsError};
-use crate::prepass::{
-    admonition_fence, closes_fence, closes_fence_at, container_prefix, fence, is_blank,
-};
+use crate::diagnostic::Diagnostic;
+use crate::options::{Options, OptionsError};
+use crate::pipeline::{self, Block as Rendering, Context};
 use crate::sanitize::Schema;
-use crate::slug::Slugger;
+use crate::scope::Scope;
 use crate::{Rendered, TocEntry};
-use markdown::mdast;
-use std::collections::HashMap;
-use std::fmt::Write as _;
-use std::ops::Range;
+use std::collections::BTreeSet;
 use std::rc::Rc;
 
-/// Opens a hole marker in a segment's HTML (`\u{E000}L3\u{E001}`).
-const OPEN: char = '\u{E000}';
-/// Closes a hole marker.
-const CLOSE: char = '\u{E001}';
+/// A window is grown to four times its blocks only while it stays under
+/// this share (in bytes, 1/n) of the document; past it, it runs to the end.
+const SMALL_WINDOW: usize = 20;
 
-/// What an update changed, in top-level blocks (segments) of the HTML.
+/// What an update changed, in top-level blocks of the HTML.
 ///
 /// Blocks `start..start + removed` of the previous update were replaced by
 /// blocks `start..start + inserted` of this one. Every block after them has
@@ -79,9 +77,23 @@ pub struct BlockChange {
     pub inserted: usize,
     /// Lines added (or, negative, removed) before the blocks after the change.
     pub line_shift: isize,
-    /// The previous blocks are not comparable (first update, or a full
-    /// render without block information): rebuild everything.
+    /// The first update: there were no blocks before.
     pub full: bool,
+}
+
+/// What an update cost: how many windows were rendered, how many bytes
+/// they held, and why the last one was as large as it was.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Work {
+    /// Windows rendered (1 when the first one held).
+    pub windows: usize,
+    /// Bytes rendered, over all windows.
+    pub bytes: usize,
+    /// Bytes of context (the document's ESM and link definitions) rendered
+    /// around them.
+    pub context: usize,
+    /// The whole document was rendered, and why.
+    pub whole: Option<&'static str>,
 }
 
 /// The result of [`Incremental::update`] or [`Incremental::edit`].
@@ -93,43 +105,27 @@ pub struct BlockChange {
 pub struct Update {
     /// Which blocks changed since the previous update.
     pub change: BlockChange,
-    parts: Parts,
+    /// What it cost.
+    pub work: Work,
+    blocks: Vec<Rc<Assembled>>,
+    /// The blocks that have diagnostics, in order.
+    diagnostics: Vec<Reports>,
+    frontmatter: Option<serde_json::Value>,
+    title: Option<String>,
 }
 
-#[derive(Clone, Debug)]
-enum Parts {
-    /// A full render: one block, id 0.
-    Full(Rendered),
-    Blocks {
-        blocks: Vec<Rc<Assembled>>,
-        /// The blocks that have diagnostics, in order.
-        diagnostics: Vec<Reports>,
-        frontmatter: Option<serde_json::Value>,
-        title: Option<String>,
-    },
-}
-
-/// A block's diagnostics in an [`Update`]: its unit's, kept relative to
-/// the segment and shifted when asked for.
+/// A block's diagnostics in an [`Update`], kept relative to the block.
 #[derive(Clone, Debug)]
 struct Reports {
-    unit: Rc<Unit>,
+    block: Rc<Rendering>,
+    /// The block's identity: its diagnostics are the same while it is.
+    serial: u64,
     line: usize,
     utf16: usize,
-    /// Indexes of the unit's unused-import reports left out (another
-    /// segment uses the import).
-    dropped: Vec<usize>,
-}
-
-impl Reports {
-    fn relative(&self) -> impl Iterator<Item = &Diagnostic> {
-        self.unit
-            .diagnostics
-            .iter()
-            .enumerate()
-            .filter(|(index, _)| !self.dropped.contains(index))
-            .map(|(_, (diagnostic, _))| diagnostic)
-    }
+    /// Its unused-import reports are in the list (they depend on the rest
+    /// of the document, so the list is not the block's alone).
+    unused: bool,
+    used: Rc<BTreeSet<String>>,
 }
 
 /// The diagnostics of one block of an [`Update`], relative to the block:
@@ -148,14 +144,14 @@ pub struct BlockDiagnostics<'u> {
     pub relative: Vec<&'u Diagnostic>,
 }
 
-/// One top-level block of an [`Update`]: a segment of the source, its
-/// top-level nodes and the line ending after them (possibly nothing).
+/// One top-level block of an [`Update`]: the HTML of a segment of the
+/// source (its top-level nodes, each followed by a line ending).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Block<'u> {
     /// An identity for the block's HTML: two blocks (of this update or an
     /// earlier one of the same engine) with the same id have the same HTML,
     /// so a caller can keep what it made of a block (a JavaScript string,
-    /// DOM nodes) by id. 0 for the single block of a full render.
+    /// DOM nodes) by id.
     pub id: u64,
     /// Its HTML; the blocks' HTML in order is the document's.
     pub html: &'u str,
@@ -164,68 +160,46 @@ pub struct Block<'u> {
 impl Update {
     /// Exactly what [`crate::render`] gives for the same source.
     pub fn rendered(&self) -> Rendered {
-        match &self.parts {
-            Parts::Full(rendered) => rendered.clone(),
-            Parts::Blocks {
-                frontmatter, title, ..
-            } => Rendered {
-                html: self.html(),
-                toc: self.toc(),
-                diagnostics: self.diagnostics(),
-                frontmatter: frontmatter.clone(),
-                title: title.clone(),
-            },
+        Rendered {
+            html: self.html(),
+            toc: self.toc(),
+            diagnostics: self.diagnostics(),
+            frontmatter: self.frontmatter.clone(),
+            title: self.title.clone(),
         }
     }
 
     /// The document's top-level blocks, in order.
     pub fn blocks(&self) -> Vec<Block<'_>> {
-        match &self.parts {
-            Parts::Full(rendered) => vec![Block {
-                id: 0,
-                html: &rendered.html,
-            }],
-            Parts::Blocks { blocks, .. } => blocks
-                .iter()
-                .map(|block| Block {
-                    id: block.serial,
-                    html: &block.html,
-                })
-                .collect(),
-        }
+        self.blocks
+            .iter()
+            .map(|block| Block {
+                id: block.serial,
+                html: &block.html,
+            })
+            .collect()
     }
 
     /// The whole HTML (as [`Rendered::html`]).
     pub fn html(&self) -> String {
-        match &self.parts {
-            Parts::Full(rendered) => rendered.html.clone(),
-            Parts::Blocks { blocks, .. } => {
-                let mut html = String::with_capacity(blocks.iter().map(|b| b.html.len()).sum());
-                for block in blocks {
-                    html.push_str(&block.html);
-                }
-                html
-            }
+        let mut html = String::with_capacity(self.blocks.iter().map(|b| b.html.len()).sum());
+        for block in &self.blocks {
+            html.push_str(&block.html);
         }
+        html
     }
 
     /// The table of contents (as [`Rendered::toc`]).
     pub fn toc(&self) -> Vec<TocEntry> {
-        match &self.parts {
-            Parts::Full(rendered) => rendered.toc.clone(),
-            Parts::Blocks { blocks, .. } => blocks
-                .iter()
-                .flat_map(|block| block.toc.iter().cloned())
-                .collect(),
-        }
+        self.blocks
+            .iter()
+            .flat_map(|block| block.toc.iter().cloned())
+            .collect()
     }
 
     /// The TOC entries of each block, in order (together: [`Update::toc`]).
     pub fn block_toc(&self) -> Vec<&[TocEntry]> {
-        match &self.parts {
-            Parts::Full(rendered) => vec![&rendered.toc],
-            Parts::Blocks { blocks, .. } => blocks.iter().map(|b| b.toc.as_slice()).collect(),
-        }
+        self.blocks.iter().map(|b| b.toc.as_slice()).collect()
     }
 
     /// The diagnostics (as [`Rendered::diagnostics`]).
@@ -233,14 +207,10 @@ impl Update {
         self.block_diagnostics()
             .into_iter()
             .flat_map(|block| {
-                block.relative.into_iter().map(move |diagnostic| {
-                    let mut diagnostic = diagnostic.clone();
-                    diagnostic.line += block.line;
-                    diagnostic.end_line += block.line;
-                    diagnostic.offset += block.utf16;
-                    diagnostic.end_offset += block.utf16;
-                    diagnostic
-                })
+                block
+                    .relative
+                    .into_iter()
+                    .map(move |diagnostic| pipeline::shift(diagnostic, block.line, block.utf16))
             })
             .collect()
     }
@@ -248,173 +218,69 @@ impl Update {
     /// The diagnostics block by block, relative to each block (the blocks
     /// without any are left out); together, shifted: [`Update::diagnostics`].
     pub fn block_diagnostics(&self) -> Vec<BlockDiagnostics<'_>> {
-        match &self.parts {
-            Parts::Full(rendered) => vec![BlockDiagnostics {
-                id: 0,
-                line: 0,
-                utf16: 0,
-                relative: rendered.diagnostics.iter().collect(),
-            }],
-            Parts::Blocks { diagnostics, .. } => diagnostics
-                .iter()
-                .map(|reports| BlockDiagnostics {
-                    id: if reports.dropped.is_empty() {
-                        reports.unit.serial
-                    } else {
-                        0
-                    },
+        self.diagnostics
+            .iter()
+            .map(|reports| {
+                let used: BTreeSet<&str> = reports.used.iter().map(String::as_str).collect();
+                BlockDiagnostics {
+                    id: if reports.unused { 0 } else { reports.serial },
                     line: reports.line,
                     utf16: reports.utf16,
-                    relative: reports.relative().collect(),
-                })
-                .collect(),
-        }
+                    relative: pipeline::block_diagnostics(&reports.block, &used),
+                }
+            })
+            .filter(|block| !block.relative.is_empty())
+            .collect()
     }
 
     /// The front matter (as [`Rendered::frontmatter`]).
     pub fn frontmatter(&self) -> Option<&serde_json::Value> {
-        match &self.parts {
-            Parts::Full(rendered) => rendered.frontmatter.as_ref(),
-            Parts::Blocks { frontmatter, .. } => frontmatter.as_ref(),
-        }
+        self.frontmatter.as_ref()
     }
 
     /// The title (as [`Rendered::title`]).
     pub fn title(&self) -> Option<&str> {
-        match &self.parts {
-            Parts::Full(rendered) => rendered.title.as_deref(),
-            Parts::Blocks { title, .. } => title.as_deref(),
-        }
+        self.title.as_deref()
     }
 }
 
-/// A segment rendered alone.
-#[derive(Debug)]
-struct Unit {
-    /// Unique within an engine (tells blocks apart; pointers get reused).
-    serial: u64,
-    /// Its source text.
-    text: String,
-    /// Rendered after the document's ESM (it holds an expression).
-    prefixed: bool,
-    /// Its text holds a `{` (so it is rendered after the ESM when there is
-    /// any).
-    has_brace: bool,
-    /// Generation of the ESM it was rendered after.
-    group: u64,
-    /// Its HTML without the final line ending, holes cut out.
-    html: String,
-    pieces: Vec<Piece>,
-    /// Whether it gave any top-level node (before sanitizing).
-    has_items: bool,
-    headings: Vec<HeadingInfo>,
-    /// Diagnostics, lines and UTF-16 offsets relative to the segment's start;
-    /// `true` marks an unused-import report (kept only when no segment uses it).
-    diagnostics: Vec<(Diagnostic, bool)>,
-    /// Messages of the unused-import reports of a prefixed unit.
-    unused: Vec<String>,
-    /// The ESM blocks of the head, each followed by a blank line.
-    esm: String,
-    frontmatter: Option<serde_json::Value>,
-    truncate: bool,
-    too_deep: bool,
-    /// Something a segment cannot know alone: render the whole document.
-    global: bool,
-    /// Its first line is masked (a comment, a faulty block): to the parser
-    /// it is blank, so what comes before may run on over it. Such a segment
-    /// is merged into the one before.
-    masked_start: bool,
-    /// End (relative to the segment) of the last block masked by error
-    /// recovery in the parser; 0 when none was.
-    parse_fault_end: usize,
-    /// Line breaks and UTF-16 length of `text`.
-    line_breaks: usize,
-    utf16: usize,
-}
-
-/// A piece of a unit's HTML.
-#[derive(Clone, Debug)]
-enum Piece {
-    Text(Range<usize>),
-    /// A `data-line` value: lines after the segment's first line.
-    Line(usize),
-    /// The `id` attribute (with its leading space) of the unit's heading
-    /// number `n`; nothing when its slug is empty (as the sanitizer drops an
-    /// empty id).
-    Id(usize),
-}
-
-/// A heading of a unit.
-#[derive(Clone, Debug)]
-struct HeadingInfo {
-    level: u8,
-    text: String,
-    /// `{#custom-id}`: not slugged.
-    explicit: Option<String>,
-    /// TOC `value`, `text` and line after the segment's first line, when
-    /// the heading's level is listed.
-    toc: Option<(String, String, usize)>,
-}
-
-/// A segment's part of the document's HTML and TOC: its unit with the
-/// holes filled for where the segment is. Reused while the unit, its first
-/// line and its heading ids stay the same (typing within a line changes
-/// none of them for the other segments).
+/// A block's HTML and TOC entries where it is: its slots filled for its
+/// first line and heading ids. Reused while those stay the same (typing
+/// within a line changes neither for the other blocks).
 #[derive(Debug)]
 struct Assembled {
-    /// Unique within an engine: the block's identity in [`Update::block_ids`].
+    /// Unique within an engine: the block's identity in [`Update::blocks`].
     serial: u64,
-    unit: u64,
+    /// The serial of the rendering it was made from.
+    rendering: u64,
     base_line: usize,
     ids: Rc<Vec<String>>,
-    /// Empty when the unit gave no top-level node.
     html: String,
     toc: Vec<TocEntry>,
 }
 
-/// A segment of the current source.
+/// A block of the current document.
 #[derive(Clone, Debug)]
-struct Segment {
-    len: usize,
-    /// Holds a line starting with `import`/`export` (MDX).
-    esm: bool,
-    /// Its cut depended on text after it (front matter).
-    lookahead: bool,
-    unit: Option<Rc<Unit>>,
+struct Entry {
+    rendering: Rc<Rendering>,
+    /// Unique within an engine; kept while the rendering is equal.
+    serial: u64,
     /// Heading ids given by the last assembly.
     ids: Rc<Vec<String>>,
     /// Its HTML and TOC entries as the last assembly put them together.
     assembled: Option<Rc<Assembled>>,
-    /// Where the last segment merged into this one starts (0: none).
-    tail: usize,
-    /// Carried over from before the edit: its text is its unit's.
-    kept: bool,
 }
 
-impl Segment {
-    /// Take in the segment that follows this one: one text, rendered anew.
-    fn absorb(&mut self, next: Segment) {
-        self.tail = self.len;
-        self.len += next.len;
-        self.esm |= next.esm;
-        self.lookahead |= next.lookahead;
-        self.unit = None;
-    }
-}
-
-/// The incremental renderer. Keeps the previous source and its segments.
+/// The incremental renderer. Keeps the previous source and its blocks.
 pub struct Incremental {
     options: Options,
     schema: Schema,
     source: String,
-    segments: Vec<Segment>,
-    cache: HashMap<String, Rc<Unit>>,
-    /// The head's ESM, its generation, and whether it renders to nothing.
-    group: String,
-    group_generation: u64,
-    group_clean: bool,
-    /// Blocks of the previous update, to tell what changed: (unit serial,
-    /// ids); empty after a full render.
+    entries: Vec<Entry>,
+    started: bool,
+    serial: u64,
+    /// Each block of the previous update (serial, heading ids), to tell
+    /// what changed.
     previous: Vec<(u64, Rc<Vec<String>>)>,
     previous_lines: usize,
     /// Every heading of the last assembly in order, `(explicit, text or
@@ -422,10 +288,16 @@ pub struct Incremental {
     /// the same the ids are too, and the slugger need not run.
     heading_keys: Vec<(bool, String)>,
     heading_ids: Vec<String>,
-    /// Serials of the units with headings, in order, at the last assembly.
-    heading_units: Vec<u64>,
-    started: bool,
-    serial: u64,
+    /// Serials of the blocks with headings, in order, at the last assembly.
+    heading_blocks: Vec<u64>,
+    /// The names some block uses, at the last assembly.
+    used: Rc<BTreeSet<String>>,
+    /// What the update being made has cost so far.
+    work: Work,
+    /// Probe lines rendered alone, with their context (a few, newest last).
+    probes: Vec<(String, Context, Rendering)>,
+    /// The document's ESM text and the names it binds.
+    scope: Option<(String, Option<Rc<Scope>>)>,
 }
 
 impl Incremental {
@@ -436,18 +308,18 @@ impl Incremental {
             schema: Schema::from_options(&options),
             options,
             source: String::new(),
-            segments: Vec::new(),
-            cache: HashMap::new(),
-            group: String::new(),
-            group_generation: 0,
-            group_clean: true,
+            entries: Vec::new(),
+            started: false,
+            serial: 0,
             previous: Vec::new(),
             previous_lines: 0,
             heading_keys: Vec::new(),
             heading_ids: Vec::new(),
-            heading_units: Vec::new(),
-            started: false,
-            serial: 0,
+            heading_blocks: Vec::new(),
+            used: Rc::default(),
+            work: Work::default(),
+            probes: Vec::new(),
+            scope: None,
         })
     }
 
@@ -497,9 +369,6 @@ impl Incremental {
         source.push_str(&self.source[..start]);
         source.push_str(text);
         source.push_str(&self.source[end..]);
-        if !self.started {
-            return self.apply(source, 0, 0, 0);
-        }
         self.apply(source, start, end, start + text.len())
     }
 
@@ -508,13 +377,12 @@ impl Incremental {
     fn byte_offset(&self, utf16: usize, up: bool) -> usize {
         let mut byte = 0;
         let mut units = 0;
-        for segment in &self.segments {
-            let Some(unit) = &segment.unit else { break };
-            if units + unit.utf16 > utf16 {
+        for entry in &self.entries {
+            if units + entry.rendering.utf16 > utf16 {
                 break;
             }
-            units += unit.utf16;
-            byte += segment.len;
+            units += entry.rendering.utf16;
+            byte += entry.rendering.len;
         }
         for char in self.source[byte..].chars() {
             if units >= utf16 {
@@ -535,349 +403,485 @@ impl Incremental {
     fn apply(&mut self, source: String, start: usize, old_end: usize, new_end: usize) -> Update {
         let first = !self.started;
         self.started = true;
-        let segments = if first {
-            scan(&source, 0, &self.options, |_| false).0
+        self.work = Work::default();
+        let renderings = if first {
+            let count = self.entries.len();
+            (
+                0,
+                count,
+                self.render_window(&source, 0..source.len(), 0..count),
+            )
         } else {
-            self.rescan(&source, start, old_end, new_end)
+            self.rerender(&source, start, old_end, new_end)
         };
         self.source = source;
-        self.segments = merge_head(segments);
-        self.render_units();
+        let (from, to, renderings) = renderings;
+        self.splice(from, to, renderings);
         self.assemble(first)
     }
 
-    /// New segments for an edit: old ones before it, a scan from the
-    /// segment it touches until a cut lines up with an old one, then the
-    /// old ones after it.
-    fn rescan(
+    /// The blocks for an edit: which old entries `from..to` are replaced,
+    /// and by what.
+    fn rerender(
         &mut self,
         source: &str,
         start: usize,
         old_end: usize,
         new_end: usize,
-    ) -> Vec<Segment> {
-        let mut starts = Vec::with_capacity(self.segments.len());
+    ) -> (usize, usize, Vec<Rendering>) {
+        let count = self.entries.len();
+        let mut starts = Vec::with_capacity(count + 1);
         let mut at = 0;
-        for segment in &self.segments {
+        for entry in &self.entries {
             starts.push(at);
-            at += segment.len;
+            at += entry.rendering.len;
         }
-        // The segment holding the byte before the edit (an edit at a
-        // segment's start may undo the cut before it).
-        let probe = start.saturating_sub(1);
-        let mut index = starts.partition_point(|&s| s <= probe).saturating_sub(1);
-        if let Some(first) = self.segments[..index].iter().position(|s| s.lookahead) {
-            index = first;
-        }
-        let from = starts.get(index).copied().unwrap_or(0);
+        starts.push(at);
         let delta = new_end as isize - old_end as isize;
-        let mut resume = None;
-        let (scanned, _) = scan(source, from, &self.options, |cut| {
-            if cut < new_end {
-                return false;
-            }
-            let old = cut as isize - delta;
-            match usize::try_from(old).ok().map(|o| starts.binary_search(&o)) {
-                Some(Ok(j)) if j > index => {
-                    resume = Some(j);
-                    true
-                }
-                _ => false,
-            }
-        });
-        let kept = |segment: &Segment| Segment {
-            kept: true,
-            ..segment.clone()
+        let moved = |old: usize| (old as isize + delta) as usize;
+        let whole = |this: &mut Self, why| {
+            this.work.whole = Some(why);
+            (
+                0,
+                count,
+                this.render_window(source, 0..source.len(), 0..count),
+            )
         };
-        let mut segments: Vec<Segment> = self.segments[..index].iter().map(kept).collect();
-        segments.extend(scanned);
-        if let Some(j) = resume {
-            segments.extend(self.segments[j..].iter().map(kept));
+        if self.entries.iter().any(|e| document_wide(&e.rendering)) {
+            return whole(self, "document-wide");
         }
-        segments
-    }
-
-    /// Give every segment its unit, rendering the ones not cached. A
-    /// segment whose first line is masked is merged into the one before; a
-    /// segment whose syntax errors reach its last piece takes in the next
-    /// one (recovery can mask what follows a fault).
-    fn render_units(&mut self) {
-        let head_is_esm = self.segments.first().is_some_and(|s| s.esm);
-        if !head_is_esm && !self.group.is_empty() {
-            self.group.clear();
-            self.group_generation += 1;
-            self.group_clean = true;
+        // The block the edit starts in, and the one before when the edit
+        // touches its first line and the one before can take in what
+        // follows it (a list, say: the block may become one of its items).
+        let mut first = starts[..count]
+            .partition_point(|&s| s <= start)
+            .saturating_sub(1);
+        if first > 0
+            && start < first_line_end(&self.source, starts[first])
+            && self.entries[first - 1].rendering.continues
+        {
+            first -= 1;
         }
-        let mut index = 0;
-        let mut offset = 0;
-        while index < self.segments.len() {
-            let length = self.segments[index].len;
-            let is_head = index == 0 && head_is_esm;
-            let unit = if is_head {
-                self.head_unit(length)
+        // The sentinel: the first block starting after the edit.
+        let mut sentinel = starts[..count].partition_point(|&s| s <= old_end);
+        // Something never closed may close now, or be closed by something
+        // else: what the parser stopped at depends on the text before and
+        // after. From the first such block on, render to the end.
+        if let Some(open) = self.entries.iter().position(|e| e.rendering.open) {
+            first = first.min(open);
+            sentinel = count;
+        }
+        let mut grown = false;
+        loop {
+            let window_start = starts[first];
+            if sentinel >= count {
+                // To the end of the document: nothing to check after it.
+                let renderings =
+                    self.render_window(source, window_start..source.len(), first..count);
+                if first > 0
+                    && renderings[0].masked_start
+                    && self.entries[first - 1].rendering.continues
+                {
+                    // Hidden from the parser, it may join the block before.
+                    first -= 1;
+                    continue;
+                }
+                if !self.same_context(first..count, &renderings) {
+                    return whole(self, "context");
+                }
+                return (first, count, renderings);
+            }
+            // The window runs to the sentinel and takes in its first line,
+            // the probe: the probe must come out as a block of its own,
+            // where it was, as it does alone. Then the parser starts the
+            // sentinel afresh, and everything from it on is as before. (A
+            // sentinel holding ESM or definitions is taken whole, as they
+            // are the context of the window.)
+            let probe_start = moved(starts[sentinel]);
+            let sentinel_block = &self.entries[sentinel].rendering;
+            // A sentinel hidden from the parser from its first line (a
+            // fault) may be taken in by what comes before: taken whole too.
+            let whole_sentinel = sentinel_block.is_context() || sentinel_block.masked_start;
+            let window_end = if whole_sentinel {
+                moved(starts[sentinel + 1])
             } else {
-                self.unit_for(offset, length, index)
+                first_line_end(source, probe_start)
             };
-            if unit.masked_start && index > 0 {
-                let merged = self.segments.remove(index);
-                index -= 1;
-                offset -= self.segments[index].len;
-                self.segments[index].absorb(merged);
+            let blocks = first..sentinel + usize::from(whole_sentinel);
+            let mut renderings = self.render_window(source, window_start..window_end, blocks);
+            if first > 0
+                && renderings[0].masked_start
+                && self.entries[first - 1].rendering.continues
+            {
+                first -= 1;
                 continue;
             }
-            if unit.parse_fault_end > self.segments[index].tail && index + 1 < self.segments.len() {
-                let next = self.segments.remove(index + 1);
-                self.segments[index].absorb(next);
-                continue;
+            let last = renderings.len() - 1;
+            let before: usize = renderings[..last].iter().map(|r| r.len).sum();
+            let expected = if whole_sentinel {
+                Some((*self.entries[sentinel].rendering).clone())
+            } else {
+                self.probe(source, probe_start..window_end)
+            };
+            let holds = window_start + before == probe_start
+                && renderings[..last].iter().all(|r| !r.open)
+                && expected.is_some_and(|expected| renderings[last] == expected);
+            if holds {
+                // The sentinel is kept as it is.
+                renderings.pop();
+                if !self.same_context(first..sentinel, &renderings) {
+                    return whole(self, "context");
+                }
+                return (first, sentinel, renderings);
             }
-            if is_head && unit.esm != self.group {
-                self.group = unit.esm.clone();
-                self.group_generation += 1;
-                let alone = render_unit(&self.group, "", &self.options, &self.schema, true, 0);
-                self.group_clean = !alone.has_items && !alone.global;
+            // Grow once while small, then run to the end.
+            let small =
+                4 * (starts[sentinel + 1] - starts[first]) * SMALL_WINDOW < self.source.len();
+            if grown || !small {
+                sentinel = count;
+            } else {
+                grown = true;
+                let blocks = sentinel + 1 - first;
+                sentinel = (sentinel + 3 * blocks).min(count);
             }
-            self.segments[index].unit = Some(unit);
-            offset += length;
-            index += 1;
         }
-        // Keep the cache to about what the document holds.
-        if self.cache.len() > 2 * self.segments.len() + 256 {
-            self.cache.clear();
-            for segment in &self.segments {
-                if let Some(unit) = &segment.unit {
-                    self.cache.insert(unit.text.clone(), unit.clone());
+    }
+
+    /// The probe line `source[range]` rendered alone, with the context it
+    /// needs (cached: the same line is probed at every keystroke before it).
+    fn probe(&mut self, source: &str, range: std::ops::Range<usize>) -> Option<Rendering> {
+        let text = &source[range.clone()];
+        let context = self.context(text, 0..0, true);
+        if let Some((_, _, rendering)) = self
+            .probes
+            .iter()
+            .find(|(t, c, _)| t == text && *c == context)
+        {
+            return Some(rendering.clone());
+        }
+        self.work.windows += 1;
+        self.work.bytes += text.len();
+        let mut renderings = pipeline::blocks(
+            text,
+            &self.options,
+            &self.schema,
+            &context,
+            crate::parse::MIN_CHUNKED,
+        );
+        if renderings.len() != 1 {
+            return None;
+        }
+        let rendering = renderings.pop()?;
+        if self.probes.len() >= 8 {
+            self.probes.remove(0);
+        }
+        self.probes
+            .push((text.to_string(), context, rendering.clone()));
+        Some(rendering)
+    }
+
+    /// Whether a window's renderings keep the document's context (ESM and
+    /// link definitions) as the old blocks `range` had it.
+    fn same_context(&self, range: std::ops::Range<usize>, renderings: &[Rendering]) -> bool {
+        let old = &self.entries[range.clone()];
+        let esm = |blocks: &mut dyn Iterator<Item = &Rendering>| -> String {
+            blocks.map(|b| b.esm.as_str()).collect()
+        };
+        let old_esm = esm(&mut old.iter().map(|e| &*e.rendering));
+        let new_esm = esm(&mut renderings.iter());
+        let old_definitions = old.iter().flat_map(|e| &e.rendering.definitions);
+        let new_definitions = renderings.iter().flat_map(|r| &r.definitions);
+        old_esm == new_esm
+            && old_definitions.eq(new_definitions)
+            && !renderings.iter().any(document_wide)
+            && self.single(range, renderings)
+    }
+
+    /// At most one block of the whole document, before the edit and after
+    /// it (the old blocks outside `range` and `renderings`), has an excerpt
+    /// marker, and at most one is nested too deep: each is marked once per
+    /// document, so with two the first one decides for the others.
+    fn single(&self, range: std::ops::Range<usize>, renderings: &[Rendering]) -> bool {
+        let outside = self.entries[..range.start]
+            .iter()
+            .chain(&self.entries[range.end..])
+            .map(|e| &*e.rendering);
+        let inside = self.entries[range].iter().map(|e| &*e.rendering);
+        let count = |blocks: &mut dyn Iterator<Item = &Rendering>, flag: fn(&Rendering) -> bool| {
+            blocks.filter(|r| flag(r)).count()
+        };
+        [|r: &Rendering| r.truncate, |r: &Rendering| r.too_deep]
+            .into_iter()
+            .all(|flag| {
+                let before = count(&mut outside.clone().chain(inside.clone()), flag);
+                let after = count(&mut outside.clone().chain(renderings.iter()), flag);
+                before <= 1 && after <= 1
+            })
+    }
+
+    /// The context of a text standing for old blocks `blocks`: the ESM and
+    /// the link definitions it may refer to of every other block, before and
+    /// after it as they stand. `inner`: the text does not start the document.
+    fn context(&mut self, text: &str, blocks: std::ops::Range<usize>, inner: bool) -> Context {
+        let mut context = Context::default();
+        // The document's names, read once, unless the text stands for ESM
+        // itself (then it is read with the rest of the ESM around it).
+        let holds_esm = self.entries[blocks.clone()]
+            .iter()
+            .any(|e| !e.rendering.esm.is_empty());
+        if !holds_esm {
+            context.scope = self.scope();
+        }
+        let keys = references(text);
+        for (index, entry) in self.entries.iter().enumerate() {
+            if blocks.contains(&index) {
+                continue;
+            }
+            let target = if index < blocks.start {
+                &mut context.before
+            } else {
+                &mut context.after
+            };
+            if context.scope.is_none() {
+                target.push_str(&entry.rendering.esm);
+            }
+            for definition in &entry.rendering.definitions {
+                if keys.contains(&definition.key) {
+                    target.push_str(&definition.text);
+                    target.push_str("\n\n");
                 }
             }
         }
-    }
-
-    /// The head's unit (it starts the document).
-    fn head_unit(&mut self, length: usize) -> Rc<Unit> {
-        let text = &self.source[..length];
-        if let Some(unit) = self.segments[0]
-            .unit
-            .as_ref()
-            .filter(|u| u.text == text && !u.prefixed)
-        {
-            return unit.clone();
+        // Never read as the document's start (front matter).
+        if inner && context.before.is_empty() {
+            context.before.push('\n');
         }
-        self.serial += 1;
-        let mut unit = render_unit(text, "", &self.options, &self.schema, true, 0);
-        unit.serial = self.serial;
-        Rc::new(unit)
+        context
     }
 
-    /// The unit of the segment at `offset..offset + length`: its own, a
-    /// cached one, or a new render.
-    fn unit_for(&mut self, offset: usize, length: usize, index: usize) -> Rc<Unit> {
-        let generation = self.group_generation;
-        let segment = &self.segments[index];
-        if let Some(unit) = segment
-            .unit
-            .as_ref()
-            .filter(|u| segment.kept && u.text.len() == length)
-        {
-            // Its text did not change: only the ESM it was rendered after can
-            // have (no comparing the document's text at every keystroke).
-            let prefixed = !self.group.is_empty() && unit.has_brace;
-            if unit.prefixed == prefixed && (!prefixed || unit.group == generation) {
-                return unit.clone();
+    /// The names the document's ESM binds, read once per ESM text; `None`
+    /// without ESM (or ESM the parser does not take alone).
+    fn scope(&mut self) -> Option<Rc<Scope>> {
+        let esm: String = self
+            .entries
+            .iter()
+            .map(|e| e.rendering.esm.as_str())
+            .collect();
+        if esm.is_empty() {
+            return None;
+        }
+        if let Some((text, scope)) = &self.scope {
+            if *text == esm {
+                return scope.clone();
             }
         }
-        let text = &self.source[offset..offset + length];
-        let prefixed = !self.group.is_empty() && text.contains('{');
-        let valid = |u: &Rc<Unit>| {
-            u.text == text && u.prefixed == prefixed && (!prefixed || u.group == generation)
-        };
-        if let Some(unit) = self.segments[index].unit.as_ref().filter(|u| valid(u)) {
-            return unit.clone();
-        }
-        if let Some(unit) = self.cache.get(text).filter(|u| valid(u)) {
-            return unit.clone();
-        }
-        let prefix = if prefixed { self.group.as_str() } else { "" };
-        let mut unit = render_unit(text, prefix, &self.options, &self.schema, false, generation);
-        self.serial += 1;
-        unit.serial = self.serial;
-        let unit = Rc::new(unit);
-        self.cache.insert(unit.text.clone(), unit.clone());
-        unit
+        let scope = markdown::to_mdast(&esm, &crate::parse::parse_options(&self.options))
+            .ok()
+            .map(|tree| {
+                let mut scope = Scope::default();
+                let mut ignored = Vec::new();
+                for child in tree.children().map_or(&[][..], Vec::as_slice) {
+                    if let markdown::mdast::Node::MdxjsEsm(node) = child {
+                        scope.add_esm(&node.value, &node.stops, &self.options, &mut ignored);
+                    }
+                }
+                crate::hast::dispose_mdast(tree);
+                Rc::new(scope)
+            });
+        self.scope = Some((esm, scope.clone()));
+        scope
     }
 
-    /// Put the units together into the document's result.
-    fn assemble(&mut self, first: bool) -> Update {
-        let units: Vec<Rc<Unit>> = self
-            .segments
-            .iter()
-            .filter_map(|s| s.unit.clone())
-            .collect();
-        let global = !self.group_clean
-            || units.iter().any(|u| u.global)
-            || units.iter().filter(|u| u.truncate).count() > 1
-            || units.iter().filter(|u| u.too_deep).count() > 1;
-        let total_lines: usize = units.iter().map(|u| u.line_breaks).sum();
-        if global {
-            let rendered = crate::render(&self.source, &self.options).unwrap_or_else(|_| {
-                // Options were checked in `new`.
-                empty_rendered()
-            });
-            let change = BlockChange {
-                start: 0,
-                removed: self.previous.len(),
-                inserted: 1,
-                line_shift: 0,
-                full: true,
-            };
-            self.previous.clear();
-            self.previous_lines = total_lines;
-            // Segments may move among each other before the next assembly:
-            // it compares headings by text.
-            self.heading_units.clear();
-            return Update {
-                change,
-                parts: Parts::Full(rendered),
-            };
-        }
+    /// Render `source[window]`, which stands for old blocks `blocks`, with
+    /// the context of the old blocks outside them.
+    fn render_window(
+        &mut self,
+        source: &str,
+        window: std::ops::Range<usize>,
+        blocks: std::ops::Range<usize>,
+    ) -> Vec<Rendering> {
+        let context = if window.start > 0 || window.end < source.len() {
+            self.context(&source[window.clone()], blocks, window.start > 0)
+        } else {
+            Context::default()
+        };
+        self.work.windows += 1;
+        self.work.bytes += window.len();
+        self.work.context += context.before.len() + context.after.len();
+        pipeline::blocks(
+            &source[window],
+            &self.options,
+            &self.schema,
+            &context,
+            crate::parse::MIN_CHUNKED,
+        )
+    }
 
-        // Heading ids: one slugger over the whole document, run again only
-        // when the document's list of headings changed.
-        // The same units with headings in the same order: the same headings
-        // (checked without comparing text at every keystroke).
-        let heading_units: Vec<u64> = units
+    /// Replace entries `from..to` with new blocks, keeping the identity of
+    /// those that come out the same.
+    fn splice(&mut self, from: usize, to: usize, renderings: Vec<Rendering>) {
+        let old: Vec<Entry> = self.entries.drain(from..to).collect();
+        let mut new = Vec::with_capacity(renderings.len());
+        // Aligned from the front, then from the back.
+        let front = old
             .iter()
-            .filter(|u| !u.headings.is_empty())
-            .map(|u| u.serial)
-            .collect();
-        let same_units = heading_units == self.heading_units;
-        let same_headings = same_units || {
-            let mut keys = self.heading_keys.iter();
-            let all_same = units.iter().flat_map(|u| &u.headings).all(|h| {
-                let key = (h.explicit.is_some(), h.explicit.as_ref().unwrap_or(&h.text));
-                keys.next().is_some_and(|(e, k)| (*e, k) == key)
+            .zip(&renderings)
+            .take_while(|(entry, rendering)| *entry.rendering == **rendering)
+            .count();
+        let room = old.len().min(renderings.len()) - front;
+        let back = old
+            .iter()
+            .rev()
+            .zip(renderings.iter().rev())
+            .take(room)
+            .take_while(|(entry, rendering)| *entry.rendering == **rendering)
+            .count();
+        let total = renderings.len();
+        for (index, rendering) in renderings.into_iter().enumerate() {
+            let kept = if index < front {
+                Some(&old[index])
+            } else if index >= total - back {
+                Some(&old[old.len() - (total - index)])
+            } else {
+                None
+            };
+            new.push(match kept {
+                Some(entry) => entry.clone(),
+                None => {
+                    self.serial += 1;
+                    Entry {
+                        rendering: Rc::new(rendering),
+                        serial: self.serial,
+                        ids: Rc::default(),
+                        assembled: None,
+                    }
+                }
             });
+        }
+        self.entries.splice(from..from, new);
+    }
+
+    /// Put the blocks together into the document's result.
+    fn assemble(&mut self, first: bool) -> Update {
+        // Heading ids: one slugger over the whole document, run again only
+        // when the document's list of headings changed (the same blocks with
+        // headings in the same order: the same headings).
+        let heading_blocks: Vec<u64> = self
+            .entries
+            .iter()
+            .filter(|e| !e.rendering.headings.is_empty())
+            .map(|e| e.serial)
+            .collect();
+        let same_blocks = heading_blocks == self.heading_blocks;
+        let same_headings = same_blocks || {
+            let mut keys = self.heading_keys.iter();
+            let all_same = self
+                .entries
+                .iter()
+                .flat_map(|e| &e.rendering.headings)
+                .all(|h| {
+                    let key = (h.explicit.is_some(), h.explicit.as_ref().unwrap_or(&h.text));
+                    keys.next().is_some_and(|(e, k)| (*e, k) == key)
+                });
             all_same && keys.next().is_none()
         };
-        self.heading_units = heading_units;
+        self.heading_blocks = heading_blocks;
         if !same_headings {
-            let mut slugger = Slugger::new();
-            self.heading_keys.clear();
-            self.heading_ids.clear();
-            for heading in units.iter().flat_map(|u| &u.headings) {
-                let (explicit, key) = match &heading.explicit {
+            let headings = self.entries.iter().flat_map(|e| &e.rendering.headings);
+            self.heading_ids = pipeline::heading_ids(headings.clone());
+            self.heading_keys = headings
+                .map(|h| match &h.explicit {
                     Some(id) => (true, id.clone()),
-                    None => (false, heading.text.clone()),
-                };
-                let id = if explicit {
-                    key.clone()
-                } else {
-                    slugger.slug(&key)
-                };
-                self.heading_keys.push((explicit, key));
-                self.heading_ids.push(id);
-            }
+                    None => (false, h.text.clone()),
+                })
+                .collect();
         }
         let mut next_heading = 0;
-        for segment in &mut self.segments {
-            let Some(unit) = &segment.unit else { continue };
-            let count = unit.headings.len();
+        for entry in &mut self.entries {
+            let count = entry.rendering.headings.len();
             let ids = &self.heading_ids[next_heading..next_heading + count];
             next_heading += count;
-            // With the same units in the same places, a segment that had
-            // ids keeps them; otherwise compare.
-            if same_units && segment.ids.len() == count {
+            if same_blocks && entry.ids.len() == count {
                 continue;
             }
-            if segment.ids.as_slice() != ids {
-                segment.ids = Rc::new(ids.to_vec());
+            if entry.ids.as_slice() != ids {
+                entry.ids = Rc::new(ids.to_vec());
             }
         }
 
-        // Imports no segment uses.
-        let prefixed: Vec<&Rc<Unit>> = units.iter().filter(|u| u.prefixed).collect();
-        let unused_anywhere = |message: &str| {
-            prefixed
-                .iter()
-                .all(|u| u.unused.iter().any(|m| m == message))
-        };
+        let used: BTreeSet<String> =
+            pipeline::used_names(self.entries.iter().map(|e| &*e.rendering))
+                .into_iter()
+                .map(String::from)
+                .collect();
+        if *self.used != used {
+            self.used = Rc::new(used);
+        }
 
+        let mut blocks = Vec::with_capacity(self.entries.len());
+        let mut diagnostics = Vec::new();
         let mut base_line = 0;
-        for segment in &mut self.segments {
-            let Some(unit) = &segment.unit else { continue };
-            let fresh = segment.assembled.as_ref().is_none_or(|a| {
-                a.unit != unit.serial
+        let mut base_utf16 = 0;
+        for entry in &mut self.entries {
+            let rendering = &entry.rendering;
+            let fresh = entry.assembled.as_ref().is_none_or(|a| {
+                a.rendering != entry.serial
                     || a.base_line != base_line
-                    || !Rc::ptr_eq(&a.ids, &segment.ids)
+                    || !Rc::ptr_eq(&a.ids, &entry.ids)
             });
             if fresh {
                 self.serial += 1;
-                segment.assembled = Some(Rc::new(assemble_segment(
-                    unit,
-                    &segment.ids,
+                let mut html = String::with_capacity(rendering.html.text.len() + 16);
+                pipeline::fill(
+                    rendering,
                     base_line,
+                    &entry.ids,
                     &self.options.id_prefix,
-                    self.serial,
-                )));
+                    &mut html,
+                );
+                entry.assembled = Some(Rc::new(Assembled {
+                    serial: self.serial,
+                    rendering: entry.serial,
+                    base_line,
+                    ids: entry.ids.clone(),
+                    html,
+                    toc: pipeline::toc(rendering, base_line, &entry.ids, &self.options),
+                }));
             }
-            base_line += unit.line_breaks;
-        }
-
-        let mut blocks = Vec::with_capacity(units.len());
-        let mut diagnostics = Vec::new();
-        let mut h1 = None;
-        let mut base_line = 0;
-        let mut base_utf16 = 0;
-        for segment in &self.segments {
-            let (Some(unit), Some(assembled)) = (&segment.unit, &segment.assembled) else {
-                continue;
-            };
-            blocks.push(assembled.clone());
-            if h1.is_none() {
-                h1 = unit
-                    .headings
-                    .iter()
-                    .find(|heading| heading.level == 1)
-                    .map(|heading| heading.text.trim().to_string());
+            if let Some(assembled) = &entry.assembled {
+                blocks.push(assembled.clone());
             }
-            if !unit.diagnostics.is_empty() {
-                let dropped = unit
-                    .diagnostics
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, (diagnostic, unused))| {
-                        *unused && !unused_anywhere(&diagnostic.message)
-                    })
-                    .map(|(index, _)| index)
-                    .collect();
+            if !rendering.diagnostics.is_empty() || !rendering.imports.is_empty() {
                 diagnostics.push(Reports {
-                    unit: unit.clone(),
+                    block: rendering.clone(),
+                    serial: entry.serial,
                     line: base_line,
                     utf16: base_utf16,
-                    dropped,
+                    unused: !rendering.imports.is_empty(),
+                    used: self.used.clone(),
                 });
             }
-            base_line += unit.line_breaks;
-            base_utf16 += unit.utf16;
+            base_line += rendering.line_breaks;
+            base_utf16 += rendering.utf16;
         }
-        let frontmatter = units.first().and_then(|u| u.frontmatter.clone());
-        let title = frontmatter
-            .as_ref()
-            .and_then(|front| front.get("title"))
-            .and_then(|title| title.as_str())
-            .map(String::from)
-            .or(h1);
+        let frontmatter = self
+            .entries
+            .iter()
+            .find_map(|e| e.rendering.frontmatter.clone());
+        let title = pipeline::title(
+            frontmatter.as_ref(),
+            self.entries.iter().flat_map(|e| &e.rendering.headings),
+        );
 
         let now: Vec<(u64, Rc<Vec<String>>)> = self
-            .segments
+            .entries
             .iter()
-            .map(|s| {
-                let pointer = s.unit.as_ref().map_or(0, |u| u.serial);
-                (pointer, s.ids.clone())
-            })
+            .map(|e| (e.serial, e.ids.clone()))
             .collect();
-        let change = if first || self.previous.is_empty() {
+        let change = if first {
             BlockChange {
                 start: 0,
-                removed: self.previous.len(),
+                removed: 0,
                 inserted: now.len(),
                 line_shift: 0,
                 full: true,
@@ -890,6 +894,7 @@ impl Incremental {
                 .take_while(|(a, b)| a == b)
                 .count();
             let room = self.previous.len().min(now.len()) - same;
+            // After the change, blocks are the same but for their lines.
             let tail = self
                 .previous
                 .iter()
@@ -902,598 +907,38 @@ impl Incremental {
                 start: same,
                 removed: self.previous.len() - same - tail,
                 inserted: now.len() - same - tail,
-                line_shift: total_lines as isize - self.previous_lines as isize,
+                line_shift: base_line as isize - self.previous_lines as isize,
                 full: false,
             }
         };
         self.previous = now;
-        self.previous_lines = total_lines;
+        self.previous_lines = base_line;
         Update {
             change,
-            parts: Parts::Blocks {
-                blocks,
-                diagnostics,
-                frontmatter,
-                title,
-            },
+            work: std::mem::take(&mut self.work),
+            blocks,
+            diagnostics,
+            frontmatter,
+            title,
         }
     }
 }
 
-/// A unit's HTML (with its line ending) and TOC entries for a segment whose
-/// first line is `base_line` (0-based) and whose headings got `ids`.
-fn assemble_segment(
-    unit: &Unit,
-    ids: &Rc<Vec<String>>,
-    base_line: usize,
-    id_prefix: &str,
-    serial: u64,
-) -> Assembled {
-    let mut html = String::new();
-    if unit.has_items {
-        html.reserve(unit.html.len() + 16);
-        for piece in &unit.pieces {
-            match piece {
-                Piece::Text(range) => html.push_str(&unit.html[range.clone()]),
-                Piece::Line(line) => {
-                    let _ = write!(html, "{}", base_line + line + 1);
-                }
-                Piece::Id(index) => {
-                    if let Some(id) = ids.get(*index).filter(|id| !id.is_empty()) {
-                        html.push_str(" id=\"");
-                        hast::escape_into(&mut html, id_prefix);
-                        hast::escape_into(&mut html, id);
-                        html.push('"');
-                    }
-                }
-            }
-        }
-        html.push('\n');
-    }
-    let toc = unit
-        .headings
-        .iter()
-        .zip(ids.iter())
-        .filter_map(|(heading, id)| {
-            let (value, text, line) = heading.toc.as_ref()?;
-            Some(TocEntry {
-                id: format!("{id_prefix}{id}"),
-                level: heading.level,
-                value: value.clone(),
-                text: text.clone(),
-                line: base_line + line + 1,
-            })
-        })
-        .collect();
-    Assembled {
-        serial,
-        unit: unit.serial,
-        base_line,
-        ids: ids.clone(),
-        html,
-        toc,
-    }
+/// Whether a block makes every update a full render: footnotes (numbered
+/// document-wide) or error recovery that gave up.
+fn document_wide(rendering: &Rendering) -> bool {
+    rendering.footnotes || rendering.gave_up
 }
 
-fn empty_rendered() -> Rendered {
-    Rendered {
-        html: String::new(),
-        toc: Vec::new(),
-        diagnostics: Vec::new(),
-        frontmatter: None,
-        title: None,
-    }
+/// Where the first line starting at `at` ends (after its line ending).
+fn first_line_end(source: &str, at: usize) -> usize {
+    source[at..].find('\n').map_or(source.len(), |i| at + i + 1)
 }
 
-/// Merge the segments from the first to the last holding ESM into one: the
-/// head, rendered whole.
-fn merge_head(mut segments: Vec<Segment>) -> Vec<Segment> {
-    let Some(last) = segments.iter().rposition(|s| s.esm) else {
-        return segments;
-    };
-    if last == 0 {
-        return segments;
-    }
-    let merged: Vec<Segment> = segments.drain(..=last).collect();
-    let head = Segment {
-        len: merged.iter().map(|s| s.len).sum(),
-        esm: true,
-        lookahead: merged.iter().any(|s| s.lookahead),
-        unit: None,
-        ids: Rc::default(),
-        assembled: None,
-        tail: 0,
-        kept: false,
-    };
-    segments.insert(0, head);
-    segments
-}
-
-/// Whether a line can start a segment (after a blank line, nothing open):
-/// it starts at column 0 and cannot continue or underline what came before.
-fn can_start(line: &str) -> bool {
-    let bytes = line.as_bytes();
-    let Some(&first) = bytes.first() else {
-        return false;
-    };
-    match first {
-        b' ' | b'\t' | b'\r' | b'\n' | b'-' | b'*' | b'+' | b'_' | b'=' | b':' | b'>' | b'|' => {
-            false
-        }
-        b'0'..=b'9' => {
-            // An ordered list item would continue a list.
-            let digits = bytes.iter().take_while(|b| b.is_ascii_digit()).count();
-            !(matches!(bytes.get(digits), Some(b'.' | b')'))
-                && matches!(bytes.get(digits + 1), None | Some(b' ' | b'\t' | b'\r')))
-        }
-        _ => true,
-    }
-}
-
-/// Whether a line starts with `import`/`export` (ESM in MDX); a superset
-/// of what markdown-rs takes as ESM.
-fn is_esm_line(line: &str) -> bool {
-    ["import", "export"].iter().any(|keyword| {
-        line.strip_prefix(keyword).is_some_and(|rest| {
-            rest.chars()
-                .next()
-                .is_none_or(|c| !(c.is_alphanumeric() || c == '_' || c == '$'))
-        })
-    })
-}
-
-/// Whether `text[start..end]` leaves nothing open for a later segment.
-fn closed(text: &str, options: &Options) -> bool {
-    if !crate::parse::self_contained(text, options) {
-        return false;
-    }
-    // HTML comments run across blank lines to `-->` (masked by the pre-pass
-    // in MDX, an HTML block in markdown).
-    if let Some(at) = text.rfind("<!--") {
-        if !text[at + 4..].contains("-->") {
-            return false;
-        }
-    }
-    let bytes = text.as_bytes();
-    let starts_tag = |at: usize| {
-        bytes[at] == b'<'
-            && bytes.get(at + 1).is_some_and(|&b| {
-                b.is_ascii_alphabetic() || matches!(b, b'/' | b'>' | b'$' | b'_') || b >= 0x80
-            })
-    };
-    if options.format == Format::Mdx {
-        // `self_contained` also saw to tags never ended with `>`.
-        return true;
-    }
-    // Markdown: raw HTML blocks are put back together across blank lines,
-    // and tags can hide in attribute values; no cut after any tag.
-    !(0..bytes.len()).any(|at| starts_tag(at) && bytes.get(at + 1).is_some_and(|&b| b != b'>'))
-}
-
-/// Cut `source` into segments from `from` (a cut, or 0). After each cut,
-/// `stop(cut)` may end the scan there; gives the segments up to it.
-fn scan(
-    source: &str,
-    from: usize,
-    options: &Options,
-    mut stop: impl FnMut(usize) -> bool,
-) -> (Vec<Segment>, bool) {
-    let mdx = options.format == Format::Mdx;
-    let mut segments = Vec::new();
-    let mut start = from;
-    let mut esm = false;
-    let mut lookahead = false;
-    let mut offset = from;
-    let mut previous_blank = true;
-    // Open things: a code fence (marker, length, container depth), admonitions
-    // (colons), the comment pass's idea of code, math.
-    let mut code: Option<(u8, usize, usize)> = None;
-    let mut admonitions: Vec<usize> = Vec::new();
-    let mut comment_code: Option<(u8, usize)> = None;
-    // Byte ranges of code lines (fence lines included) in the segment.
-    let mut code_lines: Vec<(usize, usize)> = Vec::new();
-    let mut math = false;
-    // Checking `closed` again only once the segment doubled keeps the scan
-    // linear when something stays open for long.
-    let mut next_check = 0;
-
-    let line_at = |at: usize| {
-        let rest = &source[at..];
-        let end = rest.find('\n').map_or(rest.len(), |i| i + 1);
-        &rest[..end]
-    };
-    if from == 0 && line_at(0).trim_end() == "---" {
-        // Front matter (or a `---` the pre-pass takes out): never cut in
-        // it; whether it closes depends on every later line.
-        lookahead = true;
-        let mut at = line_at(0).len();
-        let mut end = at;
-        while at < source.len() {
-            let line = line_at(at);
-            at += line.len();
-            if line.trim_end() == "---" {
-                end = at;
-                break;
-            }
-        }
-        offset = end;
-        previous_blank = false;
-    }
-    while offset < source.len() {
-        let line = line_at(offset);
-        let content = line.trim_end_matches(['\n', '\r']);
-        let blank = is_blank(content);
-        if offset > start
-            && previous_blank
-            && code.is_none()
-            && admonitions.is_empty()
-            && comment_code.is_none()
-            && !math
-            && can_start(content)
-            && offset - start >= next_check
-        {
-            // Code is code: its `<`, `{` and quotes open nothing.
-            let mut text = String::with_capacity(offset - start);
-            let mut from = start;
-            for &(code_start, code_end) in &code_lines {
-                text.push_str(&source[from..code_start.max(from)]);
-                from = code_end.max(from);
-            }
-            text.push_str(&source[from..offset]);
-            if closed(&text, options) {
-                code_lines.clear();
-                segments.push(Segment {
-                    len: offset - start,
-                    esm,
-                    lookahead,
-                    unit: None,
-                    ids: Rc::default(),
-                    assembled: None,
-                    tail: 0,
-                    kept: false,
-                });
-                start = offset;
-                esm = false;
-                lookahead = false;
-                next_check = 0;
-                if stop(offset) {
-                    return (segments, true);
-                }
-            } else {
-                next_check = 2 * (offset - start);
-            }
-        }
-        let line_start = offset;
-        offset += line.len();
-        previous_blank = blank;
-        if mdx && is_esm_line(content) {
-            esm = true;
-        }
-        // What the pre-pass's comment pass takes as code: fences by their
-        // markers alone, containers ignored.
-        match comment_code {
-            Some((marker, length)) => {
-                if closes_fence(content, marker, length) {
-                    comment_code = None;
-                }
-            }
-            None => comment_code = fence(content).map(|(m, n, _)| (m, n)),
-        }
-        if let Some((marker, length, depth)) = code {
-            if depth > 0 && container_prefix(content).1 < depth && !blank {
-                code = None;
-                // This line is handled below like any other.
-            } else {
-                if closes_fence_at(content, marker, length, depth) {
-                    code = None;
-                }
-                code_lines.push((line_start, offset));
-                continue;
-            }
-        }
-        if math {
-            if content.trim_start().starts_with("$$") {
-                math = false;
-            }
-            continue;
-        }
-        // In MDX a comment is masked: what follows `-->` on its line may
-        // then open a fence.
-        let after_comment = match (mdx, content.rfind("-->")) {
-            (true, Some(at)) => fence(content[at + 3..].trim_start()),
-            _ => None,
-        };
-        if let Some((marker, length, _)) = fence(content).or(after_comment) {
-            // A fence never closed runs to the end (in MDX the pre-pass
-            // makes its first block a fault, but its comment pass still
-            // takes everything after it as code): no cut after it.
-            code = Some((marker, length, container_prefix(content).1));
-            code_lines.push((line_start, offset));
-            continue;
-        }
-        if let Some((colons, name, _)) = admonition_fence(content) {
-            if name.is_empty() {
-                if let Some(at) = admonitions.iter().rposition(|&c| c <= colons) {
-                    admonitions.truncate(at);
-                }
-            } else {
-                admonitions.push(colons);
-            }
-            continue;
-        }
-        if options.math {
-            let trimmed = content.trim_start();
-            if trimmed.starts_with("$$") && !trimmed[2..].contains("$$") {
-                math = true;
-            }
-        }
-    }
-    if start < source.len() || segments.is_empty() {
-        segments.push(Segment {
-            len: source.len() - start,
-            esm,
-            lookahead,
-            unit: None,
-            ids: Rc::default(),
-            assembled: None,
-            tail: 0,
-            kept: false,
-        });
-    }
-    (segments, false)
-}
-
-/// Whether an element is a markdown heading (as `heading_ids` sees it).
-fn is_heading(element: &hast::Element) -> bool {
-    !element.jsx
-        && element.source.is_some()
-        && matches!(
-            element.tag.as_str(),
-            "h1" | "h2" | "h3" | "h4" | "h5" | "h6"
-        )
-}
-
-/// Visit markdown headings in document order, as `heading_ids` does.
-fn each_heading(nodes: &mut [Node], visit: &mut impl FnMut(&mut hast::Element)) {
-    let mut stack: Vec<std::slice::IterMut<Node>> = vec![nodes.iter_mut()];
-    while let Some(iter) = stack.last_mut() {
-        match iter.next() {
-            Some(Node::Element(element)) => {
-                if is_heading(element) {
-                    visit(element);
-                } else if stack.len() <= 512 {
-                    stack.push(element.children.iter_mut());
-                }
-            }
-            Some(_) => {}
-            None => {
-                stack.pop();
-            }
-        }
-    }
-}
-
-/// Count line breaks as [`LineIndex`] does (`\n`, `\r\n`, lone `\r`).
-fn line_breaks(text: &str) -> usize {
-    let bytes = text.as_bytes();
-    let mut count = 0;
-    for (index, &byte) in bytes.iter().enumerate() {
-        if byte == b'\n' || (byte == b'\r' && bytes.get(index + 1) != Some(&b'\n')) {
-            count += 1;
-        }
-    }
-    count
-}
-
-/// Render one segment (after `prefix`, the document's ESM, if any).
-fn render_unit(
-    text: &str,
-    prefix: &str,
-    options: &Options,
-    schema: &Schema,
-    head: bool,
-    group: u64,
-) -> Unit {
-    let source = format!("{prefix}{text}");
-    let skip = prefix.len();
-    let prefix_lines = line_breaks(prefix);
-    let prefix_utf16 = prefix.encode_utf16().count();
-    let mut global = text.contains([OPEN, CLOSE]) || text.contains("[^") || text.contains("]:");
-
-    let mut prepared = crate::contain::prepare(&source, options);
-    let prepass_faults = prepared.faults.len();
-    let tree = crate::parse::parse(&mut prepared, options, crate::parse::MIN_CHUNKED);
-    let mut parse_fault_end = prepared.faults[prepass_faults.min(prepared.faults.len())..]
-        .iter()
-        .map(|f| f.end.saturating_sub(skip))
-        .max()
-        .unwrap_or(0);
-    // A masked fence line changes which later fences open and close, past
-    // any cut: take in everything after.
-    let masks_fence = prepared.faults.iter().any(|f| {
-        source
-            .get(f.start.max(skip)..f.end.min(source.len()))
-            .is_some_and(|masked| masked.lines().any(|line| fence(line).is_some()))
-    });
-    if masks_fence {
-        parse_fault_end = text.len() + 1;
-    }
-    let mut esm = String::new();
-    if let mdast::Node::Root(root) = &tree {
-        for child in &root.children {
-            if let (mdast::Node::MdxjsEsm(_), Some(position)) = (child, child.position()) {
-                if head {
-                    esm.push_str(&source[position.start.offset..position.end.offset]);
-                    esm.push_str("\n\n");
-                } else if position.start.offset >= skip {
-                    // ESM outside the head: not what this design expects.
-                    global = true;
-                }
-            }
-        }
-    }
-    let truncate = prepared.truncate.is_some();
-    let first_line = |t: &str| t.split('\n').next().unwrap_or("").to_string();
-    let masked_first = first_line(prepared.masked.get(skip..).unwrap_or(""));
-    let masked_start = !is_blank(&first_line(text))
-        && (masked_first.starts_with([' ', '\t'])
-            || is_blank(&masked_first)
-            || prepared
-                .faults
-                .iter()
-                .any(|f| f.start <= skip + first_line(text).len() && f.end > skip));
-    let mut reports = std::mem::take(&mut prepared.reports);
-    let converted = crate::to_hast::to_hast(tree, &source, &prepared, options, &mut reports);
-    let mut nodes = converted.nodes;
-    let has_items = !nodes.is_empty();
-
-    // Ids: the writer's stay; slugged ones become holes.
-    let mut explicit = Vec::new();
-    each_heading(&mut nodes, &mut |h| {
-        explicit.push(h.get("id").map(String::from))
-    });
-    let headings = crate::heading_ids::assign(&mut nodes);
-    let mut index = 0;
-    each_heading(&mut nodes, &mut |h| {
-        if explicit.get(index).is_some_and(Option::is_none) {
-            h.set("id", format!("{OPEN}H{index}{CLOSE}"));
-        }
-        index += 1;
-    });
-    let mut nodes = crate::sanitize::sanitize(nodes, schema, &mut reports);
-    let mut lines = Vec::new();
-    for node in &mut nodes {
-        if let Node::Element(element) = node {
-            if skip > 0 && element.source.is_some_and(|s| s.0 < skip) {
-                global = true;
-            }
-            if let Some(line) = element.get("data-line") {
-                let line: usize = line.parse().unwrap_or(1);
-                let relative = line.saturating_sub(1 + prefix_lines);
-                element.set("data-line", format!("{OPEN}L{}{CLOSE}", lines.len()));
-                lines.push(relative);
-            }
-        }
-    }
-    let mut html = hast::to_html(&nodes);
-    hast::dispose(nodes);
-    if html.ends_with('\n') {
-        html.pop();
-    }
-    let (html, pieces) = cut_holes(html, &lines, &options.id_prefix);
-
-    let index = LineIndex::new(&source);
-    let relative_line = |offset: usize| index.line(offset).saturating_sub(1 + prefix_lines);
-    let toc = crate::toc::build(&headings, options, relative_line);
-    let mut toc = toc.into_iter();
-    let headings = headings
-        .iter()
-        .zip(explicit)
-        .map(|(heading, explicit)| {
-            let listed = (options.toc.min_level..=options.toc.max_level).contains(&heading.level);
-            HeadingInfo {
-                level: heading.level,
-                text: heading.text.clone(),
-                explicit,
-                toc: listed
-                    .then(|| toc.next())
-                    .flatten()
-                    .map(|entry| (entry.value, entry.text, entry.line)),
-            }
-        })
-        .collect();
-
-    crate::order::sort_by_key(&mut reports, |r| (r.start, r.end));
-    let mut too_deep = false;
-    let mut unused = Vec::new();
-    let mut diagnostics = Vec::new();
-    for report in &reports {
-        if report.rule_id == "too-many-errors" {
-            global = true;
-        }
-        if report.rule_id == "input-too-complex" && report.message.starts_with("Content nested") {
-            too_deep = true;
-        }
-        let is_unused = report.rule_id == "unused-import";
-        if report.start < skip {
-            if is_unused {
-                unused.push(report.message.clone());
-            }
-            continue;
-        }
-        diagnostics.push((
-            relative(&index, report, prefix_lines, prefix_utf16),
-            is_unused,
-        ));
-    }
-    Unit {
-        serial: 0,
-        text: text.to_string(),
-        prefixed: !prefix.is_empty(),
-        has_brace: text.contains('{'),
-        group,
-        html,
-        pieces,
-        has_items,
-        headings,
-        diagnostics,
-        unused,
-        esm,
-        frontmatter: converted.frontmatter,
-        truncate,
-        too_deep,
-        global,
-        masked_start,
-        parse_fault_end,
-        line_breaks: line_breaks(text),
-        utf16: text.encode_utf16().count(),
-    }
-}
-
-/// A report as a diagnostic relative to the segment.
-fn relative(index: &LineIndex, report: &Report, lines: usize, utf16: usize) -> Diagnostic {
-    let mut diagnostic = index.diagnostic(report);
-    diagnostic.line -= lines;
-    diagnostic.end_line -= lines;
-    diagnostic.offset -= utf16;
-    diagnostic.end_offset -= utf16;
-    diagnostic
-}
-
-/// Split HTML at its hole markers.
-fn cut_holes(html: String, lines: &[usize], id_prefix: &str) -> (String, Vec<Piece>) {
-    let mut attribute = String::from(" id=\"");
-    hast::escape_into(&mut attribute, id_prefix);
-    let mut pieces = Vec::new();
-    let mut out = String::with_capacity(html.len());
-    let mut rest = html.as_str();
-    let mut text_start = 0;
-    while let Some(open) = rest.find(OPEN) {
-        out.push_str(&rest[..open]);
-        let after = &rest[open + OPEN.len_utf8()..];
-        let Some(close) = after.find(CLOSE) else {
-            out.push_str(&rest[open..]);
-            rest = "";
-            break;
-        };
-        let marker = &after[..close];
-        let number: usize = marker.get(1..).and_then(|n| n.parse().ok()).unwrap_or(0);
-        rest = &after[close + CLOSE.len_utf8()..];
-        let piece = if marker.starts_with('L') {
-            Piece::Line(lines.get(number).copied().unwrap_or(0))
-        } else {
-            // The whole attribute is the hole: ` id="PREFIX` before, `"` after.
-            if out.ends_with(&attribute) {
-                out.truncate(out.len() - attribute.len());
-            }
-            rest = rest.strip_prefix('"').unwrap_or(rest);
-            Piece::Id(number)
-        };
-        pieces.push(Piece::Text(text_start..out.len()));
-        text_start = out.len();
-        pieces.push(piece);
-    }
-    out.push_str(rest);
-    pieces.push(Piece::Text(text_start..out.len()));
-    (out, pieces)
+/// The labels `text` may refer to.
+fn references(text: &str) -> BTreeSet<String> {
+    crate::parse::references(text)
+        .into_iter()
+        .map(|reference| reference.key)
+        .collect()
 }

@@ -19,14 +19,15 @@ pub mod esm;
 pub mod frontmatter;
 pub mod guard;
 pub mod hast;
-pub mod heading_ids;
 pub mod incremental;
 pub mod js;
 pub mod json;
 pub mod jsx;
+pub mod lines;
 pub mod options;
 pub mod order;
 pub mod parse;
+pub mod pipeline;
 pub mod prepass;
 pub mod raw_html;
 pub mod sanitize;
@@ -101,38 +102,8 @@ pub fn render_chunked(
     min_chunked: usize,
 ) -> Result<Rendered, OptionsError> {
     options.validate()?;
-    let mut prepared = contain::prepare(source, options);
-    let tree = parse::parse(&mut prepared, options, min_chunked);
-    let mut reports = std::mem::take(&mut prepared.reports);
-    let converted = to_hast::to_hast(tree, source, &prepared, options, &mut reports);
-    let mut nodes = converted.nodes;
-    let headings = heading_ids::assign(&mut nodes);
     let schema = sanitize::Schema::from_options(options);
-    let nodes = sanitize::sanitize(nodes, &schema, &mut reports);
-    let index = diagnostic::LineIndex::new(source);
-    let toc = toc::build(&headings, options, |offset| index.line(offset));
-    let html = hast::to_html(&nodes);
-    hast::dispose(nodes);
-
-    let title = converted
-        .frontmatter
-        .as_ref()
-        .and_then(|front| front.get("title"))
-        .and_then(|title| title.as_str())
-        .map(String::from)
-        .or_else(|| {
-            headings
-                .iter()
-                .find(|h| h.level == 1)
-                .map(|h| h.text.trim().to_string())
-        });
-    order::sort_by_key(&mut reports, |r| (r.start, r.end));
-    let diagnostics = reports.iter().map(|r| index.diagnostic(r)).collect();
-    Ok(Rendered {
-        html,
-        toc,
-        diagnostics,
-        frontmatter: converted.frontmatter,
-        title,
-    })
+    let context = pipeline::Context::default();
+    let blocks = pipeline::blocks(source, options, &schema, &context, min_chunked);
+    Ok(pipeline::assemble(&blocks, options))
 }

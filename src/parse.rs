@@ -9,7 +9,7 @@
 
 use crate::diagnostic::{LineIndex, Report, Severity};
 use crate::options::{Format, Options};
-use crate::prepass::{Fault, Prepared, block_around, closes_fence_at, container_prefix, mask};
+use crate::prepass::{Fault, Prepared, block_around, mask};
 use markdown::mdast::{AttributeContent, AttributeValue, Node};
 use markdown::message::{Message, Place};
 use markdown::{Constructs, MdxSignal, ParseOptions};
@@ -68,29 +68,56 @@ pub fn parse_options(options: &Options) -> ParseOptions {
 /// whole document; `tests/chunks.rs` checks that.
 pub fn parse(prepared: &mut Prepared, options: &Options, min_chunked: usize) -> Node {
     let parse_options = parse_options(options);
-    let chunks = chunks(&prepared.masked, options, min_chunked);
+    let mut chunks = chunks(prepared, &parse_options, min_chunked);
     if chunks.len() <= 1 {
+        if let Some(Chunk { tree, local, .. }) = chunks.pop() {
+            absorb(prepared, local, 0);
+            return tree;
+        }
         let text = prepared.masked.clone();
         return recover(text, &parse_options, prepared);
     }
-    parse_chunks(prepared, &parse_options, &chunks)
+    parse_chunks(prepared, &parse_options, chunks)
+}
+
+/// Where the chunks of `source` start (for tests of the chunker).
+#[doc(hidden)]
+pub fn chunk_starts(source: &str, options: &Options, min_chunked: usize) -> Vec<usize> {
+    let prepared = crate::prepass::prepare(source, options.format);
+    chunks(&prepared, &parse_options(options), min_chunked)
+        .into_iter()
+        .map(|chunk| {
+            crate::hast::dispose_mdast(chunk.tree);
+            chunk.start
+        })
+        .collect()
+}
+
+/// A piece of the document parsed alone: its byte range, its tree and
+/// what recovering from its errors found.
+struct Chunk {
+    start: usize,
+    end: usize,
+    tree: Node,
+    local: Prepared,
 }
 
 /// Parse chunk by chunk and join the trees.
-fn parse_chunks(
-    prepared: &mut Prepared,
-    parse_options: &ParseOptions,
-    chunks: &[(usize, usize)],
-) -> Node {
+fn parse_chunks(prepared: &mut Prepared, parse_options: &ParseOptions, chunks: Vec<Chunk>) -> Node {
     // Link and footnote definitions apply to the whole document: find them
     // first; a chunk that may refer to some is parsed again with those
     // definitions in front of it.
     let mut definitions = Vec::new();
     let mut first_pass = Vec::with_capacity(chunks.len());
-    for &(start, end) in chunks {
-        let text = prepared.masked[start..end].to_string();
-        let mut local = Prepared::default();
-        let tree = recover(text, parse_options, &mut local);
+    let mut ranges = Vec::with_capacity(chunks.len());
+    for Chunk {
+        start,
+        end,
+        tree,
+        local,
+    } in chunks
+    {
+        ranges.push((start, end));
         let mut stack = vec![&tree];
         while let Some(node) = stack.pop() {
             let label = match node {
@@ -123,24 +150,16 @@ fn parse_chunks(
     let mut children = Vec::new();
     let mut lines_before = 0;
     let mut previous_end = 0;
-    for (&(start, end), (first_tree, first_local)) in chunks.iter().zip(first_pass) {
+    for (&(start, end), (first_tree, first_local)) in ranges.iter().zip(first_pass) {
         lines_before += prepared.masked[previous_end..start].matches('\n').count();
         previous_end = start;
         // The definitions this chunk may refer to, in document order (the
         // first definition of a label wins).
         let mut wanted: Vec<usize> = Vec::new();
         if !definitions.is_empty() {
-            for reference in references(&prepared.masked[start..end]) {
-                match reference {
-                    Reference::Label { footnote, key } => {
-                        if let Some(found) = by_key.get(&(footnote, key.as_str())) {
-                            wanted.extend(found);
-                        }
-                    }
-                    Reference::Unknown => {
-                        wanted = (0..definitions.len()).collect();
-                        break;
-                    }
+            for Reference { footnote, key } in references(&prepared.masked[start..end]) {
+                if let Some(found) = by_key.get(&(footnote, key.as_str())) {
+                    wanted.extend(found);
                 }
             }
             crate::order::sort_dedup(&mut wanted);
@@ -191,23 +210,25 @@ fn parse_chunks(
     })
 }
 
-/// What a chunk may refer to by label.
-enum Reference {
-    /// `[label]` or `[^label]`, by [`label_key`].
-    Label { footnote: bool, key: String },
-    /// A bracket we cannot read safely (it spans lines): the chunk gets
-    /// every definition.
-    Unknown,
+/// What a text may refer to by label: `[label]` or `[^label]`, by
+/// [`label_key`] (which ignores line breaks and container markers, so a
+/// label across lines matches too).
+pub(crate) struct Reference {
+    /// `[^label]`.
+    pub footnote: bool,
+    /// The label's key.
+    pub key: String,
 }
 
 /// A key for matching labels, coarser than CommonMark's label matching
-/// (whitespace and `>` dropped, case folded), so two labels that match
-/// always have the same key. Extra matches only cost a definition too many
-/// in front of a chunk.
-fn label_key(label: &str) -> String {
+/// (whitespace, `>` and backslashes dropped, case folded), so two labels
+/// that match always have the same key, however they are written (across
+/// lines, in a block quote, escaped). Extra matches only cost a definition
+/// too many in front of a chunk.
+pub(crate) fn label_key(label: &str) -> String {
     let kept: String = label
         .chars()
-        .filter(|c| !c.is_whitespace() && *c != '>')
+        .filter(|c| !c.is_whitespace() && *c != '>' && *c != '\\')
         .collect();
     kept.to_lowercase().to_uppercase()
 }
@@ -215,7 +236,7 @@ fn label_key(label: &str) -> String {
 /// Every `[…]` in `text` that could be a reference to a definition: from
 /// each `[` to the next unescaped `]`, unless another `[` or more than 999
 /// characters (CommonMark's longest label) come first. Linear in `text`.
-fn references(text: &str) -> Vec<Reference> {
+pub(crate) fn references(text: &str) -> Vec<Reference> {
     let bytes = text.as_bytes();
     let mut found = Vec::new();
     let mut index = 0;
@@ -224,7 +245,6 @@ fn references(text: &str) -> Vec<Reference> {
         index = open + 1;
         let mut end = None;
         let mut cursor = open + 1;
-        let mut newline = false;
         while cursor < bytes.len() && cursor - open <= 1000 {
             match bytes[cursor] {
                 b'\\' => cursor += 1,
@@ -233,28 +253,23 @@ fn references(text: &str) -> Vec<Reference> {
                     break;
                 }
                 b'[' => break,
-                b'\n' | b'\r' => newline = true,
                 _ => {}
             }
             cursor += 1;
         }
         let Some(end) = end else { continue };
-        if newline {
-            found.push(Reference::Unknown);
-            continue;
-        }
         let inside = &text[open + 1..end];
         let (footnote, label) = match inside.strip_prefix('^') {
             Some(rest) => (true, rest),
             None => (false, inside),
         };
-        found.push(Reference::Label {
+        found.push(Reference {
             footnote,
             key: label_key(label),
         });
         // `[^label]` is also read as a link label `^label`.
         if footnote {
-            found.push(Reference::Label {
+            found.push(Reference {
                 footnote: false,
                 key: label_key(inside),
             });
@@ -289,6 +304,15 @@ fn absorb(prepared: &mut Prepared, local: Prepared, shift: isize) {
         report.end = move_by(report.end);
         prepared.reports.push(report);
     }
+    prepared.open.extend(local.open.into_iter().map(move_by));
+    prepared.spans.extend(
+        local
+            .spans
+            .into_iter()
+            .map(|(a, b)| (move_by(a), move_by(b))),
+    );
+    prepared.gave_up |= local.gave_up;
+    prepared.open_at_end |= local.open_at_end;
 }
 
 /// Shift every position and expression stop in a tree (iterative).
@@ -334,125 +358,113 @@ fn shift_positions(node: &mut Node, shift: isize, line_shift: isize) {
     }
 }
 
-/// Byte ranges of chunks of `text` that parse independently: a chunk ends
-/// before an ATX heading at column 0 that follows a blank line, when nothing
-/// that can span blank lines (a code fence, math, raw HTML that runs to its
-/// closing tag, JSX, an expression) is open. Only documents of at least
-/// `min_chunked` bytes are split ([`MIN_CHUNKED`] is where it pays).
-pub fn chunks(text: &str, options: &Options, min_chunked: usize) -> Vec<(usize, usize)> {
+/// The document cut into chunks that parse alone as they do in the whole,
+/// each already parsed: only documents of at least `min_chunked` bytes are
+/// cut ([`MIN_CHUNKED`] is where it pays), and only before an ATX heading at
+/// column 0 after a blank line, outside what the pre-pass read as one piece
+/// (code, comments, front matter). Whether a chunk is whole is the parser's
+/// call: parsed with the heading line after it, the heading must come out
+/// as a heading of its own (a fence, raw HTML, math, a tag or an expression
+/// left open would take it in, or fail on it). Otherwise the chunk takes in
+/// more and is tried again once it is half as long again.
+fn chunks(prepared: &Prepared, parse_options: &ParseOptions, min_chunked: usize) -> Vec<Chunk> {
+    let text = prepared.masked.as_str();
     if text.len() < min_chunked {
-        return vec![(0, text.len())];
+        return Vec::new();
     }
+    let mut spans = prepared.spans.clone();
+    crate::order::sort_by_key(&mut spans, |&(start, end)| (start, end));
+    let mut spans = spans.into_iter().peekable();
+    let mut reach = 0;
     let mut result = Vec::new();
-    let mut chunk_start = 0;
-    let mut previous_blank = false;
-    // An open code fence: marker, length, container depth (as the
-    // incremental renderer's scan tracks it). Code is code: its `<` and
-    // `{` open nothing, so its lines are left out of the checks below.
-    let mut fence: Option<(u8, usize, usize)> = None;
-    let mut code_lines: Vec<(usize, usize)> = Vec::new();
-    let mut math = false;
-    // Brace depth of the chunk's lines outside code, kept line by line: a
-    // chunk with an unclosed `{` is not rescanned at every later heading.
-    let mut depth: isize = 0;
-    // After a failed `self_contained` check the next one waits until the
-    // chunk has doubled, so a tag left open near the top does not make
-    // every later heading rescan the whole chunk (quadratic).
-    let mut next_check = 0;
-    // Front matter may hold blank lines and `#` lines: never split it.
-    let mut offset = 0;
-    let mut lines = text.split_inclusive('\n');
-    if text
-        .lines()
-        .next()
-        .is_some_and(|first| first.trim_end() == "---")
-    {
-        let mut probe = text.split_inclusive('\n');
-        let mut length = probe.next().map_or(0, str::len);
-        for line in probe {
-            length += line.len();
-            if line.trim_end() == "---" {
-                // The front matter is a chunk of its own, so that the
-                // definitions put in front of a chunk never come before it.
-                offset = length;
-                lines = text[offset..].split_inclusive('\n');
-                if offset < text.len() {
-                    result.push((0, offset));
-                    chunk_start = offset;
-                }
-                break;
-            }
-        }
+    // The front matter is a chunk of its own, so that the definitions put
+    // in front of a chunk never come before it.
+    let mut chunk_start = prepared.body;
+    if chunk_start > 0 {
+        let mut local = Prepared::default();
+        let tree = recover(text[..chunk_start].to_string(), parse_options, &mut local);
+        result.push(Chunk {
+            start: 0,
+            end: chunk_start,
+            tree,
+            local,
+        });
     }
-    for line in lines {
+    let mut next_check = 0;
+    let mut previous_blank = false;
+    let mut offset = chunk_start;
+    for line in text[chunk_start..].split_inclusive('\n') {
         let line_start = offset;
         offset += line.len();
-        let content = line.trim_end_matches(['\n', '\r']);
-        let trimmed = content.trim_start_matches([' ', '\t']);
-        let indent = content.len() - trimmed.len();
-        let blank = trimmed.is_empty();
+        while let Some((_, end)) = spans.next_if(|&(start, _)| start < line_start) {
+            reach = reach.max(end);
+        }
+        let blank = crate::lines::is_blank(line.trim_end_matches(['\n', '\r']));
         let was_blank = std::mem::replace(&mut previous_blank, blank);
-        if let Some((marker, length, containers)) = fence {
-            if containers > 0 && !blank && container_prefix(content).1 < containers {
-                // The container ends, and the code with it; this line is
-                // handled like any other.
-                fence = None;
-            } else {
-                if closes_fence_at(content, marker, length, containers) {
-                    fence = None;
-                }
-                code_lines.push((line_start, offset));
-                continue;
-            }
-        }
-        if math {
-            if trimmed.starts_with("$$") {
-                math = false;
-            }
-            continue;
-        }
-        if let Some((marker, length, _)) = crate::prepass::fence(content) {
-            fence = Some((marker, length, container_prefix(content).1));
-            code_lines.push((line_start, offset));
-            continue;
-        }
-        if options.math && trimmed.starts_with("$$") && !trimmed[2..].contains("$$") {
-            math = true;
-        } else if was_blank
-            && indent == 0
-            && is_atx_heading(trimmed)
+        let candidate = was_blank
+            && line_start >= reach
             && line_start > chunk_start
-            && depth == 0
             && line_start - chunk_start >= next_check
-        {
-            let chunk = without_ranges(text, chunk_start, line_start, &code_lines);
-            if self_contained(&chunk, options) {
-                result.push((chunk_start, line_start));
-                chunk_start = line_start;
-                code_lines.clear();
-                next_check = 0;
-            } else {
-                next_check = 2 * (line_start - chunk_start);
-            }
+            && is_atx_heading(line);
+        if !candidate {
+            continue;
         }
-        if options.format == Format::Mdx {
-            depth += brace_depth(line);
+        // The chunk and the heading after it: the heading must come out
+        // as a heading of its own, where it is, with nothing wrong in it.
+        let with_heading = &text[chunk_start..offset];
+        let mut local = Prepared::default();
+        let mut tree = recover(with_heading.to_string(), parse_options, &mut local);
+        if whole(&mut tree, &local, line_start - chunk_start) {
+            result.push(Chunk {
+                start: chunk_start,
+                end: line_start,
+                tree,
+                local,
+            });
+            chunk_start = line_start;
+            next_check = 0;
+        } else {
+            crate::hast::dispose_mdast(tree);
+            // Half as long again before the next try: a chunk left open
+            // near the top does not make every later heading parse it.
+            next_check = 3 * (line_start - chunk_start) / 2;
         }
     }
-    result.push((chunk_start, text.len()));
+    let mut local = Prepared::default();
+    let tree = recover(text[chunk_start..].to_string(), parse_options, &mut local);
+    result.push(Chunk {
+        start: chunk_start,
+        end: text.len(),
+        tree,
+        local,
+    });
     result
 }
 
-/// `text[start..end]` without the byte ranges `holes` (in order, within it).
-fn without_ranges(text: &str, start: usize, end: usize, holes: &[(usize, usize)]) -> String {
-    let mut out = String::with_capacity(end - start);
-    let mut from = start;
-    for &(hole_start, hole_end) in holes {
-        out.push_str(&text[from..hole_start.max(from)]);
-        from = hole_end.max(from);
+/// Whether a chunk parsed together with the heading line after it (at
+/// `heading`) left nothing open: no error found only at the end, the
+/// heading is its last node, a heading, starting where it should, and
+/// nothing was reported or masked from the heading on. Takes the heading
+/// out of the tree when so.
+fn whole(tree: &mut Node, local: &Prepared, heading: usize) -> bool {
+    let clean = !local.open_at_end
+        && !local.gave_up
+        && local.faults.iter().all(|fault| fault.end <= heading)
+        && local.reports.iter().all(|report| report.start < heading);
+    let Some(children) = tree.children_mut() else {
+        return false;
+    };
+    let heading_last = matches!(
+        children.last(),
+        Some(Node::Heading(node))
+            if node.position.as_ref().is_some_and(|p| p.start.offset == heading)
+    );
+    if clean && heading_last {
+        children.pop();
+        true
+    } else {
+        false
     }
-    out.push_str(&text[from..end]);
-    out
 }
 
 fn is_atx_heading(line: &str) -> bool {
@@ -461,80 +473,7 @@ fn is_atx_heading(line: &str) -> bool {
         && line[hashes..]
             .chars()
             .next()
-            .is_none_or(|c| c == ' ' || c == '\t')
-}
-
-/// How much `text` changes the brace depth: braces outside code spans
-/// (roughly: a backtick toggles, a line end closes).
-fn brace_depth(line: &str) -> isize {
-    let mut depth = 0;
-    let mut in_code = false;
-    for byte in line.bytes() {
-        match byte {
-            b'`' => in_code = !in_code,
-            b'\n' => in_code = false,
-            b'{' if !in_code => depth += 1,
-            b'}' if !in_code => depth -= 1,
-            _ => {}
-        }
-    }
-    depth
-}
-
-/// Whether `text` holds a tag never ended with `>` (an attribute value
-/// never closed, say): markdown-rs reads what follows as its attributes,
-/// across blank lines, so nothing after it parses alone.
-fn unfinished_tag(text: &str) -> bool {
-    let bytes = text.as_bytes();
-    let starts_tag = |at: usize| {
-        bytes[at] == b'<'
-            && bytes.get(at + 1).is_some_and(|&b| {
-                b.is_ascii_alphabetic() || matches!(b, b'/' | b'>' | b'$' | b'_') || b >= 0x80
-            })
-    };
-    let code = crate::prepass::CodeSpans::new(bytes, 0, bytes.len());
-    let mut at = 0;
-    while at < bytes.len() {
-        match bytes[at] {
-            b'`' => at = code.end(bytes, at),
-            b'\\' => at += 2,
-            b'<' if starts_tag(at) => match crate::prepass::tag_end(bytes, at + 1) {
-                Some(end) => at = end,
-                None => return true,
-            },
-            _ => at += 1,
-        }
-    }
-    false
-}
-
-/// Whether a chunk leaves nothing open that a later chunk could close.
-pub(crate) fn self_contained(chunk: &str, options: &Options) -> bool {
-    match options.format {
-        Format::Mdx => {
-            // Braces balance (outside code spans, roughly), no JSX tag
-            // stays open, and none is left unfinished.
-            brace_depth(chunk) == 0
-                && crate::prepass::open_jsx_tags(chunk, 0, chunk.len(), false).is_empty()
-                && !unfinished_tag(chunk)
-        }
-        Format::Md => {
-            // Raw HTML that runs across blank lines to its closing tag.
-            let lower = chunk.to_ascii_lowercase();
-            let open = |opener: &str, closer: &str| {
-                lower
-                    .rfind(opener)
-                    .is_some_and(|at| !lower[at..].contains(closer))
-            };
-            !(open("<script", "</script>")
-                || open("<pre", "</pre>")
-                || open("<style", "</style>")
-                || open("<textarea", "</textarea>")
-                || open("<!--", "-->")
-                || open("<?", "?>")
-                || open("<![cdata[", "]]>"))
-        }
-    }
+            .is_none_or(|c| c.is_ascii_whitespace())
 }
 
 /// Parse `text`, masking faulty blocks until it parses; faults and reports
@@ -548,11 +487,40 @@ fn recover(mut text: String, parse_options: &ParseOptions, prepared: &mut Prepar
         };
         let (report, opened_here, regions) = locate(&text, &message);
         prepared.reports.extend(opened_here);
+        // Found at the very end: something is still open there, and text
+        // added after it could close it.
+        prepared.open_at_end |= match message.place.as_deref() {
+            Some(Place::Point(point)) => point.offset >= text.trim_end().len(),
+            Some(Place::Position(_)) => false,
+            None => true,
+        };
+        if let (Some(Place::Point(point)), Some(&(start, end))) =
+            (message.place.as_deref(), regions.first())
+        {
+            // An error at one point may come from earlier blocks (a tag
+            // never finished reads on across blank lines): they are one
+            // piece with it.
+            let cause = cause_start(&text, start, end, point.offset, &message, parse_options);
+            if cause < start {
+                prepared.spans.push((cause, end));
+            }
+        }
+        // One error in two places (a closing tag and the element it does
+        // not match): what is between them is one piece.
+        if let (Some(low), Some(high)) = (
+            regions.iter().map(|r| r.0).min(),
+            regions.iter().map(|r| r.1).max(),
+        ) {
+            if regions.len() > 1 {
+                prepared.spans.push((low, high));
+            }
+        }
         let mut progressed = false;
         let mut bytes = std::mem::take(&mut text).into_bytes();
         for (start, end) in regions {
             let (start, end) = if attempt + 1 >= attempts {
                 // Out of attempts: give up on the rest of the document.
+                prepared.gave_up = true;
                 prepared.reports.push(Report::new(
                     Severity::Warning,
                     "too-many-errors",
@@ -567,6 +535,10 @@ fn recover(mut text: String, parse_options: &ParseOptions, prepared: &mut Prepar
             if bytes[start..end].iter().any(|b| !b.is_ascii_whitespace()) {
                 mask(&mut bytes, start, end);
                 prepared.faults.push(Fault { start, end });
+                // Where the parser stops can depend on any text after it
+                // (a tag or value left unfinished reads on), and the block
+                // masked changes how what is before it reads on.
+                prepared.open.push(start);
                 progressed = true;
             }
         }
@@ -585,6 +557,7 @@ fn recover(mut text: String, parse_options: &ParseOptions, prepared: &mut Prepar
             let end = bytes.len();
             mask(&mut bytes, start, end);
             prepared.faults.push(Fault { start, end });
+            prepared.open.push(start);
         }
         text = String::from_utf8(bytes)
             .unwrap_or_else(|error| String::from_utf8_lossy(error.as_bytes()).into_owned());
@@ -596,6 +569,74 @@ fn recover(mut text: String, parse_options: &ParseOptions, prepared: &mut Prepar
     // Unreachable in practice (a blank document always parses); answer with
     // an empty tree rather than loop.
     empty_root()
+}
+
+/// Most blocks [`cause_start`] steps back over before it takes the start
+/// of the text.
+const MAX_CAUSE_STEPS: usize = 8;
+
+/// Where the text that makes the parser stop at `point` (in the block
+/// `start..end`) starts: the block's start when parsing from there to its
+/// end stops at the same point for the same reason, else an earlier
+/// block's start, found by stepping back a block at a time.
+fn cause_start(
+    text: &str,
+    start: usize,
+    end: usize,
+    point: usize,
+    message: &Message,
+    parse_options: &ParseOptions,
+) -> usize {
+    let mut from = start;
+    for _ in 0..MAX_CAUSE_STEPS {
+        let same = match markdown::to_mdast(&text[from..end], parse_options) {
+            Ok(tree) => {
+                crate::hast::dispose_mdast(tree);
+                false
+            }
+            Err(again) => {
+                // The same stop: the same point, or the end of both texts.
+                let slice_end = from + text[from..end].trim_end().len();
+                let at_end = point >= text.trim_end().len();
+                without_places(&again.reason) == without_places(&message.reason)
+                    && matches!(again.place.as_deref(), Some(Place::Point(p))
+                        if from + p.offset == point || (at_end && from + p.offset >= slice_end))
+            }
+        };
+        if same || from == 0 {
+            return from;
+        }
+        // The block before: skip the blank lines, then its lines.
+        from = block_around(text, from.saturating_sub(1)).0;
+    }
+    0
+}
+
+/// A markdown-rs reason without the `(line:column)` places it names, which
+/// count from the start of the text parsed.
+fn without_places(reason: &str) -> String {
+    let mut out = String::with_capacity(reason.len());
+    let mut rest = reason;
+    while let Some(at) = rest.find(" (") {
+        out.push_str(&rest[..at]);
+        let after = &rest[at + 2..];
+        let inner_end = after.find(')').unwrap_or(after.len());
+        let inner = &after[..inner_end];
+        let is_place = inner.split_once(':').is_some_and(|(line, column)| {
+            !line.is_empty()
+                && !column.is_empty()
+                && line.bytes().all(|b| b.is_ascii_digit())
+                && column.bytes().all(|b| b.is_ascii_digit())
+        });
+        if is_place {
+            rest = &after[(inner_end + 1).min(after.len())..];
+        } else {
+            out.push_str(" (");
+            rest = after;
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 /// Where a markdown-rs error is, as a report (and one where the element it

@@ -13,6 +13,7 @@
 
 use crate::diagnostic::{Report, Severity};
 use crate::guard;
+use crate::lines::{Line, LineMap, container_prefix, is_blank, split as lines};
 use crate::options::Format;
 use std::collections::HashMap;
 
@@ -69,6 +70,9 @@ pub struct Prepared {
     pub heading_ids: Vec<(usize, String)>,
     /// Byte offset of the truncate marker (`<!-- truncate -->`), if any.
     pub truncate: Option<usize>,
+    /// Byte offsets of every truncate marker (the first one marks the
+    /// excerpt; the others are dropped).
+    pub truncate_markers: Vec<usize>,
     /// A `---` first line taken out of the source that is a thematic break.
     pub thematic_break: Option<usize>,
     /// Blocks shown as escaped source.
@@ -78,43 +82,21 @@ pub struct Prepared {
     /// Whether [`guard::OPEN_REFERENCE`] may stand in for `&` in `masked`
     /// (the source does not hold that byte itself).
     pub substitutes: bool,
-}
-
-/// A line of the source: byte range without its line ending.
-#[derive(Clone, Copy, Debug)]
-pub(crate) struct Line {
-    pub(crate) start: usize,
-    pub(crate) end: usize,
-}
-
-/// Split into lines (`\n`, `\r\n`, `\r`).
-fn lines(source: &str) -> Vec<Line> {
-    let bytes = source.as_bytes();
-    let mut result = Vec::new();
-    let mut start = 0;
-    let mut index = 0;
-    while index < bytes.len() {
-        match bytes[index] {
-            b'\n' => {
-                result.push(Line { start, end: index });
-                start = index + 1;
-            }
-            b'\r' => {
-                result.push(Line { start, end: index });
-                if bytes.get(index + 1) == Some(&b'\n') {
-                    index += 1;
-                }
-                start = index + 1;
-            }
-            _ => {}
-        }
-        index += 1;
-    }
-    result.push(Line {
-        start,
-        end: bytes.len(),
-    });
-    result
+    /// Byte offsets of constructs whose rendering depends on everything
+    /// after them: something never closed (a fence, comment, admonition or
+    /// front matter; an element or expression the parser found open at the
+    /// end). Text added anywhere later may close it.
+    pub open: Vec<usize>,
+    /// Error recovery ran out of attempts: the rest of the input is text.
+    pub gave_up: bool,
+    /// The parser found something still open at the very end of the input.
+    pub open_at_end: bool,
+    /// Byte ranges of what this pass read as one thing across lines
+    /// (comments, code, front matter): no top-level block starts inside one.
+    pub spans: Vec<(usize, usize)>,
+    /// Where the document's body starts: after the front matter's line
+    /// ending (0 when there is none).
+    pub body: usize,
 }
 
 /// Replace the bytes of `range` with spaces, keeping line endings.
@@ -136,138 +118,6 @@ pub fn mask(masked: &mut [u8], start: usize, end: usize) {
 pub fn mask_block(masked: &mut [u8], start: usize, end: usize) {
     let end = end.min(masked.len());
     masked[start.min(end)..end].fill(b' ');
-}
-
-/// Whether a line is blank.
-pub(crate) fn is_blank(text: &str) -> bool {
-    text.bytes().all(|b| b == b' ' || b == b'\t')
-}
-
-/// Skip container prefixes (`>`, list markers, indentation) of a line and
-/// count how many container markers there were. Returns (rest offset, depth).
-pub(crate) fn container_prefix(text: &str) -> (usize, usize) {
-    let bytes = text.as_bytes();
-    let mut index = 0;
-    let mut depth = 0;
-    // A marker whose rest of the line is a thematic break is not a list
-    // marker. Asking `is_thematic_break` at each marker would scan the rest
-    // of the line each time (quadratic on `- - - … a`); instead find, once,
-    // where the tail made of one marker character and spaces starts and its
-    // third marker from the end: the rest from `index` is a break when
-    // `index` is between the two.
-    let (tail_start, third_last) = thematic_tail(bytes);
-    let rest_is_break = |index: usize| tail_start <= index && index <= third_last;
-    loop {
-        while index < bytes.len() && (bytes[index] == b' ' || bytes[index] == b'\t') {
-            index += 1;
-        }
-        match bytes.get(index) {
-            Some(b'>') => {
-                depth += 1;
-                index += 1;
-            }
-            Some(b'-' | b'*' | b'+')
-                if matches!(bytes.get(index + 1), Some(b' ' | b'\t')) && !rest_is_break(index) =>
-            {
-                depth += 1;
-                index += 2;
-            }
-            Some(b'0'..=b'9') => {
-                let mut end = index;
-                while end < bytes.len() && end - index < 9 && bytes[end].is_ascii_digit() {
-                    end += 1;
-                }
-                if matches!(bytes.get(end), Some(b'.' | b')'))
-                    && matches!(bytes.get(end + 1), Some(b' ' | b'\t'))
-                {
-                    depth += 1;
-                    index = end + 2;
-                } else {
-                    return (index, depth);
-                }
-            }
-            _ => return (index, depth),
-        }
-    }
-}
-
-/// Where the longest tail of `bytes` made of one thematic break marker
-/// (`-`, `*`, `_`) and spaces or tabs starts, and the index of its third
-/// marker from the end; `(1, 0)` (an empty span) when it has fewer than
-/// three markers.
-fn thematic_tail(bytes: &[u8]) -> (usize, usize) {
-    let mut marker = None;
-    let mut count = 0;
-    let mut third_last = 0;
-    let mut start = bytes.len();
-    for (index, &byte) in bytes.iter().enumerate().rev() {
-        match byte {
-            b' ' | b'\t' => {}
-            b'-' | b'*' | b'_' if marker.is_none_or(|m| m == byte) => {
-                marker = Some(byte);
-                count += 1;
-                if count == 3 {
-                    third_last = index;
-                }
-            }
-            _ => break,
-        }
-        start = index;
-    }
-    if count < 3 {
-        (1, 0)
-    } else {
-        (start, third_last)
-    }
-}
-
-/// Whether `text` (a line from a marker on) is a thematic break.
-pub(crate) fn is_thematic_break(text: &str) -> bool {
-    let mut marker = None;
-    let mut count = 0;
-    for byte in text.bytes() {
-        match byte {
-            b' ' | b'\t' => {}
-            b'-' | b'*' | b'_' if marker.is_none() || marker == Some(byte) => {
-                marker = Some(byte);
-                count += 1;
-            }
-            _ => return false,
-        }
-    }
-    count >= 3
-}
-
-/// A code fence opening or closing: (marker byte, length, rest after it).
-pub(crate) fn fence(text: &str) -> Option<(u8, usize, &str)> {
-    let (offset, _) = container_prefix(text);
-    let rest = &text[offset..];
-    let marker = *rest.as_bytes().first()?;
-    if marker != b'`' && marker != b'~' {
-        return None;
-    }
-    let length = rest.bytes().take_while(|&b| b == marker).count();
-    if length < 3 {
-        return None;
-    }
-    let info = &rest[length..];
-    if marker == b'`' && info.contains('`') {
-        return None;
-    }
-    Some((marker, length, info))
-}
-
-/// Whether `text` closes a code fence opened with `length` × `marker`
-/// (by the markers alone: any container prefix is skipped).
-pub(crate) fn closes_fence(text: &str, marker: u8, length: usize) -> bool {
-    fence(text).is_some_and(|(m, n, info)| m == marker && n >= length && is_blank(info))
-}
-
-/// Whether `text` closes a code fence opened with `length` × `marker` in
-/// `depth` containers: the closing fence must be in the same containers
-/// (inside a top-level fence, `- ```` is code, not a list item closing it).
-pub(crate) fn closes_fence_at(text: &str, marker: u8, length: usize, depth: usize) -> bool {
-    container_prefix(text).1 == depth && closes_fence(text, marker, length)
 }
 
 /// An admonition fence: (colons, type, rest after the type). A closing fence
@@ -300,51 +150,73 @@ pub fn prepare(source: &str, format: Format) -> Prepared {
         substitutes: !masked.contains(&guard::OPEN_REFERENCE),
         ..Prepared::default()
     };
-    let lines = lines(source);
+    let map = LineMap::read(source, format);
+    let lines = &map.lines;
     let line_text = |line: &Line| &source[line.start..line.end];
 
     // Front matter is left to markdown-rs; skip it here.
-    let mut first = 0;
-    if line_text(&lines[0]).trim_end() == "---" {
-        let close = lines[1..]
-            .iter()
-            .position(|line| line_text(line).trim_end() == "---");
-        if let Some(close) = close {
-            first = close + 2;
+    let first = map.body;
+    if first > 0 && !map.unclosed_front_matter {
+        prepared.body = lines.get(first).map_or(source.len(), |line| line.start);
+        prepared.spans.push((0, prepared.body));
+    }
+    if map.unclosed_front_matter {
+        // Not front matter. markdown-rs's failed attempt at it can leave
+        // it in a state where what follows makes it panic
+        // (wooorm/markdown-rs#213: `---`, a blank line, a list; see
+        // tests/panics.rs), so the line is taken out here: a thematic
+        // break before a blank line, else front matter the writer has not
+        // closed yet. Nothing is lost.
+        let line = lines[0];
+        mask(&mut masked, line.start, line.end);
+        prepared.open.push(line.start);
+        if lines.get(1).is_none_or(|next| is_blank(line_text(next))) {
+            prepared.thematic_break = Some(line.start);
         } else {
-            // Not front matter. markdown-rs's failed attempt at it can leave
-            // it in a state where what follows makes it panic
-            // (wooorm/markdown-rs#213: `---`, a blank line, a list; see
-            // tests/panics.rs), so the line is taken out here: a thematic
-            // break before a blank line, else front matter the writer has
-            // not closed yet. Nothing is lost.
-            let line = lines[0];
-            mask(&mut masked, line.start, line.end);
-            if lines.get(1).is_none_or(|next| is_blank(line_text(next))) {
-                prepared.thematic_break = Some(line.start);
-            } else {
-                fault(
-                    &mut masked,
-                    &mut prepared,
+            fault(
+                &mut masked,
+                &mut prepared,
+                line.start,
+                line.end,
+                Report::new(
+                    Severity::Error,
+                    "unclosed-frontmatter",
+                    "Front matter is never closed: add a line with `---` after it",
                     line.start,
                     line.end,
-                    Report::new(
-                        Severity::Error,
-                        "unclosed-frontmatter",
-                        "Front matter is never closed: add a line with `---` after it",
-                        line.start,
-                        line.end,
-                    ),
-                );
-            }
-            first = 1;
+                ),
+            );
         }
+    }
+    for fence in &map.fences {
+        let (start, stop) = (lines[fence.first].start, lines[fence.last].end);
+        if !fence.unclosed {
+            prepared.spans.push((start, stop));
+            continue;
+        }
+        // A fence never closed would swallow the rest of the document:
+        // its first block is a fault instead.
+        prepared.open.push(start);
+        fault(
+            &mut masked,
+            &mut prepared,
+            start,
+            stop,
+            Report::new(
+                Severity::Error,
+                "unclosed-code-fence",
+                format!(
+                    "This code fence is never closed: add a line with `{}` after the code",
+                    String::from_utf8_lossy(&vec![fence.marker; fence.length])
+                ),
+                start,
+                lines[fence.first].end,
+            ),
+        );
     }
 
     // Open admonitions: (index into prepared.admonitions, colons).
     let mut open_admonitions: Vec<(usize, usize)> = Vec::new();
-    // Open code fence: (marker, length).
-    let mut code: Option<(u8, usize)> = None;
     // Start of the current block (index of its first line) for the caps.
     let mut block_first: Option<usize> = None;
 
@@ -353,15 +225,8 @@ pub fn prepare(source: &str, format: Format) -> Prepared {
         let line = lines[index];
         let text = line_text(&line);
 
-        if let Some((marker, length)) = code {
-            if closes_fence_at(text, marker, length, 0) {
-                code = None;
-            }
-            index += 1;
-            continue;
-        }
-        if let Some((marker, length, _)) = fence(text) {
-            // Finish the block before the fence, then skip the code.
+        if map.opaque[index] {
+            // Code: finish the block before it, then skip it.
             if let Some(first_line) = block_first.take() {
                 guard::check_block(
                     format,
@@ -370,59 +235,6 @@ pub fn prepare(source: &str, format: Format) -> Prepared {
                     &mut masked,
                     &mut prepared,
                 );
-            }
-            let depth = container_prefix(text).1;
-            if depth > 0 {
-                // In a block quote or list: the code ends with its closing
-                // fence or with the container.
-                index += 1;
-                while index < lines.len() {
-                    let inner = line_text(&lines[index]);
-                    if container_prefix(inner).1 < depth && !is_blank(inner) {
-                        break;
-                    }
-                    index += 1;
-                    if closes_fence_at(inner, marker, length, depth) {
-                        break;
-                    }
-                }
-                continue;
-            }
-            // In markdown an unclosed fence runs to the end (CommonMark); in
-            // MDX it is a fault.
-            let closed = format == Format::Md
-                || lines[index + 1..]
-                    .iter()
-                    .any(|l| closes_fence_at(line_text(l), marker, length, 0));
-            if closed {
-                code = Some((marker, length));
-            } else {
-                // An unclosed fence would swallow the rest of the document:
-                // show its first block as a fault instead.
-                let mut end = index + 1;
-                while end < lines.len() && !is_blank(line_text(&lines[end])) {
-                    end += 1;
-                }
-                let (start, stop) = (line.start, lines[end - 1].end);
-                let open_end = line.end;
-                fault(
-                    &mut masked,
-                    &mut prepared,
-                    start,
-                    stop,
-                    Report::new(
-                        Severity::Error,
-                        "unclosed-code-fence",
-                        format!(
-                            "This code fence is never closed: add a line with `{}` after the code",
-                            String::from_utf8_lossy(&vec![marker; length])
-                        ),
-                        start,
-                        open_end,
-                    ),
-                );
-                index = end;
-                continue;
             }
             index += 1;
             continue;
@@ -524,6 +336,9 @@ pub fn prepare(source: &str, format: Format) -> Prepared {
                 .and_then(|m| m.strip_suffix("-->")),
         }
         .is_some_and(|inner| inner.trim() == "truncate");
+        if is_truncate {
+            prepared.truncate_markers.push(line.start);
+        }
         if is_truncate && prepared.truncate.is_none_or(|at| at > line.start) {
             prepared.truncate = Some(line.start);
         }
@@ -535,11 +350,12 @@ pub fn prepare(source: &str, format: Format) -> Prepared {
 
     if format == Format::Mdx {
         let from = lines.get(first).map_or(source.len(), |line| line.start);
-        guard::hide_open_references(source, &lines, from, &mut masked, &mut prepared);
+        guard::hide_open_references(source, lines, from, &mut masked, &mut prepared);
     }
 
     for (at, _) in open_admonitions {
         let admonition = &prepared.admonitions[at];
+        prepared.open.push(admonition.open.0);
         prepared.reports.push(Report::new(
             Severity::Error,
             "unclosed-admonition",
@@ -564,9 +380,21 @@ pub fn prepare(source: &str, format: Format) -> Prepared {
     }
 
     if format == Format::Mdx {
-        comments(source, &lines[first..], &mut masked, &mut prepared);
+        comments(
+            source,
+            &lines[first..],
+            &map.opaque[first..],
+            &mut masked,
+            &mut prepared,
+        );
     } else {
-        guard::unclosed_comment(source, &lines[first..], &mut masked, &mut prepared);
+        guard::unclosed_comment(
+            source,
+            &lines[first..],
+            &map.opaque[first..],
+            &mut masked,
+            &mut prepared,
+        );
     }
 
     crate::order::sort_by_key(&mut prepared.faults, |f| (f.start, 0));
@@ -804,32 +632,16 @@ impl Braces {
     }
 }
 
-/// Mask HTML comments (MDX only: markdown handles its own).
-/// Which lines are code (inside fences) and must be left alone. (In MDX
-/// unclosed fences were masked already, so they never match here; in
-/// markdown one runs to the end.)
-pub(crate) fn code_lines(source: &str, lines: &[Line]) -> Vec<bool> {
-    let mut in_code = vec![false; lines.len()];
-    let mut code: Option<(u8, usize)> = None;
-    for (index, line) in lines.iter().enumerate() {
-        let text = &source[line.start..line.end];
-        if let Some((marker, length)) = code {
-            in_code[index] = true;
-            if closes_fence(text, marker, length) {
-                code = None;
-            }
-        } else if let Some((marker, length, _)) = fence(text) {
-            in_code[index] = true;
-            code = Some((marker, length));
-        }
-    }
-    in_code
-}
-
-fn comments(source: &str, lines: &[Line], masked: &mut [u8], prepared: &mut Prepared) {
+/// Mask HTML comments (MDX only: markdown handles its own). `in_code`
+/// says which lines are code, to be left alone.
+fn comments(
+    source: &str,
+    lines: &[Line],
+    in_code: &[bool],
+    masked: &mut [u8],
+    prepared: &mut Prepared,
+) {
     let bytes = source.as_bytes();
-    let in_code = code_lines(source, lines);
-
     let mut index = 0;
     let mut at = 0;
     while index < lines.len() {
@@ -865,12 +677,15 @@ fn comments(source: &str, lines: &[Line], masked: &mut [u8], prepared: &mut Prep
             b'<' if bytes[at..].starts_with(b"<!--") => match source[at + 4..].find("-->") {
                 Some(close) => {
                     let end = at + 4 + close + 3;
-                    if source[at + 4..end - 3].trim() == "truncate"
-                        && prepared.truncate.is_none_or(|first| first > at)
-                    {
+                    let is_truncate = source[at + 4..end - 3].trim() == "truncate";
+                    if is_truncate {
+                        prepared.truncate_markers.push(at);
+                    }
+                    if is_truncate && prepared.truncate.is_none_or(|first| first > at) {
                         prepared.truncate = Some(at);
                     }
                     mask(masked, at, end);
+                    prepared.spans.push((at, end));
                     at = end;
                     while index + 1 < lines.len() && lines[index].end < end {
                         index += 1;
@@ -878,6 +693,7 @@ fn comments(source: &str, lines: &[Line], masked: &mut [u8], prepared: &mut Prep
                 }
                 None => {
                     // Unterminated: the block holding it is a fault.
+                    prepared.open.push(at);
                     let mut last = index;
                     while last + 1 < lines.len()
                         && !is_blank(&source[lines[last + 1].start..lines[last + 1].end])

@@ -307,11 +307,17 @@ const MAX_DEPTH: usize = 256;
 /// are closed at the end of the list; closing tags with no open element are
 /// dropped; past [`MAX_DEPTH`] open elements, opening tags are dropped.
 pub fn assemble(items: Vec<(Node, usize, usize)>) -> Vec<(Node, usize, usize)> {
+    assemble_open(items).0
+}
+
+/// [`assemble`], and where each element left open starts (it takes in
+/// everything after it, so it depends on all of that).
+pub fn assemble_open(items: Vec<(Node, usize, usize)>) -> (Vec<(Node, usize, usize)>, Vec<usize>) {
     if !items
         .iter()
         .any(|(node, _, _)| matches!(node, Node::Raw(_)))
     {
-        return items;
+        return (items, Vec::new());
     }
     let mut current: Vec<(Node, usize, usize)> = Vec::new();
     let mut stack: Vec<Open> = Vec::new();
@@ -381,10 +387,11 @@ pub fn assemble(items: Vec<(Node, usize, usize)>) -> Vec<(Node, usize, usize)> {
         }
     }
     let end = current.last().map_or(0, |(_, _, e)| *e);
+    let open = stack.iter().map(|open| open.start).collect();
     while !stack.is_empty() {
         close(&mut stack, &mut current, end);
     }
-    current
+    (current, open)
 }
 
 /// Sanitize an HTML fragment with the default schema: rebuild it into our

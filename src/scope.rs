@@ -55,6 +55,8 @@ pub struct Scope {
     /// Names suggested as fixes for duplicate bindings: once the writer
     /// applies those fixes they are bound, so they are suggestions too.
     pub proposed: Vec<String>,
+    /// Bound names looked up since the last [`Scope::take_uses`].
+    uses: Vec<String>,
 }
 
 /// Map a byte offset relative to an expression's value to a source offset,
@@ -211,8 +213,26 @@ impl Scope {
     /// Look a name up, marking it used.
     pub fn lookup(&mut self, name: &str) -> Option<&Value> {
         let binding = self.bindings.get_mut(name)?;
+        if self.uses.last().is_none_or(|last| last != name) {
+            self.uses.push(name.to_string());
+        }
         binding.used = true;
         Some(&binding.value)
+    }
+
+    /// The names looked up since the last call (repeats possible).
+    pub fn take_uses(&mut self) -> Vec<String> {
+        std::mem::take(&mut self.uses)
+    }
+
+    /// The imported assets, each with the range of its name where it is
+    /// bound: those nothing uses are reported (see [`unused_import`]).
+    pub fn imports(&self) -> Vec<(String, (usize, usize))> {
+        self.bindings
+            .iter()
+            .filter(|(_, binding)| matches!(binding.value, Value::Asset { .. }))
+            .map(|(name, binding)| (name.clone(), binding.span))
+            .collect()
     }
 
     /// The closest bound name to an unknown one.
@@ -220,21 +240,17 @@ impl Scope {
         let names = self.bindings.keys().chain(&self.proposed);
         crate::suggest::closest(name, names.map(String::as_str)).map(String::from)
     }
+}
 
-    /// Report bindings nothing used.
-    pub fn report_unused(&self, reports: &mut Vec<Report>) {
-        for (name, binding) in &self.bindings {
-            if !binding.used && matches!(binding.value, Value::Asset { .. }) {
-                reports.push(Report::new(
-                    Severity::Info,
-                    "unused-import",
-                    format!("`{name}` is imported but never used"),
-                    binding.span.0,
-                    binding.span.1,
-                ));
-            }
-        }
-    }
+/// The report for an imported asset nothing uses.
+pub fn unused_import(name: &str, span: (usize, usize)) -> Report {
+    Report::new(
+        Severity::Info,
+        "unused-import",
+        format!("`{name}` is imported but never used"),
+        span.0,
+        span.1,
+    )
 }
 
 /// Whether an import specifier names an asset file.

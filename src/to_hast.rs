@@ -21,13 +21,33 @@ use std::collections::BTreeMap;
 /// Deepest nesting of mdast nodes we convert; deeper content becomes text.
 const MAX_DEPTH: usize = 96;
 
-/// What the conversion gives besides the tree.
+/// What the conversion gives: the top-level items, each with the byte
+/// range of the source it came from, and what the document-wide stages
+/// (heading ids, unused imports, the incremental engine) need to know.
 #[derive(Debug, Default)]
 pub struct Converted {
-    /// Top-level nodes.
-    pub nodes: Vec<Node>,
+    /// Top-level nodes in document order, each with its source range.
+    pub items: Vec<(Node, usize, usize)>,
+    /// The footnote section (it goes after every item), if any.
+    pub footnotes: Option<Node>,
     /// Front matter as JSON.
     pub frontmatter: Option<serde_json::Value>,
+    /// Byte ranges of the top-level syntax nodes, items or not (ESM, front
+    /// matter and definitions give no item).
+    pub children: Vec<(usize, usize)>,
+    /// Bound names looked up, each with the start of the top-level syntax
+    /// node (or admonition) that used it.
+    pub uses: Vec<(usize, String)>,
+    /// Imported assets: name and where it is bound (reported when nothing
+    /// uses it).
+    pub imports: Vec<(String, (usize, usize))>,
+    /// Where the "nested too deep" report was made, if it was.
+    pub too_deep: Option<usize>,
+    /// Byte ranges of footnote calls and definitions (numbered document-wide).
+    pub footnote_nodes: Vec<(usize, usize)>,
+    /// Where raw HTML elements never closed start: each takes in all that
+    /// follows it.
+    pub open_elements: Vec<usize>,
 }
 
 /// An admonition title: markdown (`:::note[*Title*]`) or a string prop.
@@ -68,18 +88,28 @@ struct State<'a> {
     /// Which of `pending` have been placed.
     placed: Vec<bool>,
     depth: usize,
-    too_deep_reported: bool,
+    /// Where the "nested too deep" report was made, if it was.
+    too_deep_at: Option<usize>,
+    /// Bound names used, by where the top-level node using them starts.
+    uses: Vec<(usize, String)>,
+    /// Where raw HTML elements left open at the top level start.
+    open_elements: Vec<usize>,
     /// Byte ranges of front matter and ESM blocks with errors: shown as
     /// escaped source where they stand.
     broken: Vec<(usize, usize)>,
 }
 
 /// Convert a parsed document.
+///
+/// `scope`: the names the rest of the document binds, when it has been read
+/// already (the incremental engine renders part of a document); the ESM of
+/// this tree is added to it.
 pub fn to_hast(
     tree: mdast::Node,
     source: &str,
     prepared: &Prepared,
     options: &Options,
+    scope: Option<&Scope>,
     reports: &mut Vec<Report>,
 ) -> Converted {
     let mut converted = Converted::default();
@@ -89,7 +119,7 @@ pub fn to_hast(
             lines: LineIndex::new(source),
             options,
             prepared,
-            scope: Scope::default(),
+            scope: scope.cloned().unwrap_or_default(),
             reports: Vec::new(),
             definitions: BTreeMap::new(),
             footnotes: BTreeMap::new(),
@@ -97,7 +127,9 @@ pub fn to_hast(
             pending: Vec::new(),
             placed: Vec::new(),
             depth: 0,
-            too_deep_reported: false,
+            too_deep_at: None,
+            uses: Vec::new(),
+            open_elements: Vec::new(),
             broken: Vec::new(),
         };
         // A block can be faulty for several reasons: show it once (skip a
@@ -139,18 +171,27 @@ pub fn to_hast(
 
         if let mdast::Node::Root(root) = &tree {
             converted.frontmatter = state.collect(root);
-            let items = state.items(&root.children);
-            let mut nodes = wrap(state.place(items, (0, source.len()), true), false);
-            if let Some(section) = state.footnote_section() {
-                nodes.push(Node::text("\n"));
-                nodes.push(section);
+            converted.children = root.children.iter().map(span).collect();
+            converted.footnote_nodes = footnote_nodes(root);
+            let mut items = Vec::new();
+            for child in &root.children {
+                let (start, end) = span(child);
+                let mut nodes = Vec::new();
+                state.one(child, &mut nodes);
+                state.log_uses(start);
+                items.extend(nodes.into_iter().map(|node| (node, start, end)));
             }
-            if !nodes.is_empty() {
-                nodes.push(Node::text("\n"));
-            }
-            converted.nodes = nodes;
+            converted.items = state.place_items(items, (0, source.len()), true);
+            converted.footnotes = state.footnote_section();
+            state.log_uses(source.len());
+            converted.uses = std::mem::take(&mut state.uses);
         }
-        state.scope.report_unused(&mut state.reports);
+        // Imports bound outside this tree are reported where they are.
+        if scope.is_none() {
+            converted.imports = state.scope.imports();
+        }
+        converted.too_deep = state.too_deep_at;
+        converted.open_elements = std::mem::take(&mut state.open_elements);
         reports.append(&mut state.reports);
     }
     dispose_mdast(tree);
@@ -160,9 +201,32 @@ pub fn to_hast(
             .as_bytes()
             .contains(&crate::guard::OPEN_REFERENCE)
     {
-        restore_references(&mut converted.nodes);
+        for (node, _, _) in &mut converted.items {
+            restore_references(std::slice::from_mut(node));
+        }
+        if let Some(section) = &mut converted.footnotes {
+            restore_references(std::slice::from_mut(section));
+        }
     }
     converted
+}
+
+/// Byte ranges of the footnote calls and definitions in a tree (iterative).
+fn footnote_nodes(root: &mdast::Root) -> Vec<(usize, usize)> {
+    let mut found = Vec::new();
+    let mut stack: Vec<&mdast::Node> = root.children.iter().collect();
+    while let Some(node) = stack.pop() {
+        if matches!(
+            node,
+            mdast::Node::FootnoteReference(_) | mdast::Node::FootnoteDefinition(_)
+        ) {
+            found.push(span(node));
+        }
+        if let Some(children) = node.children() {
+            stack.extend(children.iter());
+        }
+    }
+    found
 }
 
 /// Give back the `&` the pre-pass replaced ([`crate::guard::OPEN_REFERENCE`])
@@ -338,7 +402,31 @@ impl<'a> State<'a> {
         range: (usize, usize),
         top: bool,
     ) -> Vec<Node> {
-        let mut items = crate::raw_html::assemble(items);
+        self.place_items(items, range, top)
+            .into_iter()
+            .map(|(node, _, _)| node)
+            .collect()
+    }
+
+    /// Record the names the scope saw used since the last call as used by
+    /// the top-level node starting at `at`.
+    fn log_uses(&mut self, at: usize) {
+        for name in self.scope.take_uses() {
+            self.uses.push((at, name));
+        }
+    }
+
+    /// [`State::place`], keeping each item's source range.
+    fn place_items(
+        &mut self,
+        items: Vec<(Node, usize, usize)>,
+        range: (usize, usize),
+        top: bool,
+    ) -> Vec<(Node, usize, usize)> {
+        let (mut items, open) = crate::raw_html::assemble_open(items);
+        if top {
+            self.open_elements = open;
+        }
         // Take the inserts for this level: inside `range` and inside no
         // single item. `pending` is sorted by start, so only the entries
         // starting in `range` are looked at, and placed ones are marked
@@ -446,22 +534,22 @@ impl<'a> State<'a> {
                     content,
                     (start, end),
                 );
+                if top {
+                    self.log_uses(start);
+                }
                 tail.push((node, start, end));
             }
         }
         items.extend(tail.into_iter().rev());
-        items
-            .into_iter()
-            .map(|(mut node, start, _)| {
-                if top && self.options.source_lines {
-                    if let Node::Element(element) = &mut node {
-                        let line = self.lines.line(start);
-                        element.set("data-line", line.to_string());
-                    }
+        if top && self.options.source_lines {
+            for (node, start, _) in &mut items {
+                if let Node::Element(element) = node {
+                    let line = self.lines.line(*start);
+                    element.set("data-line", line.to_string());
                 }
-                node
-            })
-            .collect()
+            }
+        }
+        items
     }
 
     /// `end` moved back over the whitespace of the masked source before it
@@ -611,9 +699,9 @@ impl<'a> State<'a> {
     /// Convert one node, pushing its results.
     fn one(&mut self, node: &'a mdast::Node, out: &mut Vec<Node>) {
         if self.depth >= MAX_DEPTH {
-            if !self.too_deep_reported {
-                self.too_deep_reported = true;
+            if self.too_deep_at.is_none() {
                 let (start, end) = span(node);
+                self.too_deep_at = Some(start);
                 self.reports.push(Report::new(
                     Severity::Warning,
                     "input-too-complex",

@@ -3,28 +3,20 @@
 //! `<em>`, `<strong>`, `<del>` kept, links and everything else unwrapped,
 //! text escaped) and its plain text.
 
-use crate::TocEntry;
 use crate::hast::{Element, Node, to_html};
-use crate::heading_ids::Heading;
-use crate::options::Options;
 
-/// Build the table of contents.
-pub fn build(
-    headings: &[Heading],
-    options: &Options,
-    line_of: impl Fn(usize) -> usize,
-) -> Vec<TocEntry> {
-    headings
-        .iter()
-        .filter(|h| (options.toc.min_level..=options.toc.max_level).contains(&h.level))
-        .map(|heading| TocEntry {
-            id: format!("{}{}", options.id_prefix, heading.id),
-            level: heading.level,
-            value: to_html(&keep_inline(&heading.children)).trim().to_string(),
-            text: heading.text.trim().to_string(),
-            line: line_of(heading.start),
-        })
-        .collect()
+/// A heading's TOC value: its content as inline HTML.
+///
+/// ```
+/// use mdx_preview::hast::{Element, Node};
+/// let children = vec![
+///     Node::text("Use "),
+///     Element::new("a").attr("href", "#x").with(vec![Element::new("code").with(vec![Node::text("x")]).into()]).into(),
+/// ];
+/// assert_eq!(mdx_preview::toc::value(&children), "Use <code>x</code>");
+/// ```
+pub fn value(children: &[Node]) -> String {
+    to_html(&keep_inline(children)).trim().to_string()
 }
 
 /// Keep only `code`, `em`, `strong` and `del` (without attributes), unwrap

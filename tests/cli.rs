@@ -397,3 +397,219 @@ fn format_follows_the_extension_unless_forced() {
         assert_eq!(code, 0, "should render with {args:?}, stderr: {stderr}");
     }
 }
+
+/// A Docusaurus-shaped site: a post with images found and missing in each
+/// way a post refers to them, a static folder, dependencies and build
+/// output that are not the site's documents.
+fn site(dir: &TempDir) -> String {
+    dir.file("docusaurus.config.js", "export default { title: 'x' };\n");
+    dir.file(
+        "blog/2025-11-11-review/asset/a.png",
+        [0x89, b'P', b'N', b'G'],
+    );
+    dir.file("static/img/logo.png", [0x89, b'P', b'N', b'G']);
+    dir.file("node_modules/pkg/README.md", "import x from './nope.png'\n");
+    dir.file("build/blog/index.md", "![x](./nope.png)\n");
+    dir.file(
+        "blog/2025-11-11-review/index.mdx",
+        "import a from './asset/a.png';\n\
+         import logo from '@site/static/img/logo.png';\n\
+         import gone from './asset/gone.png';\n\
+         import Tabs from '@theme/Tabs';\n\
+         \n\
+         # Review\n\
+         \n\
+         <img src={a} /> <img src={logo} /> <img src={gone} />\n\
+         \n\
+         ![static](/img/logo.png) ![missing](/img/nope.png) ![next](./asset/next.png)\n\
+         \n\
+         ```mdx\n\
+         import example from './in-a-code-block.png';\n\
+         ```\n",
+    )
+}
+
+/// The `[missing-file]` lines of `stderr`.
+fn missing_files(stderr: &str) -> Vec<&str> {
+    stderr
+        .lines()
+        .filter(|line| line.ends_with("[missing-file]"))
+        .collect()
+}
+
+#[test]
+fn in_a_site_missing_images_are_reported_with_their_paths() {
+    let dir = TempDir::new("site");
+    let post = site(&dir);
+    let (code, stdout, stderr) = run(&["--check", &dir.path()]);
+    assert_eq!(code, 1, "a missing image is an error, stderr: {stderr}");
+    assert!(stdout.is_empty());
+    assert_eq!(
+        missing_files(&stderr),
+        [
+            format!(
+                "{post}:3:19: error: `./asset/gone.png` names blog/2025-11-11-review/asset/gone.png, which does not exist [missing-file]"
+            ),
+            format!(
+                "{post}:10:37: error: `/img/nope.png` names static/img/nope.png, which does not exist [missing-file]"
+            ),
+            format!(
+                "{post}:10:60: error: `./asset/next.png` names blog/2025-11-11-review/asset/next.png, which does not exist [missing-file]"
+            ),
+        ],
+        "should name each missing file (and nothing in code, node_modules or build), got {stderr}"
+    );
+    assert!(
+        !stderr.contains("[missing-asset]"),
+        "the site's message replaces the renderer's, got {stderr}"
+    );
+    assert_eq!(summary(&stderr), (1, 3, 0), "one document: the post");
+
+    // The site is found from a folder inside it, or named with --site.
+    let (_, _, inside) = run(&["--check", &format!("{}/blog", dir.path())]);
+    assert_eq!(missing_files(&inside).len(), 3, "got {inside}");
+    std::fs::remove_file(dir.0.join("docusaurus.config.js")).unwrap();
+    let (_, _, named) = run(&["--check", "--site", &dir.path(), &post]);
+    assert_eq!(missing_files(&named).len(), 3, "got {named}");
+
+    // Outside a site nothing is looked up: the renderer warns about the imports.
+    let (code, _, plain) = run(&["--check", &post]);
+    assert_eq!(code, 0, "got {plain}");
+    assert!(missing_files(&plain).is_empty());
+    assert!(plain.contains("[missing-asset]"), "got {plain}");
+}
+
+#[test]
+fn in_a_site_html_points_at_the_files_found() {
+    let dir = TempDir::new("site-html");
+    let post = site(&dir);
+    let (_, stdout, _) = run(&[&post]);
+    assert!(
+        stdout.contains(r#"<img src="./asset/a.png""#),
+        "got {stdout}"
+    );
+    assert!(
+        stdout.contains(r#"<img src="../../static/img/logo.png""#),
+        "got {stdout}"
+    );
+}
+
+#[test]
+fn in_a_site_md_files_are_mdx_unless_the_config_says_detect() {
+    let dir = TempDir::new("site-format");
+    dir.file("docusaurus.config.js", "export default {};\n");
+    let doc = dir.file("docs/a.md", "Braces {here} are an expression in MDX.\n");
+    let (code, _, stderr) = run(&["--check", &doc]);
+    assert_eq!(code, 1, "as MDX `here` is undefined, got {stderr}");
+    assert!(stderr.contains("[undefined-identifier]"), "got {stderr}");
+
+    dir.file(
+        "docusaurus.config.js",
+        "export default { markdown: { format: 'detect' } };\n",
+    );
+    let (code, _, stderr) = run(&["--check", &doc]);
+    assert_eq!(code, 0, "as Markdown the braces are text, got {stderr}");
+}
+
+/// Lines of a child's stderr, read on a thread.
+fn lines_of(stderr: std::process::ChildStderr) -> std::sync::mpsc::Receiver<String> {
+    use std::io::BufRead;
+    let (send, receive) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in std::io::BufReader::new(stderr).lines() {
+            let Ok(line) = line else { break };
+            if send.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    receive
+}
+
+/// Read lines until one satisfies `done`; returns all read.
+fn read_until(
+    lines: &std::sync::mpsc::Receiver<String>,
+    done: impl Fn(&str) -> bool,
+) -> Vec<String> {
+    let mut seen = Vec::new();
+    loop {
+        match lines.recv_timeout(std::time::Duration::from_secs(30)) {
+            Ok(line) => {
+                let stop = done(&line);
+                seen.push(line);
+                if stop {
+                    return seen;
+                }
+            }
+            Err(error) => panic!("{error}: lines so far: {seen:#?}"),
+        }
+    }
+}
+
+/// Kills the child on drop (a failed assertion must not leave it running).
+struct Killed(std::process::Child);
+
+impl Drop for Killed {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+#[test]
+fn watch_checks_again_what_changes() {
+    let dir = TempDir::new("watch");
+    let post = site(&dir);
+    let mut child = Killed(
+        Command::new(BIN)
+            .args(["--watch", &dir.path()])
+            .stderr(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::null())
+            .spawn()
+            .expect("should start mdx-preview --watch"),
+    );
+    let lines = lines_of(child.0.stderr.take().unwrap());
+    let first = read_until(&lines, |line| line.starts_with("watching "));
+    assert!(
+        first.contains(&"1 file, 3 errors, 0 warnings".to_string()),
+        "got {first:#?}"
+    );
+    assert_eq!(
+        first.last().unwrap(),
+        "watching 1 file for changes (Ctrl-C to stop)"
+    );
+
+    // A missing image appears: the post is checked again.
+    dir.file(
+        "blog/2025-11-11-review/asset/next.png",
+        [0x89, b'P', b'N', b'G'],
+    );
+    let round = read_until(&lines, |line| line.ends_with(" warnings"));
+    assert_eq!(round[0], format!("-- changed: {post}"), "got {round:#?}");
+    assert_eq!(round.last().unwrap(), "1 file, 2 errors, 0 warnings");
+
+    // The post changes: its new reference is reported.
+    let source = std::fs::read_to_string(&post).unwrap() + "\n![new](./asset/newer.png)\n";
+    std::fs::write(&post, source).unwrap();
+    let round = read_until(&lines, |line| line.ends_with(" warnings"));
+    assert!(
+        round.iter().any(|line| line.contains(
+            "`./asset/newer.png` names blog/2025-11-11-review/asset/newer.png, which does not exist"
+        )),
+        "got {round:#?}"
+    );
+    assert_eq!(round.last().unwrap(), "1 file, 3 errors, 0 warnings");
+
+    // A new document is checked; a removed one leaves the count.
+    let other = dir.file("docs/intro.md", "# Intro\n\n![x](./x.png)\n");
+    let round = read_until(&lines, |line| line.ends_with(" warnings"));
+    assert!(
+        round.contains(&format!("-- changed: {other}")),
+        "got {round:#?}"
+    );
+    assert_eq!(round.last().unwrap(), "2 files, 4 errors, 0 warnings");
+    std::fs::remove_file(&other).unwrap();
+    let round = read_until(&lines, |line| line.ends_with(" warnings"));
+    assert_eq!(round[0], format!("-- removed: {other}"));
+    assert_eq!(round.last().unwrap(), "1 file, 3 errors, 0 warnings");
+}

@@ -7,6 +7,12 @@
 //! stderr as `FILE:LINE:COL: severity: message [rule-id]`, the form editors
 //! and terminals turn into links.
 //!
+//! Inside a Docusaurus site (a folder with `docusaurus.config.*` at or
+//! above the input, or `--site`), each post's images and imports are looked
+//! up on disk as the site resolves them (`site.rs`), a missing one is an
+//! error naming its path, and `.md` files are MDX unless the config says
+//! `format: 'detect'`. `--watch` checks again whatever changes (`watch.rs`).
+//!
 //! Exit status: 2 on a usage error, an unreadable file or invalid options;
 //! else 1 if any document has an error; else 0.
 //!
@@ -17,8 +23,15 @@
 //! The panic hook here keeps the first panic of each file for one note
 //! instead of printing every one (the search for the block panics again).
 
+#[path = "mdx-preview/site.rs"]
+mod site;
+#[path = "mdx-preview/watch.rs"]
+mod watch;
+
 use mdx_preview::{Diagnostic, Format, Options, Rendered, Severity, render};
 use serde::Serialize;
+use site::Site;
+use std::collections::HashMap;
 use std::ffi::OsString;
 use std::fmt::Write as _;
 use std::io::{self, Write};
@@ -29,7 +42,8 @@ const USAGE: &str = "\
 Usage: mdx-preview [OPTIONS] FILE...
 
 Render Docusaurus-flavoured MDX (or Markdown) to sanitized HTML.
-A directory is searched recursively for *.md and *.mdx files.
+A directory is searched recursively for *.md and *.mdx files (hidden
+folders and node_modules are skipped, and a site's build output).
 
 Output:
   (default)            HTML on stdout; several inputs are each preceded by
@@ -38,8 +52,20 @@ Output:
                        frontmatter, title) as JSON on stdout; several inputs
                        give an array of objects with a `file` field
       --check          no HTML: diagnostics, then a summary line
+      --watch          --check, then check again every file that changes
+                       (or whose images appear or go), until Ctrl-C
 Diagnostics go to stderr as `FILE:LINE:COL: severity: message [rule-id]`
 (except with --json, where they are part of the JSON).
+
+Docusaurus sites:
+      --site DIR       the site the inputs belong to (default: the nearest
+                       folder at or above each input with a
+                       docusaurus.config.*). In a site, images, imports and
+                       require()s are looked up on disk: `./x.png` next to
+                       the post, `@site/x` from the site's root, `/img/x` in
+                       static/; a missing file is an error [missing-file].
+                       Every file is MDX unless the config sets
+                       `format: 'detect'` (then .md files are Markdown).
 
 Rendering:
       --format md|mdx  syntax of the inputs (default: `.md` files are md,
@@ -106,7 +132,11 @@ fn main() -> ExitCode {
         eprintln!("mdx-preview: {error}");
         return ExitCode::from(2);
     }
-    ExitCode::from(run(&cli))
+    ExitCode::from(if cli.watch {
+        watch::run(&cli)
+    } else {
+        run(&cli)
+    })
 }
 
 /// What to print for each file.
@@ -125,6 +155,10 @@ struct Cli {
     format: Option<Format>,
     options: Options,
     inputs: Vec<PathBuf>,
+    /// `--site`: the site every input belongs to.
+    site: Option<PathBuf>,
+    /// `--watch`: check again as files change.
+    watch: bool,
 }
 
 /// What the command line asks for.
@@ -145,6 +179,8 @@ fn parse_args(args: impl IntoIterator<Item = OsString>) -> Result<Command, Usage
         format: None,
         options: Options::default(),
         inputs: Vec::new(),
+        site: None,
+        watch: false,
     };
     let (mut json, mut check) = (false, false);
     let mut args = args.into_iter();
@@ -179,6 +215,8 @@ fn parse_args(args: impl IntoIterator<Item = OsString>) -> Result<Command, Usage
             }
             "--json" => json = true,
             "--check" => check = true,
+            "--watch" => cli.watch = true,
+            "--site" => cli.site = Some(PathBuf::from(value()?)),
             "--math" => cli.options.math = true,
             "--no-source-lines" => cli.options.source_lines = false,
             "--format" => {
@@ -202,6 +240,12 @@ fn parse_args(args: impl IntoIterator<Item = OsString>) -> Result<Command, Usage
             return Err(UsageError(format!("`{name}` does not take a value")));
         }
     }
+    if cli.watch && json {
+        return Err(UsageError(
+            "`--json` and `--watch` cannot be used together".into(),
+        ));
+    }
+    let check = check || cli.watch;
     cli.mode = match (json, check) {
         (true, true) => {
             return Err(UsageError(
@@ -221,7 +265,7 @@ fn parse_args(args: impl IntoIterator<Item = OsString>) -> Result<Command, Usage
 fn takes_value(name: &str) -> bool {
     matches!(
         name,
-        "--format" | "--base-url" | "--id-prefix" | "--toc-min" | "--toc-max"
+        "--format" | "--base-url" | "--id-prefix" | "--toc-min" | "--toc-max" | "--site"
     )
 }
 
@@ -241,27 +285,13 @@ fn run(cli: &Cli) -> u8 {
     let mut tally = Tally::default();
     let mut json_results = Vec::new();
     let mut stdout = io::stdout().lock();
+    let mut sites = Sites::default();
     for path in &files {
         let file = path.display().to_string();
-        let Some(source) = read_source(path, &file) else {
+        let Some(Document { rendered, .. }) = render_document(cli, path, &mut sites) else {
             status = 2;
             continue;
         };
-        let mut options = cli.options.clone();
-        options.format = cli.format.unwrap_or_else(|| format_of(path));
-        let rendered = match render(&source, &options) {
-            Ok(rendered) => rendered,
-            Err(error) => {
-                eprintln!("mdx-preview: {file}: {error}");
-                status = 2;
-                continue;
-            }
-        };
-        if let Some(panic) = take_panic() {
-            eprintln!(
-                "mdx-preview: {file}: note: the parser panicked ({panic}); the block is shown as source [internal-error]"
-            );
-        }
         tally.add(&rendered.diagnostics);
         if cli.mode != Mode::Json {
             eprint!("{}", format_diagnostics(&file, &rendered.diagnostics));
@@ -294,6 +324,97 @@ fn run(cli: &Cli) -> u8 {
     } else {
         status
     }
+}
+
+/// The sites of the inputs, found once per folder.
+#[derive(Debug, Default)]
+struct Sites(HashMap<PathBuf, Option<Site>>);
+
+impl Sites {
+    /// The site `path` belongs to: `--site`, else the nearest folder with a
+    /// Docusaurus config.
+    fn of(&mut self, cli: &Cli, path: &Path) -> Option<Site> {
+        if let Some(root) = &cli.site {
+            return Some(Site::forced(
+                &std::path::absolute(root).unwrap_or(root.clone()),
+            ));
+        }
+        let folder = std::path::absolute(path)
+            .ok()?
+            .parent()
+            .map(Path::to_path_buf)?;
+        self.0
+            .entry(folder.clone())
+            .or_insert_with(|| Site::find(&folder))
+            .clone()
+    }
+}
+
+/// A rendered document and the files it refers to (found or not).
+struct Document {
+    rendered: Rendered,
+    files: Vec<PathBuf>,
+}
+
+/// Read and render one file; in a site, with its images looked up on
+/// disk. `None` (after a message on stderr) when it cannot be read or the
+/// options are invalid.
+fn render_document(cli: &Cli, path: &Path, sites: &mut Sites) -> Option<Document> {
+    let file = path.display().to_string();
+    let source = read_source(path, &file)?;
+    let mut options = cli.options.clone();
+    let site = sites.of(cli, path);
+    options.format = cli.format.unwrap_or_else(|| match &site {
+        Some(site) => site.format_of(path),
+        None => format_of(path),
+    });
+    let checked = site.as_ref().map(|site| {
+        let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+        site.check(&absolute, &source)
+    });
+    if let Some(checked) = &checked {
+        for (specifier, url) in &checked.assets {
+            options
+                .assets
+                .entry(specifier.clone())
+                .or_insert(url.clone());
+        }
+    }
+    let mut rendered = match render(&source, &options) {
+        Ok(rendered) => rendered,
+        Err(error) => {
+            eprintln!("mdx-preview: {file}: {error}");
+            return None;
+        }
+    };
+    if let Some(panic) = take_panic() {
+        eprintln!(
+            "mdx-preview: {file}: note: the parser panicked ({panic}); the block is shown as source [internal-error]"
+        );
+    }
+    let Some(checked) = checked else {
+        return Some(Document {
+            rendered,
+            files: Vec::new(),
+        });
+    };
+    // The site's diagnostic names the missing file: it replaces the
+    // renderer's `missing-asset` for the same specifier.
+    let ours = &checked.diagnostics;
+    rendered.diagnostics.retain(|d| {
+        d.rule_id != "missing-asset"
+            || !ours
+                .iter()
+                .any(|o| o.offset < d.end_offset.max(d.offset + 1) && d.offset < o.end_offset)
+    });
+    rendered.diagnostics.extend(checked.diagnostics);
+    rendered
+        .diagnostics
+        .sort_by_key(|d| (d.offset, d.end_offset));
+    Some(Document {
+        rendered,
+        files: checked.files,
+    })
 }
 
 /// Turn a failed write into an exit status: a closed pipe (`| head`) ends
@@ -357,7 +478,9 @@ fn find_documents(root: &Path) -> io::Result<Vec<PathBuf>> {
             let entry = entry?;
             let path = entry.path();
             if entry.file_type()?.is_dir() {
-                stack.push(path);
+                if !skipped_folder(&dir, &entry.file_name()) {
+                    stack.push(path);
+                }
             } else if is_document(&path) && path.is_file() {
                 found.push(path);
             }
@@ -365,6 +488,15 @@ fn find_documents(root: &Path) -> io::Result<Vec<PathBuf>> {
     }
     found.sort();
     Ok(found)
+}
+
+/// Folders a walk does not enter: hidden ones, dependencies, and a site's
+/// build output.
+fn skipped_folder(parent: &Path, name: &std::ffi::OsStr) -> bool {
+    let name = name.to_string_lossy();
+    name.starts_with('.')
+        || name == "node_modules"
+        || (name == "build" && Site::at(parent).is_some())
 }
 
 fn extension_is(path: &Path, wanted: &str) -> bool {
@@ -494,12 +626,16 @@ impl Tally {
 
     /// `3 files, 1 error, 0 warnings`.
     fn summary(&self) -> String {
-        let count = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
         format!(
             "{}, {}, {}",
-            count(self.files, "file"),
-            count(self.errors, "error"),
-            count(self.warnings, "warning")
+            plural(self.files, "file"),
+            plural(self.errors, "error"),
+            plural(self.warnings, "warning")
         )
     }
+}
+
+/// `1 file`, `2 files`.
+fn plural(n: usize, word: &str) -> String {
+    format!("{n} {word}{}", if n == 1 { "" } else { "s" })
 }

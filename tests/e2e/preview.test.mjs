@@ -10,10 +10,10 @@ import assert from "node:assert/strict";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { deflateSync } from "node:zlib";
 import { fileURLToPath } from "node:url";
 import { chromium } from "playwright-core";
 import { serve } from "../../www/serve.mjs";
+import { CHROMIUM, CHROMIUM_ARGS, chart, freshPage, png } from "./support.mjs";
 
 const ROOT = new URL("../../", import.meta.url);
 const DIST = fileURLToPath(new URL("www/dist/", ROOT));
@@ -21,11 +21,6 @@ const DIST = fileURLToPath(new URL("www/dist/", ROOT));
 const TRIGGER_DIST = fileURLToPath(new URL("target/www-trigger/", ROOT));
 const SAMPLE = readFileSync(new URL("www/sample/review-2025-11-11.mdx", ROOT), "utf8");
 const SCREENSHOT = fileURLToPath(new URL("tests/e2e/screenshot.png", ROOT));
-const CHROMIUM = process.env.CHROMIUM_PATH || "/usr/bin/chromium";
-const CHROMIUM_ARGS = [
-  "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-  "--disable-component-update", "--disable-sync", "--disable-quic", "--no-first-run",
-];
 // Generous: the machine may be busy compiling.
 const WAIT = { timeout: 60_000 };
 
@@ -52,17 +47,7 @@ after(async () => {
 /** A fresh page on the sample post, its first render shown (`trigger`:
  * the page built on the panic-trigger package). */
 async function openPage(t, { query = "", viewport = { width: 1500, height: 900 }, trigger = false } = {}) {
-  const context = await browser.newContext({ viewport, acceptDownloads: true });
-  t.after(() => context.close());
-  const page = await context.newPage();
-  const events = { dialogs: [], errors: [] };
-  page.on("dialog", (dialog) => {
-    events.dialogs.push(dialog.message());
-    dialog.dismiss().catch(() => {});
-  });
-  page.on("pageerror", (error) => events.errors.push(error.message));
-  // Nothing may leave the machine.
-  await context.route(/^(?!http:\/\/127\.0\.0\.1)/, (route) => route.abort());
+  const { page, events } = await freshPage(browser, t, { viewport, acceptDownloads: true });
   await page.goto((trigger ? triggerBase : base) + query);
   await page.waitForFunction(() => window.mdxPreview?.shownSeq > 0, null, WAIT);
   return { page, events };
@@ -377,46 +362,6 @@ test("a fix applies the suggestion, and the problem goes away", async (t) => {
   assert.ok((await editorText(page)).includes("<img src={blog_20251110_img1} style"));
 });
 
-/** A valid PNG built here: `colour(x, y)` gives each pixel's [r, g, b]. */
-function png(width, height, colour) {
-  if (Array.isArray(colour)) {
-    const solid = colour;
-    colour = () => solid;
-  }
-  const crcTable = Array.from({ length: 256 }, (_, n) => {
-    let c = n;
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-    return c >>> 0;
-  });
-  const crc = (bytes) => {
-    let c = 0xffffffff;
-    for (const byte of bytes) c = crcTable[(c ^ byte) & 0xff] ^ (c >>> 8);
-    return (c ^ 0xffffffff) >>> 0;
-  };
-  const chunk = (type, data) => {
-    const body = Buffer.concat([Buffer.from(type, "latin1"), data]);
-    const out = Buffer.alloc(body.length + 8);
-    out.writeUInt32BE(data.length, 0);
-    body.copy(out, 4);
-    out.writeUInt32BE(crc(body), body.length + 4);
-    return out;
-  };
-  const header = Buffer.alloc(13);
-  header.writeUInt32BE(width, 0);
-  header.writeUInt32BE(height, 4);
-  header.set([8, 2, 0, 0, 0], 8); // 8-bit RGB
-  const pixels = Buffer.alloc((width * 3 + 1) * height);
-  for (let y = 0; y < height; y++) {
-    for (let x = 0; x < width; x++) pixels.set(colour(x, y), y * (width * 3 + 1) + 1 + x * 3);
-  }
-  return Buffer.concat([
-    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
-    chunk("IHDR", header),
-    chunk("IDAT", deflateSync(pixels)),
-    chunk("IEND", Buffer.alloc(0)),
-  ]);
-}
-
 /** Drop files ({ name, bytes }) onto `selector` with a synthesized DataTransfer. */
 async function drop(page, selector, files) {
   const data = await page.evaluateHandle((list) => {
@@ -646,16 +591,6 @@ test("the draft survives a reload; Export HTML downloads a standalone page", asy
   assert.equal((html.match(/<h2 /g) ?? []).length, 12);
   assert.doesNotMatch(html, /<script/i);
 });
-
-/** A bar chart, so the screenshot shows a figure where the post has one. */
-function chart(x, y) {
-  const heights = [120, 150, 95, 170, 135, 185];
-  const bar = Math.floor((x - 40) / 72);
-  const inBar = x >= 40 && (x - 40) % 72 < 48 && bar < heights.length;
-  if (y === 200 && x >= 30 && x <= 470) return [150, 155, 160];
-  if (inBar && y < 200 && y >= 200 - heights[bar]) return bar === 5 ? [37, 194, 160] : [46, 133, 85];
-  return [246, 248, 250];
-}
 
 test("screenshot of the page (tests/e2e/screenshot.png)", async (t) => {
   const { page, events } = await openPage(t, { viewport: { width: 1440, height: 860 } });

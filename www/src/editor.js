@@ -1,6 +1,6 @@
 // The CodeMirror 6 editor: Markdown highlighting, line numbers, lint marks
 // for our diagnostics (underline, gutter marker, hover message, fix action).
-import { EditorState } from "@codemirror/state";
+import { Annotation, Compartment, EditorState, Transaction } from "@codemirror/state";
 import {
   EditorView, keymap, lineNumbers, highlightActiveLine, highlightActiveLineGutter,
   drawSelection, highlightSpecialChars, rectangularSelection,
@@ -49,6 +49,13 @@ const theme = EditorView.theme({
     marginLeft: "8px", font: "inherit", fontSize: "12px", cursor: "pointer" },
 });
 
+// The undo history, in a compartment so that opening another file can
+// start it afresh.
+const historySlot = new Compartment();
+
+/** Marks transactions that put text read from disk in the editor (not typed). */
+export const loadedFromDisk = Annotation.define();
+
 /**
  * Create the editor in `parent` with `doc`. `onChange(view, update)` is
  * called after every document change.
@@ -60,7 +67,7 @@ export function createEditor(parent, doc, onChange) {
       lineNumbers(),
       highlightActiveLineGutter(),
       highlightSpecialChars(),
-      history(),
+      historySlot.of(history()),
       drawSelection(),
       rectangularSelection(),
       highlightActiveLine(),
@@ -79,6 +86,39 @@ export function createEditor(parent, doc, onChange) {
     ],
   });
   return new EditorView({ state, parent });
+}
+
+/**
+ * Put `text` in the editor as a load from disk. `fresh` (another file): the
+ * whole document is replaced, the cursor goes to the top and the undo
+ * history starts empty. Otherwise (the same file, changed on disk) only
+ * the part that differs is replaced, so the cursor, the scroll position
+ * and the unchanged blocks of the preview stay, and Ctrl+Z undoes it.
+ */
+export function replaceDocument(view, text, { fresh = false } = {}) {
+  const old = view.state.doc.toString();
+  if (fresh) {
+    view.dispatch({
+      changes: { from: 0, to: old.length, insert: text },
+      selection: { anchor: 0 },
+      effects: [historySlot.reconfigure([]), EditorView.scrollIntoView(0)],
+      annotations: [loadedFromDisk.of(true), Transaction.addToHistory.of(false)],
+    });
+    view.dispatch({ effects: historySlot.reconfigure(history()) });
+    return;
+  }
+  if (old === text) return;
+  let start = 0;
+  const shortest = Math.min(old.length, text.length);
+  while (start < shortest && old.charCodeAt(start) === text.charCodeAt(start)) start += 1;
+  let end = 0;
+  while (end < shortest - start && old.charCodeAt(old.length - 1 - end) === text.charCodeAt(text.length - 1 - end)) {
+    end += 1;
+  }
+  view.dispatch({
+    changes: { from: start, to: old.length - end, insert: text.slice(start, text.length - end) },
+    annotations: [loadedFromDisk.of(true), Transaction.userEvent.of("load")],
+  });
 }
 
 /** A fix action for a diagnostic with a `suggestion`. */

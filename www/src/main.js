@@ -11,6 +11,7 @@ import { decorate } from "./decorate.js";
 import { renderToc, highlightCurrent } from "./toc.js";
 import { ScrollSync } from "./scroll-sync.js";
 import { AssetStore, filesOfDrop } from "./assets.js";
+import { Site } from "./site.js";
 
 const DRAFT_KEY = "mdx-preview:draft";
 const SETTINGS_KEY = "mdx-preview:settings";
@@ -26,6 +27,8 @@ const problemsList = $("#problems-list");
 const statusElement = $("#status");
 const noticeElement = $("#notice");
 
+// Bound to a site folder on disk (`make preview ROOT=…`), or null.
+const site = Site.fromPage();
 const settings = { theme: null, math: false, ...readJson(SETTINGS_KEY) };
 const assets = new AssetStore();
 const patcher = new BlockPatcher(previewElement);
@@ -71,14 +74,19 @@ let inputsWhileRendering = 0; // read by the end-to-end tests
 let timings = null; // of the last result: worker render, main-thread update
 let lastPatch = null;
 
-const view = createEditor($("#editor"), localStorage.getItem(DRAFT_KEY) ?? SAMPLE, (editor, update) => {
+const firstText = site ? "" : (localStorage.getItem(DRAFT_KEY) ?? SAMPLE);
+const view = createEditor($("#editor"), firstText, (editor, update) => {
   if (client.busy && update.transactions.some((tr) => tr.isUserEvent("input") || tr.isUserEvent("delete"))) {
     inputsWhileRendering += 1;
   }
   changeLog.push({ before: update.startState.doc, changes: update.changes });
   if (changeLog.length > 5000) changeLog = changeLog.slice(-5000);
-  clearTimeout(saveTimer);
-  saveTimer = setTimeout(() => saveDraft(editor.state.doc.toString()), 300);
+  if (site) {
+    site.edited(update); // drafts per file, saved state
+  } else {
+    clearTimeout(saveTimer);
+    saveTimer = setTimeout(() => saveDraft(editor.state.doc.toString()), 300);
+  }
   requestRender();
 });
 
@@ -95,7 +103,9 @@ function saveDraft(text) {
 let draftWarning = false;
 
 function renderOptions(source) {
-  return { format: "mdx", math: settings.math, assets: assets.assetsFor(source) };
+  const dropped = assets.assetsFor(source);
+  if (!site) return { format: "mdx", math: settings.math, assets: dropped };
+  return { format: site.format, math: settings.math, assets: { ...dropped, ...site.assetsFor(source) } };
 }
 
 function requestRender() {
@@ -514,6 +524,7 @@ ${html}
 // ---- start -----------------------------------------------------------------
 
 new ScrollSync(view, previewScroller, previewElement);
+site?.attach({ view, requestRender });
 requestRender();
 
 // A small handle for the end-to-end tests (and the console).
@@ -534,6 +545,7 @@ window.mdxPreview = {
   get diagnostics() {
     return lastDiagnostics;
   },
+  site,
   scrollEffect(pos) {
     return EditorView.scrollIntoView(pos, { y: "center" });
   },

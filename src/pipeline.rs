@@ -1,0 +1,645 @@
+//! The pipeline: a source (or a window of one) to its top-level blocks, and
+//! blocks to the document's result.
+//!
+//! [`blocks`] runs the stages (pre-pass, parse, HTML tree, sanitize) and
+//! cuts the result where the parser says top-level blocks begin: each
+//! [`Block`] is a segment of the source with its HTML, headings and
+//! diagnostics, all relative to where the segment starts, and holes
+//! ([`crate::hast::Slot`]) where document-wide values go (`data-line`
+//! numbers, slugged heading ids). [`assemble`] puts blocks together into
+//! what [`crate::render`] returns; the incremental engine keeps blocks and
+//! renders again only the ones an edit touches, through the same two
+//! functions, so both give the same result by construction.
+
+use crate::diagnostic::{Diagnostic, LineIndex, Report};
+use crate::hast::{self, Element, Node, Slot, Slotted};
+use crate::options::Options;
+use crate::sanitize::Schema;
+use crate::slug::Slugger;
+use crate::{Rendered, TocEntry};
+use markdown::mdast;
+use std::collections::BTreeSet;
+
+/// What the rest of a document tells a window of it: its ESM and link
+/// definitions, as text parsed around the window (each piece followed by a
+/// blank line), so names resolve and references link as in the whole; or,
+/// for the ESM, the names it binds, already read.
+#[derive(Clone, Debug, Default)]
+pub struct Context {
+    /// Parsed before the window: ESM and definitions that come before it.
+    pub before: String,
+    /// Parsed after it: ESM and definitions that come after it.
+    pub after: String,
+    /// The document's names, when its ESM is not in `before` and `after`.
+    pub scope: Option<std::rc::Rc<crate::scope::Scope>>,
+}
+
+impl PartialEq for Context {
+    fn eq(&self, other: &Self) -> bool {
+        let same_scope = match (&self.scope, &other.scope) {
+            (Some(a), Some(b)) => std::rc::Rc::ptr_eq(a, b),
+            (None, None) => true,
+            _ => false,
+        };
+        self.before == other.before && self.after == other.after && same_scope
+    }
+}
+
+/// A markdown heading of a block, as the sanitized tree shows it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct HeadingInfo {
+    /// 1 to 6.
+    pub level: u8,
+    /// Plain text (its id is slugged from this).
+    pub text: String,
+    /// The writer's own id (`{#custom-id}`), without the id prefix.
+    pub explicit: Option<String>,
+    /// The TOC value: inline HTML as Docusaurus shows it.
+    pub value: String,
+    /// Lines after the block's first line.
+    pub line: usize,
+}
+
+/// A link reference definition in a block.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Definition {
+    /// Its label, coarsely normalized ([`crate::parse::label_key`]).
+    pub key: String,
+    /// Its source text.
+    pub text: String,
+}
+
+/// One top-level block: a segment of the source (from where a top-level
+/// node starts to where the next one does) and what it renders to.
+/// Positions are relative to the segment's start.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Block {
+    /// Bytes of source.
+    pub len: usize,
+    /// Line breaks in its source.
+    pub line_breaks: usize,
+    /// UTF-16 length of its source.
+    pub utf16: usize,
+    /// Whether it holds any top-level node (before sanitizing).
+    pub has_items: bool,
+    /// Its HTML: each top-level node followed by a line ending.
+    pub html: Slotted,
+    /// Its markdown headings, in order.
+    pub headings: Vec<HeadingInfo>,
+    /// Its diagnostics: lines counted from its first line (1-based),
+    /// offsets from its start; sorted.
+    pub diagnostics: Vec<Diagnostic>,
+    /// Bound names it uses (sorted, once each).
+    pub used: Vec<String>,
+    /// The assets it imports, each with the diagnostic given when nothing
+    /// in the document uses it.
+    pub imports: Vec<(String, Diagnostic)>,
+    /// The text of its ESM, each piece followed by a blank line.
+    pub esm: String,
+    /// Its link reference definitions.
+    pub definitions: Vec<Definition>,
+    /// The front matter, in the block that holds it.
+    pub frontmatter: Option<serde_json::Value>,
+    /// It holds something never closed: later text may change it.
+    pub open: bool,
+    /// Its first line is hidden from the parser (a comment, a fault): the
+    /// block before it may run on over it.
+    pub masked_start: bool,
+    /// What follows it after a blank line may still belong to it: its last
+    /// top-level node is a list, a footnote definition or indented code.
+    pub continues: bool,
+    /// It holds footnote calls or definitions (numbered document-wide).
+    pub footnotes: bool,
+    /// It holds an excerpt marker (only the document's first one counts).
+    pub truncate: bool,
+    /// It holds content nested too deep (reported once per render).
+    pub too_deep: bool,
+    /// Error recovery gave up in the render it came from.
+    pub gave_up: bool,
+}
+
+impl Block {
+    /// Whether the document's ESM or definitions are in it, so that other
+    /// blocks depend on it.
+    pub fn is_context(&self) -> bool {
+        !self.esm.is_empty() || !self.definitions.is_empty()
+    }
+}
+
+/// Render `source` (a document, or a window of one with `context` around
+/// it) to its top-level blocks. There is always at least one block, and
+/// their lengths add up to `source.len()`.
+pub fn blocks(
+    source: &str,
+    options: &Options,
+    schema: &Schema,
+    context: &Context,
+    min_chunked: usize,
+) -> Vec<Block> {
+    let skip = context.before.len();
+    let end = skip + source.len();
+    let full = if context.before.is_empty() && context.after.is_empty() {
+        std::borrow::Cow::Borrowed(source)
+    } else {
+        let mut full = String::with_capacity(end + context.after.len() + 1);
+        full.push_str(&context.before);
+        full.push_str(source);
+        if !context.after.is_empty() {
+            full.push('\n');
+            full.push_str(&context.after);
+        }
+        std::borrow::Cow::Owned(full)
+    };
+    let full = full.as_ref();
+
+    let mut prepared = crate::contain::prepare(full, options);
+    let tree = crate::parse::parse(&mut prepared, options, min_chunked);
+    let syntax = Syntax::of(&tree, full);
+    let mut reports = std::mem::take(&mut prepared.reports);
+    let converted = crate::to_hast::to_hast(
+        tree,
+        full,
+        &prepared,
+        options,
+        context.scope.as_deref(),
+        &mut reports,
+    );
+    crate::order::sort_by_key(&mut reports, |r| (r.start, r.end));
+    let index = LineIndex::new(full);
+
+    // Cut where a top-level node starts on a line of its own after a blank
+    // line (the pre-pass and error recovery work on blank-line separated
+    // blocks), nothing before it reaching past that line's start.
+    let mut things: Vec<(usize, usize)> = converted
+        .items
+        .iter()
+        .map(|(_, start, end)| (*start, *end))
+        .chain(converted.children.iter().copied())
+        .chain(prepared.spans.iter().copied())
+        .collect();
+    crate::order::sort_by_key(&mut things, |&(start, end)| (start, end));
+    let mut cuts = vec![skip];
+    let mut reach = skip;
+    for (start, stop) in things {
+        if start < skip || start >= end {
+            reach = reach.max(stop);
+            continue;
+        }
+        let line = index.line(start);
+        let line_start = index.line_start(line);
+        let after_blank = line > 1 && {
+            let previous = &full[index.line_start(line - 1)..line_start];
+            previous.bytes().all(|b| b.is_ascii_whitespace())
+        };
+        if after_blank && line_start > cuts[cuts.len() - 1] && line_start >= reach {
+            cuts.push(line_start);
+        }
+        reach = reach.max(stop);
+    }
+    cuts.push(end);
+
+    let mut items = converted.items.into_iter().peekable();
+    let mut reports = reports.into_iter().peekable();
+    let mut blocks = Vec::with_capacity(cuts.len() - 1);
+    for (number, pair) in cuts.windows(2).enumerate() {
+        let (start, stop) = (pair[0], pair[1]);
+        let last = number + 2 == cuts.len();
+        let inside = |at: usize| at >= start && (at < stop || (last && at == stop));
+        let base_line = index.line(start) - 1;
+        let base_utf16 = index.point(start).2;
+        let relative = |report: &Report| {
+            let mut diagnostic = index.diagnostic(report);
+            diagnostic.line -= base_line;
+            diagnostic.end_line -= base_line;
+            diagnostic.offset -= base_utf16;
+            diagnostic.end_offset -= base_utf16;
+            diagnostic
+        };
+
+        // Top-level nodes, each followed by a line ending.
+        let mut nodes = Vec::new();
+        while let Some((mut node, at, _)) = items.next_if(|(_, s, _)| *s < stop || last) {
+            // Nothing of the context is shown.
+            if at < skip || at > end {
+                hast::dispose(vec![node]);
+                continue;
+            }
+            if let Node::Element(element) = &mut node {
+                let line = element
+                    .get("data-line")
+                    .and_then(|l| l.parse::<usize>().ok());
+                if let Some(line) = line {
+                    let relative = line.saturating_sub(1 + base_line);
+                    element.set("data-line", relative.to_string());
+                }
+            }
+            nodes.push(node);
+            nodes.push(Node::text("\n"));
+        }
+        let has_items = !nodes.is_empty();
+        if last {
+            if let Some(section) = &converted.footnotes {
+                nodes.push(section.clone());
+                nodes.push(Node::text("\n"));
+            }
+        }
+        let mut block_reports = Vec::new();
+        while let Some(report) = reports.next_if(|r| r.start < stop || last) {
+            if inside(report.start) {
+                block_reports.push(report);
+            }
+        }
+        let nodes = crate::sanitize::sanitize(nodes, schema, &mut block_reports);
+        crate::order::sort_by_key(&mut block_reports, |r| (r.start, r.end));
+        let headings = headings(&nodes, options, &index, base_line);
+        let html = hast::to_html_slotted(&nodes, needs_id);
+        hast::dispose(nodes);
+
+        let used: BTreeSet<&String> = converted
+            .uses
+            .iter()
+            .filter(|(at, _)| inside(*at))
+            .map(|(_, name)| name)
+            .collect();
+        let text = &full[start..stop];
+        blocks.push(Block {
+            len: stop - start,
+            line_breaks: line_breaks(text),
+            utf16: text.encode_utf16().count(),
+            has_items,
+            html,
+            headings,
+            diagnostics: block_reports.iter().map(relative).collect(),
+            used: used.into_iter().cloned().collect(),
+            imports: converted
+                .imports
+                .iter()
+                .filter(|(_, span)| inside(span.0))
+                .map(|(name, span)| {
+                    let report = crate::scope::unused_import(name, *span);
+                    (name.clone(), relative(&report))
+                })
+                .collect(),
+            esm: syntax
+                .esm
+                .iter()
+                .filter(|(at, _)| inside(*at))
+                .map(|(_, text)| format!("{text}\n\n"))
+                .collect(),
+            definitions: syntax
+                .definitions
+                .iter()
+                .filter(|(at, _)| inside(*at))
+                .map(|(_, definition)| definition.clone())
+                .collect(),
+            frontmatter: if syntax.yaml.is_some_and(inside) {
+                converted.frontmatter.clone()
+            } else {
+                None
+            },
+            open: prepared.open.iter().any(|&at| inside(at))
+                || converted.open_elements.iter().any(|&at| inside(at))
+                || (options.format == crate::options::Format::Mdx
+                    && reads_on(full, start, stop, &prepared.spans)),
+            continues: syntax
+                .tops
+                .iter()
+                .rev()
+                .find(|(at, _)| inside(*at))
+                .is_some_and(|(_, continues)| *continues),
+            masked_start: {
+                let line_end = text.find(['\n', '\r']).map_or(stop, |i| start + i);
+                let blank = |t: &str| t.bytes().all(|b| b == b' ' || b == b'\t');
+                !blank(&full[start..line_end])
+                    && (blank(&prepared.masked[start..line_end])
+                        || prepared
+                            .faults
+                            .iter()
+                            .any(|f| f.start <= start && f.end > start))
+            },
+            footnotes: converted.footnote_nodes.iter().any(|f| inside(f.0))
+                || (last && converted.footnotes.is_some()),
+            truncate: prepared.truncate_markers.iter().any(|&at| inside(at)),
+            too_deep: converted.too_deep.is_some_and(inside),
+            gave_up: prepared.gave_up,
+        });
+    }
+    blocks
+}
+
+/// Whether a line of `full[start..stop]` outside `spans` (code, comments)
+/// starts a JSX tag the text up to `stop` does not finish: the parser reads
+/// such a tag on across blank lines, and what it makes of it (an element,
+/// an error, or text after all) depends on the text after.
+fn reads_on(full: &str, start: usize, stop: usize, spans: &[(usize, usize)]) -> bool {
+    let text = &full[start..stop];
+    let mut offset = start;
+    text.split_inclusive('\n').any(|line| {
+        let line_start = offset;
+        offset += line.len();
+        if !line.contains('<')
+            || spans
+                .iter()
+                .any(|&(a, b)| a <= line_start && line_start < b)
+        {
+            return false;
+        }
+        let rest = &full[line_start + crate::lines::container_prefix(line).0..stop];
+        let bytes = rest.as_bytes();
+        bytes.first() == Some(&b'<')
+            && bytes.get(1).is_some_and(|&b| {
+                b.is_ascii_alphabetic() || matches!(b, b'/' | b'>' | b'$' | b'_') || b >= 0x80
+            })
+            && crate::prepass::tag_end(bytes, 1).is_none()
+    })
+}
+
+/// What the syntax tree says about the document beyond its HTML.
+struct Syntax {
+    /// ESM blocks: start and text.
+    esm: Vec<(usize, String)>,
+    /// Link reference definitions, anywhere: start and definition.
+    definitions: Vec<(usize, Definition)>,
+    /// Where the front matter starts.
+    yaml: Option<usize>,
+    /// Each top-level node's start, and whether what follows it after a
+    /// blank line can still belong to it (a list, a footnote definition,
+    /// indented code).
+    tops: Vec<(usize, bool)>,
+}
+
+impl Syntax {
+    fn of(tree: &mdast::Node, source: &str) -> Syntax {
+        let mut syntax = Syntax {
+            esm: Vec::new(),
+            definitions: Vec::new(),
+            yaml: None,
+            tops: Vec::new(),
+        };
+        for node in tree.children().map_or(&[][..], Vec::as_slice) {
+            let start = node.position().map_or(0, |p| p.start.offset);
+            let continues = match node {
+                mdast::Node::List(_) | mdast::Node::FootnoteDefinition(_) => true,
+                mdast::Node::Code(_) => {
+                    let rest = source.get(start..).unwrap_or("").trim_start();
+                    !rest.starts_with("```") && !rest.starts_with("~~~")
+                }
+                _ => false,
+            };
+            syntax.tops.push((start, continues));
+        }
+        let mut stack: Vec<&mdast::Node> =
+            tree.children().map_or(Vec::new(), |c| c.iter().collect());
+        while let Some(node) = stack.pop() {
+            let (start, end) = node
+                .position()
+                .map_or((0, 0), |p| (p.start.offset, p.end.offset));
+            let text = source.get(start..end).unwrap_or("");
+            match node {
+                mdast::Node::MdxjsEsm(_) => syntax.esm.push((start, text.to_string())),
+                mdast::Node::Yaml(_) => syntax.yaml = Some(start),
+                mdast::Node::Definition(definition) => syntax.definitions.push((
+                    start,
+                    Definition {
+                        key: crate::parse::label_key(
+                            definition
+                                .label
+                                .as_deref()
+                                .unwrap_or(&definition.identifier),
+                        ),
+                        text: text.to_string(),
+                    },
+                )),
+                _ => {}
+            }
+            if let Some(children) = node.children() {
+                stack.extend(children.iter());
+            }
+        }
+        crate::order::sort_by_key(&mut syntax.esm, |(at, _)| (*at, 0));
+        crate::order::sort_by_key(&mut syntax.definitions, |(at, _)| (*at, 0));
+        syntax
+    }
+}
+
+/// Whether an element is a markdown heading (the ones that get ids and go
+/// in the TOC: not written as JSX, not generated).
+pub fn heading_level(element: &Element) -> Option<u8> {
+    if element.jsx || element.source.is_none() {
+        return None;
+    }
+    match element.tag.as_str() {
+        "h1" => Some(1),
+        "h2" => Some(2),
+        "h3" => Some(3),
+        "h4" => Some(4),
+        "h5" => Some(5),
+        "h6" => Some(6),
+        _ => None,
+    }
+}
+
+/// Whether the serializer leaves a heading-id slot on an element.
+fn needs_id(element: &Element) -> bool {
+    heading_level(element).is_some() && element.get("id").is_none()
+}
+
+/// The markdown headings of sanitized nodes, in the serializer's order
+/// (iterative; headings hold no headings).
+fn headings(
+    nodes: &[Node],
+    options: &Options,
+    index: &LineIndex,
+    base_line: usize,
+) -> Vec<HeadingInfo> {
+    let mut found = Vec::new();
+    let mut stack: Vec<std::slice::Iter<Node>> = vec![nodes.iter()];
+    while let Some(iter) = stack.last_mut() {
+        match iter.next() {
+            Some(Node::Element(element)) => match heading_level(element) {
+                Some(level) => {
+                    let explicit = element.get("id").map(|id| {
+                        id.strip_prefix(options.id_prefix.as_str())
+                            .unwrap_or(id)
+                            .to_string()
+                    });
+                    let start = element.source.map_or(0, |s| s.0);
+                    found.push(HeadingInfo {
+                        level,
+                        text: hast::text_content(&element.children),
+                        explicit,
+                        value: crate::toc::value(&element.children),
+                        line: index.line(start).saturating_sub(1 + base_line),
+                    });
+                }
+                None => stack.push(element.children.iter()),
+            },
+            Some(_) => {}
+            None => {
+                stack.pop();
+            }
+        }
+    }
+    found
+}
+
+/// Count line breaks as [`LineIndex`] does (`\n`, `\r\n`, lone `\r`).
+pub fn line_breaks(text: &str) -> usize {
+    let bytes = text.as_bytes();
+    let mut count = 0;
+    for (index, &byte) in bytes.iter().enumerate() {
+        if byte == b'\n' || (byte == b'\r' && bytes.get(index + 1) != Some(&b'\n')) {
+            count += 1;
+        }
+    }
+    count
+}
+
+/// Heading ids for every heading of `blocks`, in order (unprefixed): the
+/// writer's own, else github-slugger over the document's headings.
+pub fn heading_ids<'b>(headings: impl Iterator<Item = &'b HeadingInfo>) -> Vec<String> {
+    let mut slugger = Slugger::new();
+    headings
+        .map(|heading| match &heading.explicit {
+            Some(id) => id.clone(),
+            None => slugger.slug(&heading.text),
+        })
+        .collect()
+}
+
+/// A block's HTML with its slots filled, for a block whose first line is
+/// `base_line` (0-based) and whose headings got `ids`.
+pub fn fill(block: &Block, base_line: usize, ids: &[String], id_prefix: &str, out: &mut String) {
+    let html = &block.html;
+    // Slots number the headings without an id of their own.
+    let slugged: Vec<&String> = block
+        .headings
+        .iter()
+        .zip(ids)
+        .filter(|(heading, _)| heading.explicit.is_none())
+        .map(|(_, id)| id)
+        .collect();
+    let mut from = 0;
+    for &(at, slot) in &html.slots {
+        out.push_str(&html.text[from..at]);
+        from = at;
+        match slot {
+            Slot::Line(line) => {
+                let _ = std::fmt::Write::write_fmt(out, format_args!("{}", base_line + line + 1));
+            }
+            Slot::HeadingId(number) => {
+                if let Some(id) = slugged.get(number).filter(|id| !id.is_empty()) {
+                    out.push_str(" id=\"");
+                    hast::escape_into(out, id_prefix);
+                    hast::escape_into(out, id);
+                    out.push('"');
+                }
+            }
+        }
+    }
+    out.push_str(&html.text[from..]);
+}
+
+/// A block's TOC entries, for a block whose first line is `base_line`.
+pub fn toc(block: &Block, base_line: usize, ids: &[String], options: &Options) -> Vec<TocEntry> {
+    block
+        .headings
+        .iter()
+        .zip(ids)
+        .filter(|(heading, _)| {
+            (options.toc.min_level..=options.toc.max_level).contains(&heading.level)
+        })
+        .map(|(heading, id)| TocEntry {
+            id: format!("{}{id}", options.id_prefix),
+            level: heading.level,
+            value: heading.value.clone(),
+            text: heading.text.trim().to_string(),
+            line: base_line + heading.line + 1,
+        })
+        .collect()
+}
+
+/// The names some block uses.
+pub fn used_names<'b>(blocks: impl Iterator<Item = &'b Block>) -> BTreeSet<&'b str> {
+    blocks
+        .flat_map(|block| block.used.iter().map(String::as_str))
+        .collect()
+}
+
+/// A block's diagnostics, relative to it, with the unused-import reports
+/// of its imports that no block uses merged in.
+pub fn block_diagnostics<'b>(block: &'b Block, used: &BTreeSet<&str>) -> Vec<&'b Diagnostic> {
+    let unused: Vec<&Diagnostic> = block
+        .imports
+        .iter()
+        .filter(|(name, _)| !used.contains(name.as_str()))
+        .map(|(_, diagnostic)| diagnostic)
+        .collect();
+    let mut all: Vec<&Diagnostic> = block.diagnostics.iter().collect();
+    if !unused.is_empty() {
+        all.extend(unused);
+        crate::order::sort_by_key(&mut all, |d| (d.offset, d.end_offset));
+    }
+    all
+}
+
+/// The title: front matter `title`, else the text of the first h1.
+pub fn title<'b>(
+    frontmatter: Option<&serde_json::Value>,
+    mut headings: impl Iterator<Item = &'b HeadingInfo>,
+) -> Option<String> {
+    frontmatter
+        .and_then(|front| front.get("title"))
+        .and_then(|title| title.as_str())
+        .map(String::from)
+        .or_else(|| {
+            headings
+                .find(|heading| heading.level == 1)
+                .map(|heading| heading.text.trim().to_string())
+        })
+}
+
+/// Put blocks together into the document's result.
+pub fn assemble(blocks: &[Block], options: &Options) -> Rendered {
+    let ids = heading_ids(blocks.iter().flat_map(|b| &b.headings));
+    let used = used_names(blocks.iter());
+    let mut html = String::with_capacity(blocks.iter().map(|b| b.html.text.len() + 16).sum());
+    let mut toc_entries = Vec::new();
+    let mut diagnostics = Vec::new();
+    let mut base_line = 0;
+    let mut base_utf16 = 0;
+    let mut next_heading = 0;
+    for block in blocks {
+        let block_ids = &ids[next_heading..next_heading + block.headings.len()];
+        next_heading += block.headings.len();
+        fill(block, base_line, block_ids, &options.id_prefix, &mut html);
+        toc_entries.extend(toc(block, base_line, block_ids, options));
+        for diagnostic in block_diagnostics(block, &used) {
+            diagnostics.push(shift(diagnostic, base_line, base_utf16));
+        }
+        base_line += block.line_breaks;
+        base_utf16 += block.utf16;
+    }
+    let frontmatter = blocks.iter().find_map(|b| b.frontmatter.clone());
+    let title = title(
+        frontmatter.as_ref(),
+        blocks.iter().flat_map(|b| &b.headings),
+    );
+    Rendered {
+        html,
+        toc: toc_entries,
+        diagnostics,
+        frontmatter,
+        title,
+    }
+}
+
+/// A block's diagnostic where the block now is.
+pub fn shift(diagnostic: &Diagnostic, line: usize, utf16: usize) -> Diagnostic {
+    let mut diagnostic = diagnostic.clone();
+    diagnostic.line += line;
+    diagnostic.end_line += line;
+    diagnostic.offset += utf16;
+    diagnostic.end_offset += utf16;
+    diagnostic
+}
