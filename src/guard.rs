@@ -25,7 +25,7 @@
 use crate::diagnostic::{Report, Severity};
 use crate::lines::{Line, container_prefix, is_blank, is_thematic_break};
 use crate::options::Format;
-use crate::prepass::{Braces, Prepared, block_start_of, fault, jsx_tag_spans, open_jsx_tags};
+use crate::prepass::{Braces, Prepared, fault, jsx_tag_spans, open_jsx_tags};
 
 /// Most container markers (`>`, list items) allowed in front of one line.
 pub(crate) const MAX_CONTAINER_DEPTH: usize = 48;
@@ -424,28 +424,9 @@ pub(crate) fn unclosed_comment(
             continue;
         }
         let at = line.end - trimmed.len();
-        if source[at + 4..].contains("-->") {
-            continue;
+        if !source[at + 4..].contains("-->") {
+            crate::prepass::unclosed_comment(source, lines, index, at, masked, prepared);
+            return;
         }
-        let mut last = index;
-        while last + 1 < lines.len()
-            && !is_blank(&source[lines[last + 1].start..lines[last + 1].end])
-        {
-            last += 1;
-        }
-        fault(
-            masked,
-            prepared,
-            block_start_of(source, lines, index),
-            lines[last].end,
-            Report::new(
-                Severity::Error,
-                "unclosed-comment",
-                "This HTML comment is never closed: add `-->` where it ends",
-                at,
-                at + 4,
-            ),
-        );
-        return;
     }
 }

@@ -692,28 +692,7 @@ fn comments(
                     }
                 }
                 None => {
-                    // Unterminated: the block holding it is a fault.
-                    prepared.open.push(at);
-                    let mut last = index;
-                    while last + 1 < lines.len()
-                        && !is_blank(&source[lines[last + 1].start..lines[last + 1].end])
-                    {
-                        last += 1;
-                    }
-                    fault(
-                        masked,
-                        prepared,
-                        block_start_of(source, lines, index),
-                        lines[last].end,
-                        Report::new(
-                            Severity::Error,
-                            "unclosed-comment",
-                            "This HTML comment is never closed: add `-->` where it ends",
-                            at,
-                            (at + 4).min(line.end),
-                        ),
-                    );
-                    index = last + 1;
+                    index = unclosed_comment(source, lines, index, at, masked, prepared) + 1;
                 }
             },
             _ => at += 1,
@@ -721,8 +700,40 @@ fn comments(
     }
 }
 
+/// An HTML comment opened at `at` (on line `index`) and never closed: the
+/// block holding it is a fault with an `unclosed-comment` error. Returns
+/// the index of the block's last line.
+pub(crate) fn unclosed_comment(
+    source: &str,
+    lines: &[Line],
+    index: usize,
+    at: usize,
+    masked: &mut [u8],
+    prepared: &mut Prepared,
+) -> usize {
+    prepared.open.push(at);
+    let mut last = index;
+    while last + 1 < lines.len() && !is_blank(&source[lines[last + 1].start..lines[last + 1].end]) {
+        last += 1;
+    }
+    fault(
+        masked,
+        prepared,
+        block_start_of(source, lines, index),
+        lines[last].end,
+        Report::new(
+            Severity::Error,
+            "unclosed-comment",
+            "This HTML comment is never closed: add `-->` where it ends",
+            at,
+            (at + 4).min(lines[index].end),
+        ),
+    );
+    last
+}
+
 /// Byte offset of the first line of the block that holds line `index`.
-pub(crate) fn block_start_of(source: &str, lines: &[Line], index: usize) -> usize {
+fn block_start_of(source: &str, lines: &[Line], index: usize) -> usize {
     let mut first = index;
     while first > 0 && !is_blank(&source[lines[first - 1].start..lines[first - 1].end]) {
         first -= 1;

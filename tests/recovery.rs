@@ -373,3 +373,36 @@ fn a_faulty_block_after_a_list_stays_after_it() {
         );
     }
 }
+
+/// In markdown an HTML comment opened at a line start and never closed
+/// would hide everything after it (CommonMark): as in MDX, its block is
+/// shown as source with an error and the rest renders. Closed comments and
+/// comments in code stay as they were.
+#[test]
+fn an_unclosed_comment_in_markdown_hides_nothing_else() {
+    let md = Options {
+        format: Format::Md,
+        ..Options::default()
+    };
+    let out = render("a\n\n<!--\nnot closed\n\nvisible *too*\n", &md).expect("valid");
+    assert!(
+        out.html
+            .contains("<pre class=\"mdx-error\" data-line=\"3\">&lt;!--\nnot closed</pre>"),
+        "{}",
+        out.html
+    );
+    assert!(out.html.contains("<em>too</em>"), "{}", out.html);
+    let error = &out.diagnostics[0];
+    assert_eq!(
+        (error.rule_id.as_str(), error.line, error.column),
+        ("unclosed-comment", 3, 1)
+    );
+    for fine in ["a\n\n<!--\nclosed\n-->\n\nb\n", "```\n<!--\n```\n\nb\n"] {
+        let out = render(fine, &md).expect("valid");
+        assert!(
+            out.diagnostics.is_empty(),
+            "{fine:?}: {:?}",
+            out.diagnostics
+        );
+    }
+}
