@@ -155,7 +155,7 @@ pub fn blocks(
     };
     let full = full.as_ref();
 
-    let mut prepared = crate::prepass::prepare(full, options.format);
+    let mut prepared = crate::contain::prepare(full, options);
     let tree = crate::parse::parse(&mut prepared, options, min_chunked);
     let syntax = Syntax::of(&tree, full, &prepared.masked);
     let mut reports = std::mem::take(&mut prepared.reports);
