@@ -48,6 +48,7 @@
 //! assert_eq!((update.change.start, update.change.removed, update.change.inserted), (2, 1, 1));
 //! ```
 
+use crate::contain;
 use crate::diagnostic::Diagnostic;
 use crate::options::{Options, OptionsError};
 use crate::pipeline::{self, Block as Rendering, Context};
@@ -350,6 +351,9 @@ pub struct Incremental {
     probes: Vec<(String, Context, Rendering)>,
     /// The document's ESM text and the names it binds.
     scope: Option<(String, Option<Rc<Scope>>)>,
+    /// The blocks the caller asked to isolate; `options.isolate` adds the
+    /// ones found failing (see [`Incremental::contained_whole`]).
+    isolate: Vec<String>,
     /// What the blocks hold in all.
     tally: Tally,
     /// How many blocks had diagnostics at the last assembly.
@@ -362,6 +366,7 @@ impl Incremental {
         options.validate()?;
         Ok(Incremental {
             schema: Schema::from_options(&options),
+            isolate: options.isolate.clone(),
             options,
             source: String::new(),
             entries: Vec::new(),
@@ -461,18 +466,21 @@ impl Incremental {
         let first = !self.started;
         self.started = true;
         self.work = Work::default();
-        let renderings = if first {
-            let count = self.entries.len();
-            (
-                0,
-                count,
-                self.render_window(&source, 0..source.len(), 0..count),
-            )
-        } else {
-            self.rerender(&source, start, old_end, new_end)
-        };
+        let count = self.entries.len();
+        let attempt = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            if first {
+                (
+                    0,
+                    count,
+                    self.render_window(&source, 0..source.len(), 0..count),
+                )
+            } else {
+                self.rerender(&source, start, old_end, new_end)
+            }
+        }));
+        let (from, to, renderings) =
+            attempt.unwrap_or_else(|_| (0, count, self.contained_whole(&source)));
         self.source = source;
-        let (from, to, renderings) = renderings;
         self.splice(from, to, renderings);
         self.assemble(first)
     }
@@ -661,6 +669,50 @@ impl Incremental {
                 sentinel = (sentinel + 3 * blocks).min(count);
             }
         }
+    }
+
+    /// After a panic (in the parser or in our code) while rendering an
+    /// edit: the whole document, with the blocks a render fails on isolated
+    /// as [`crate::render`] isolates them ([`contain`]), so the engine goes
+    /// on and still matches a full render. Native only: in WebAssembly a
+    /// panic traps, and the package's JavaScript layer contains it.
+    fn contained_whole(&mut self, source: &str) -> Vec<Rendering> {
+        self.work.whole = Some("panic");
+        self.probes.clear();
+        self.scope = None;
+        let (options, schema) = (&self.options, &self.schema);
+        let run = |text: &str, isolate: &[String]| {
+            let options = Options {
+                isolate: isolate.to_vec(),
+                ..options.clone()
+            };
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                pipeline::blocks(
+                    text,
+                    &options,
+                    schema,
+                    &Context::default(),
+                    crate::parse::MIN_CHUNKED,
+                )
+            }))
+        };
+        let (isolate, renderings) = match run(source, &self.isolate) {
+            Ok(renderings) => (self.isolate.clone(), renderings),
+            Err(_) => contain::isolating(
+                source,
+                &self.isolate,
+                |text, isolate| run(text, isolate).is_err(),
+                |isolate| run(source, isolate).ok(),
+            )
+            .unwrap_or_else(|| {
+                // The failure is in no block: all of it as source.
+                let all = vec![source.to_string()];
+                let renderings = run(source, &all).unwrap_or_default();
+                (all, renderings)
+            }),
+        };
+        self.options.isolate = isolate;
+        renderings
     }
 
     /// The first block of a window that starts at block `first`: the blocks

@@ -449,3 +449,50 @@ fn unclosed_jsx_in_a_setext_heading_or_link_label_is_the_writers_error() {
         assert_eq!(&source[error.offset..error.end_offset], tag);
     }
 }
+
+/// The native incremental engine contains a panic as `render` does: the
+/// keystroke that makes a block panic shows that block as source, and the
+/// engine goes on matching a full render, through edits elsewhere and the
+/// writer's fix.
+#[test]
+fn the_incremental_engine_contains_a_panic_and_goes_on() {
+    use mdx_preview::incremental::Incremental;
+    for format in [Format::Md, Format::Mdx] {
+        let options = Options {
+            format,
+            ..Options::default()
+        };
+        let mut engine = Incremental::new(options.clone()).expect("valid options");
+        let mut source = String::from("Intro *text*.\n\n=\n=\n=\na\n\nOutro.\n");
+        engine.update(&source);
+        // Each step: (from, to, text) in UTF-16 offsets = bytes here.
+        let steps: &[(usize, usize, &str)] = &[
+            (23, 23, "="),    // the underline that panics markdown-rs
+            (0, 0, "More. "), // an edit elsewhere, the block still there
+            (25, 25, "\n"),   // the writer's fix: a blank line in it
+        ];
+        let mut contained = 0;
+        for &(from, to, text) in steps {
+            source.replace_range(from..to, text);
+            let update = engine.edit(from, to, text);
+            let got = update.rendered();
+            let want = mdx_preview::render(&source, &options).expect("valid options");
+            assert_eq!(
+                got.html, want.html,
+                "{format:?} after {text:?} in {source:?}"
+            );
+            assert_eq!(got.diagnostics, want.diagnostics, "{format:?} {source:?}");
+            let internal = want
+                .diagnostics
+                .iter()
+                .filter(|d| d.rule_id == "internal-error")
+                .count();
+            contained += internal;
+            assert!(want.html.contains("<em>text</em>"), "{}", want.html);
+        }
+        assert_eq!(
+            contained, 2,
+            "the first two steps are contained ({format:?})"
+        );
+    }
+}
