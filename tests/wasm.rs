@@ -1,11 +1,12 @@
-//! The JavaScript binding (`src/wasm.rs`), run by wasm-bindgen-test:
+//! The JavaScript binding (`src/wasm/`), run by wasm-bindgen-test:
 //! `wasm-pack test --node -- --test wasm` and
 //! `wasm-pack test --headless --chrome --chromedriver /usr/bin/chromedriver -- --test wasm`.
-//! The `Preview` tests need a DOM: under Node they return early (and say so).
+//! `Preview` is the package's JavaScript (src/js/preview.mjs): its tests
+//! are in tests/js (tests/js/pages/preview.mjs, in headless Chromium).
 #![cfg(target_arch = "wasm32")]
 
 use js_sys::{JSON, JsString, Reflect};
-use mdx_preview::wasm::{Preview, RenderOptionsArg, Renderer, render};
+use mdx_preview::wasm::{RenderOptionsArg, Renderer, render};
 use mdx_preview::{Diagnostic, Rendered};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::*;
@@ -290,98 +291,9 @@ fn many_edits_stay_equal_to_full_renders() {
     }
 }
 
-/// The document of the page, or `None` under Node.
-fn document() -> Option<web_sys::Document> {
-    let global = js_sys::global();
-    let document = Reflect::get(&global, &"document".into()).ok()?;
-    document.dyn_into().ok()
-}
-
-#[wasm_bindgen_test]
-fn preview_keeps_unchanged_blocks_and_replaces_changed_ones() {
-    let Some(document) = document() else {
-        web_sys::console::log_1(&"preview test skipped: no DOM under Node".into());
-        return;
-    };
-    let element = document.create_element("div").unwrap();
-    document.body().unwrap().append_child(&element).unwrap();
-    let mut preview = Preview::new(element.clone().into(), None).unwrap();
-    let update = |preview: &mut Preview, source: &str| -> Rendered {
-        rendered(preview.update(js(source)).unwrap())
-    };
-    let block = |i: u32| element.children().item(i).unwrap();
-    // The element shows exactly what a full render gives.
-    let same_as_full_render = |html: &str| {
-        let template = document.create_element("template").unwrap();
-        template.set_inner_html(html);
-        assert_eq!(element.inner_html(), template.inner_html());
-    };
-
-    let out = update(&mut preview, "# Title\n\nfirst\n\nsecond\n\nthird\n");
-    same_as_full_render(&out.html);
-    assert_eq!(element.children().length(), 4);
-    let (h1, first, second, third) = (block(0), block(1), block(2), block(3));
-
-    // Edit the second paragraph: only that block is new.
-    let out = update(
-        &mut preview,
-        "# Title\n\nfirst\n\nsecond, edited\n\nthird\n",
-    );
-    same_as_full_render(&out.html);
-    assert!(block(0).is_same_node(Some(&h1)));
-    assert!(block(1).is_same_node(Some(&first)));
-    assert!(!block(2).is_same_node(Some(&second)));
-    assert_eq!(block(2).text_content().as_deref(), Some("second, edited"));
-    assert!(block(3).is_same_node(Some(&third)));
-
-    // Insert lines above: every block moves down, none is re-created, and
-    // `data-line` follows.
-    let out = update(
-        &mut preview,
-        "\n\n# Title\n\nfirst\n\nsecond, edited\n\nthird\n",
-    );
-    same_as_full_render(&out.html);
-    assert!(block(0).is_same_node(Some(&h1)));
-    assert_eq!(h1.get_attribute("data-line").as_deref(), Some("3"));
-    assert!(block(3).is_same_node(Some(&third)));
-    assert_eq!(third.get_attribute("data-line").as_deref(), Some("9"));
-
-    // Remove a block and add one at the end.
-    let out = update(
-        &mut preview,
-        "\n\n# Title\n\nsecond, edited\n\nthird\n\nfourth\n",
-    );
-    same_as_full_render(&out.html);
-    assert_eq!(element.children().length(), 4);
-    assert!(block(0).is_same_node(Some(&h1)));
-    assert!(block(2).is_same_node(Some(&third)));
-    assert!(!first.is_connected());
-
-    // Type character by character into the last paragraph: the other
-    // blocks keep their nodes.
-    let mut source = String::from("\n\n# Title\n\nsecond, edited\n\nthird");
-    for c in " and more".chars() {
-        source.push(c);
-        let out = update(&mut preview, &format!("{source}\n\nfourth\n"));
-        same_as_full_render(&out.html);
-        assert!(block(0).is_same_node(Some(&h1)));
-    }
-    assert!(!block(2).is_same_node(Some(&third)));
-    assert_eq!(block(2).text_content().as_deref(), Some("third and more"));
-
-    // Someone else touched the element: it is rebuilt, still correct.
-    element
-        .append_child(&document.create_element("hr").unwrap())
-        .unwrap();
-    let out = update(&mut preview, "# Title\n");
-    same_as_full_render(&out.html);
-    assert_eq!(element.children().length(), 1);
-    element.remove();
-}
-
-/// A source that is not a string, options of the wrong type, a bad offset
-/// or a missing element throw a `TypeError` naming the argument and what
-/// was given (not a wasm memory error), and the module works afterwards.
+/// A source that is not a string, options of the wrong type or a bad
+/// offset throw a `TypeError` naming the argument and what was given (not
+/// a wasm memory error), and the module works afterwards.
 #[wasm_bindgen_test]
 fn bad_arguments_throw_type_errors_naming_them() {
     let object = js_sys::Object::new();
@@ -430,13 +342,6 @@ fn bad_arguments_throw_type_errors_naming_them() {
         message,
         "Renderer.update: `source` must be a string, got a boolean (true)"
     );
-    let message = error_message(Preview::new(JsValue::NULL, None));
-    assert_eq!(
-        message,
-        "Preview: `element` must be a DOM Element, got null"
-    );
-    let message = error_message(Preview::new(object.into(), None));
-    assert!(message.ends_with("got an object"), "{message}");
     // Nothing broke.
     let out = rendered(renderer.update(js("# Still *fine*")).unwrap());
     assert!(out.html.contains("<em>fine</em>"), "{}", out.html);

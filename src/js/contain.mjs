@@ -1,21 +1,24 @@
-// The package's entry (pkg/mdx_preview.js; src/js/finish-pkg.mjs puts it
-// there): the wasm-bindgen glue (mdx_preview_glue.js) with every render
-// contained, so that a parser bug never takes down the preview.
+// The package's containment layer (pkg/contain.mjs; the entry,
+// mdx_preview.js, re-exports it with the DOM classes): the wasm-bindgen
+// glue (mdx_preview_glue.js) with every render contained, so that a parser
+// bug never takes down the preview.
 //
 // A panic in the wasm (markdown-rs 1.0.0 has a few, see src/guard.rs) or any
 // other trap (a stack overflow) leaves the instance unusable:
 // `__resetInstance` asks wasm-bindgen for a fresh one at the next call (its
-// reinit machinery, src/wasm.rs). Then the document is rendered
+// reinit machinery, src/wasm/mod.rs). Then the document is rendered
 // again with the block that failed isolated: the top-level blocks are
 // narrowed down by bisection (halves of the failing range are rendered,
 // never the whole document again), and the blocks found are passed in the
 // `isolate` option, which shows them as escaped source with an
 // `internal-error` diagnostic (src/contain.rs does the same natively). A
-// `Renderer` or `Preview` gets a new wasm-side object, fed its current
-// source, and keeps working. When even that fails, the whole document is
-// shown as escaped source with one `internal-error` diagnostic, built here.
+// `Renderer` gets a new wasm-side object, fed its current source, and keeps
+// working; the result of the call that made it says `change.full` (its
+// blocks are not the ones the caller was last told about). When even that
+// fails, the whole document is shown as escaped source with one
+// `internal-error` diagnostic, built here.
 //
-// The classes are wrapped generically: every method of the glue's class is
+// The class is wrapped generically: every method of the glue's class is
 // forwarded, so methods added there need nothing here; `update`, `edit` and
 // `render` are the ones that take a new source.
 import * as glue from "./mdx_preview_glue.js";
@@ -23,7 +26,7 @@ import * as glue from "./mdx_preview_glue.js";
 export * from "./mdx_preview_glue.js";
 export { default, initSync } from "./mdx_preview_glue.js";
 
-/** Where the Rust panic hook lists the messages of panics (src/wasm.rs). */
+/** Where the Rust panic hook lists the messages of panics (src/wasm/mod.rs). */
 const PANICS = Symbol.for("mdx-preview.panics");
 /** Most rounds of search and isolation (as contain::MAX_ROUNDS). */
 const MAX_ROUNDS = 8;
@@ -229,11 +232,6 @@ function lastResort(source, options) {
   };
 }
 
-/** An update result for a result without blocks: rebuild from its html. */
-function asUpdate(result) {
-  return { ...result, change: { start: 0, removed: 0, blocks: [result.html], lineShift: 0, full: true } };
-}
-
 /** Render `source`; a parser failure costs only the block it happened in. */
 export function render(source, options) {
   const result = attempt(() => glue.render(source, options));
@@ -264,10 +262,14 @@ const STATE = Symbol("mdx-preview.state");
 /** Edits kept before they are applied to the kept source. */
 const MAX_PENDING_EDITS = 64;
 
+/** `result` with a change that says: rebuild from every block (`blocks`). */
+function asFull(result, blocks) {
+  return { ...result, change: { start: 0, removed: 0, blocks, lineShift: 0, full: true } };
+}
+
 /** A wrapper class for the glue's class `Raw`, whose constructor takes its
- * options at argument `optionsAt`; `show(args, html)` puts a result that
- * did not come from `Raw` where `Raw` would have (a `Preview`'s element). */
-function contain(Raw, optionsAt, show = () => {}) {
+ * options at argument `optionsAt`. */
+function contain(Raw, optionsAt) {
   class Contained {
     constructor(...args) {
       // Argument errors (TypeError) are thrown as they are.
@@ -321,9 +323,8 @@ function contain(Raw, optionsAt, show = () => {}) {
     if (found) return found.result;
     // Not even that: the whole of it as source; the next call tries again.
     state.epoch = -1;
-    const result = asUpdate(lastResort(source, own(state)));
-    show(state.args, result.html);
-    return result;
+    const whole = lastResort(source, own(state));
+    return asFull(whole, [whole.html]);
   };
   /** A new wasm-side object fed the current source (after a reset). */
   const revive = (state) => {
@@ -350,7 +351,10 @@ function contain(Raw, optionsAt, show = () => {}) {
   const call = (self, method, args, invoke = (raw) => raw[method](...args)) => {
     const state = self[STATE];
     if (state.raw === null) throw new Error(`${Raw.name}: used after free()`);
-    if (state.epoch !== epoch) revive(state);
+    // A new wasm-side object: what it renders next is a change from its
+    // own first update, which the caller never saw.
+    const revived = state.epoch !== epoch;
+    if (revived) revive(state);
     let result;
     try {
       result = invoke(state.raw);
@@ -366,6 +370,7 @@ function contain(Raw, optionsAt, show = () => {}) {
       state.edits.push(args);
       if (state.edits.length > MAX_PENDING_EDITS) current(state);
     }
+    if (revived && (method === "update" || method === "edit")) return asFull(result, state.raw.blocks());
     return result;
   };
 
@@ -402,10 +407,3 @@ function contain(Raw, optionsAt, show = () => {}) {
 
 /** A renderer whose options are parsed and checked once (see the glue's `Renderer`). */
 export const Renderer = contain(glue.Renderer, 0);
-
-/** A live preview in a DOM element (see the glue's `Preview`). */
-export const Preview = contain(glue.Preview, 1, ([element], html) => {
-  const template = element.ownerDocument.createElement("template");
-  template.innerHTML = html;
-  element.replaceChildren(template.content);
-});

@@ -3,10 +3,12 @@
 // Node gets `node.mjs` (wasm loaded at import) and browsers and bundlers get
 // the web entry (`await init()` first), both with the same types.
 //
-// The entry every environment imports, mdx_preview.js, is the containment
-// layer (src/js/contain.mjs): it imports wasm-bindgen's glue, moved here to
-// mdx_preview_glue.js, and re-exports it with every render contained.
-import { copyFileSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+// The entry every environment imports, mdx_preview.js (src/js/entry.mjs),
+// re-exports the containment layer (contain.mjs: wasm-bindgen's glue, moved
+// here to mdx_preview_glue.js, with every render contained) and the DOM
+// classes (preview.mjs, patch.mjs), whose types (dom.d.ts) are appended to
+// the glue's .d.ts.
+import { appendFileSync, copyFileSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 
 const dir = process.argv[2] ?? "pkg";
@@ -24,7 +26,14 @@ const types = `${stem}.d.ts`;
 if (readFileSync(join(dir, entry), "utf8").includes("__wbg_get_imports")) {
   renameSync(join(dir, entry), join(dir, glue));
 }
-copyFileSync(new URL("./contain.mjs", import.meta.url), join(dir, entry));
+const modules = ["contain.mjs", "preview.mjs", "patch.mjs"];
+for (const module of modules) copyFileSync(new URL(`./${module}`, import.meta.url), join(dir, module));
+copyFileSync(new URL("./entry.mjs", import.meta.url), join(dir, entry));
+// The DOM classes' types, once (a second run finds them there).
+const domTypes = readFileSync(new URL("./dom.d.ts", import.meta.url), "utf8");
+if (!readFileSync(join(dir, types), "utf8").includes("export class BlockPatcher")) {
+  appendFileSync(join(dir, types), `\n${domTypes}`);
+}
 const pkg = {
   name,
   version: built.version,
@@ -44,9 +53,10 @@ const pkg = {
   },
   main: `./${entry}`,
   types: `./${types}`,
-  files: [wasm, entry, glue, types, "node.mjs", "snippets/", "README.md"],
+  files: [wasm, entry, glue, ...modules, types, "node.mjs", "snippets/", "README.md"],
   // Only node.mjs does something at import (it loads the wasm); the web
-  // glue is free of side effects, so bundlers may drop it when unused.
+  // glue and the other modules are free of side effects, so bundlers may
+  // drop them when unused.
   sideEffects: ["./node.mjs"],
   engines: { node: ">=20" },
 };

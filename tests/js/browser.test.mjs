@@ -149,6 +149,13 @@ test("a Vite production build of a consumer app", async () => {
   checkResult(await resultOf("/vite/"));
 });
 
+test("Preview and BlockPatcher keep the element equal to a fresh render, and unchanged blocks' nodes", async () => {
+  const result = await resultOf("/plain/preview.html");
+  const failed = result.checks.filter(([, ok]) => !ok);
+  assert.deepEqual(failed, [], "every check holds");
+  assert.ok(result.checks.length >= 15, `checks: ${result.checks.length}`);
+});
+
 test("a panic in a Preview costs only its block, and the Preview keeps working (panic-trigger build)", async () => {
   const result = await resultOf("/plain/contain.html");
   assert.deepEqual(result.first, ["H1", "P", "P"]);

@@ -1,0 +1,325 @@
+//! Result conversion: Rust results to the plain JavaScript objects of the
+//! README (`{ html, toc, diagnostics, frontmatter, title }`, plus `change`
+//! for an incremental update), and the per-block cache ([`JsCache`]) that
+//! makes a keystroke convert only what changed.
+
+use super::types::{RenderResultValue, UpdateResultValue};
+use crate::Rendered;
+use crate::incremental::{BlockChange, Update};
+use crate::json::{ToJson, to_json};
+use serde_json::Value;
+use wasm_bindgen::JsCast;
+use wasm_bindgen::prelude::*;
+
+// Diagnostics of a block are kept as JavaScript objects relative to the
+// block; these copy them shifted to where the block now is (cheaper than
+// one object field by field from Rust, or a JSON text of all of them, at
+// every keystroke of a long document).
+#[wasm_bindgen(inline_js = r#"
+export function shifted(list, line, offset) {
+  const out = new Array(list.length);
+  for (let i = 0; i < list.length; i++) {
+    const d = { ...list[i] };
+    d.line += line;
+    d.endLine += line;
+    d.offset += offset;
+    d.endOffset += offset;
+    out[i] = d;
+  }
+  return out;
+}
+export function append(out, list) {
+  for (let i = 0; i < list.length; i++) out.push(list[i]);
+}
+"#)]
+extern "C" {
+    fn shifted(list: &JsValue, line: f64, offset: f64) -> JsValue;
+    fn append(out: &js_sys::Array, list: &JsValue);
+}
+
+/// What the last update handed to JavaScript, so the next one converts
+/// only what changed: each block's HTML as a JavaScript string (by block
+/// id; the document's HTML is their concatenation, which the engine joins
+/// without copying), and the TOC, diagnostics and front matter while they
+/// stay equal. Unchanged arrays are the same objects as in the previous
+/// result (results are to be read, not modified).
+#[derive(Default)]
+pub(super) struct JsCache {
+    /// Each block of the last result: its id and HTML string.
+    blocks: Vec<Option<(u64, js_sys::JsString)>>,
+    /// Ids of the blocks with TOC entries, the entries and their array.
+    toc: Option<(Vec<u64>, Vec<crate::TocEntry>, JsValue)>,
+    /// Each block with diagnostics in the last result: its key (list id,
+    /// line, offset), its list relative to it, and that list placed.
+    diagnostics: Vec<Option<(ReportsKey, JsValue, JsValue)>>,
+    /// The last result's diagnostics array.
+    all_diagnostics: Option<JsValue>,
+    frontmatter: Option<(Option<Value>, JsValue)>,
+}
+
+/// A block's diagnostics: list id, lines and UTF-16 offset before the block.
+type ReportsKey = (u64, usize, usize);
+
+/// Take the entry for `key` out of the previous list, looking where it would
+/// be if nothing moved: at the same index, or as far from the end (the
+/// blocks before and after an edit). Anything else is made anew.
+fn aligned<K: PartialEq, V>(
+    previous: &mut [Option<(K, V)>],
+    index: usize,
+    length: usize,
+    key: &K,
+) -> Option<V> {
+    let from_end = (index + previous.len()).checked_sub(length);
+    for at in [Some(index), from_end].into_iter().flatten() {
+        if let Some(slot) = previous.get_mut(at) {
+            if slot.as_ref().is_some_and(|(k, _)| k == key) {
+                return slot.take().map(|(_, value)| value);
+            }
+        }
+    }
+    None
+}
+
+impl JsCache {
+    /// An update as `{ ...RenderResult, change }`.
+    pub(super) fn result(&mut self, update: &Update) -> Result<UpdateResultValue, JsError> {
+        let html = self.html(update);
+        self.toc(update)?;
+        self.diagnostics(update)?;
+        self.frontmatter(update)?;
+        let toc = self
+            .toc
+            .as_ref()
+            .map_or(JsValue::NULL, |(_, _, value)| value.clone());
+        let diagnostics = self.all_diagnostics.clone().unwrap_or(JsValue::NULL);
+        let frontmatter = self
+            .frontmatter
+            .as_ref()
+            .map_or(JsValue::NULL, |(_, value)| value.clone());
+        let object = result_object(&html, &toc, &diagnostics, &frontmatter, update.title())?;
+        set(&object, "change", &self.change(&update.change)?)?;
+        Ok(JsValue::from(object).unchecked_into())
+    }
+
+    /// Every block's HTML string of the last update, in order.
+    pub(super) fn blocks(&self) -> js_sys::Array {
+        self.blocks
+            .iter()
+            .flatten()
+            .map(|(_, string)| JsValue::from(string))
+            .collect()
+    }
+
+    /// Bring the blocks' strings up to date (a block that did not change
+    /// keeps its string) and give the document's HTML, their concatenation.
+    fn html(&mut self, update: &Update) -> JsValue {
+        let blocks = update.blocks();
+        let mut previous = std::mem::take(&mut self.blocks);
+        let mut html = js_sys::JsString::from("");
+        for (index, block) in blocks.iter().enumerate() {
+            let kept = match block.id {
+                0 => None,
+                id => aligned(&mut previous, index, blocks.len(), &id),
+            };
+            let string = kept.unwrap_or_else(|| js_sys::JsString::from(block.html));
+            html = html.concat(&string);
+            self.blocks.push(Some((block.id, string)));
+        }
+        html.into()
+    }
+
+    /// Bring the TOC array up to date: the same array while the entries are
+    /// the same.
+    fn toc(&mut self, update: &Update) -> Result<(), JsError> {
+        let toc_ids: Vec<u64> = update
+            .blocks()
+            .iter()
+            .zip(update.block_toc())
+            .filter(|(_, toc)| !toc.is_empty())
+            .map(|(block, _)| block.id)
+            .collect();
+        // The same blocks hold the headings: the same TOC. Otherwise the
+        // entries may still be equal (a heading block rendered again).
+        let toc_same = self.toc.as_ref().is_some_and(|(ids, toc, _)| {
+            (*ids == toc_ids && !toc_ids.contains(&0)) || {
+                let mut old = toc.iter();
+                update
+                    .block_toc()
+                    .iter()
+                    .flat_map(|entries| entries.iter())
+                    .all(|entry| old.next() == Some(entry))
+                    && old.next().is_none()
+            }
+        });
+        match (&mut self.toc, toc_same) {
+            (Some((ids, _, _)), true) => *ids = toc_ids,
+            _ => {
+                let toc = update.toc();
+                let value = json_value(&toc)?;
+                self.toc = Some((toc_ids, toc, value));
+            }
+        }
+        Ok(())
+    }
+
+    /// Bring the front matter object up to date: the same object while the
+    /// front matter is equal.
+    fn frontmatter(&mut self, update: &Update) -> Result<(), JsError> {
+        let frontmatter = update.frontmatter();
+        if !self
+            .frontmatter
+            .as_ref()
+            .is_some_and(|(old, _)| old.as_ref() == frontmatter)
+        {
+            let value = frontmatter.map_or(Ok(JsValue::NULL), json_value)?;
+            self.frontmatter = Some((frontmatter.cloned(), value));
+        }
+        Ok(())
+    }
+
+    /// `change` as `{ start, removed, blocks, lineShift, full }`, `blocks`
+    /// holding the inserted blocks' strings (after [`Self::html`]).
+    fn change(&self, change: &BlockChange) -> Result<JsValue, JsError> {
+        let inserted: js_sys::Array = self
+            .blocks
+            .iter()
+            .flatten()
+            .skip(change.start)
+            .take(change.inserted)
+            .map(|(_, string)| JsValue::from(string))
+            .collect();
+        let object = js_sys::Object::new();
+        set(&object, "start", &(change.start as f64).into())?;
+        set(&object, "removed", &(change.removed as f64).into())?;
+        set(&object, "blocks", &inserted)?;
+        set(&object, "lineShift", &(change.line_shift as f64).into())?;
+        set(&object, "full", &change.full.into())?;
+        Ok(object.into())
+    }
+
+    /// Bring the diagnostics array up to date with `update`, reusing the
+    /// objects of blocks that did not move (and the array itself when none
+    /// did), and each block's relative list while its unit is the same.
+    fn diagnostics(&mut self, update: &Update) -> Result<(), JsError> {
+        let blocks = update.block_diagnostics();
+        let keys: Vec<ReportsKey> = blocks
+            .iter()
+            .map(|block| (block.id, block.line, block.utf16))
+            .collect();
+        let unchanged = keys.len() == self.diagnostics.len()
+            && keys.iter().zip(&self.diagnostics).all(|(key, old)| {
+                key.0 != 0 && old.as_ref().is_some_and(|(old_key, _, _)| old_key == key)
+            });
+        if unchanged && self.all_diagnostics.is_some() {
+            return Ok(());
+        }
+        // Placed lists by full key; relative ones by list id.
+        let mut previous: Vec<Option<(ReportsKey, (JsValue, JsValue))>> = self
+            .diagnostics
+            .drain(..)
+            .map(|slot| slot.map(|(key, relative, placed)| (key, (relative, placed))))
+            .collect();
+        let out = js_sys::Array::new();
+        for (index, (block, key)) in blocks.iter().zip(&keys).enumerate() {
+            let (relative, placed) = match aligned(&mut previous, index, keys.len(), key) {
+                Some(lists) if key.0 != 0 => lists,
+                _ => {
+                    let relative = match moved_list(&mut previous, index, keys.len(), key) {
+                        Some(list) => list,
+                        None => json_value(&block.relative)?,
+                    };
+                    let placed = shifted(&relative, block.line as f64, block.utf16 as f64);
+                    (relative, placed)
+                }
+            };
+            append(&out, &placed);
+            self.diagnostics.push(Some((*key, relative, placed)));
+        }
+        self.all_diagnostics = Some(out.into());
+        Ok(())
+    }
+}
+
+/// The relative list of the same diagnostics in a block that moved (same
+/// list id, other lines or offset), taken from where [`aligned`] looks.
+fn moved_list(
+    previous: &mut [Option<(ReportsKey, (JsValue, JsValue))>],
+    index: usize,
+    length: usize,
+    key: &ReportsKey,
+) -> Option<JsValue> {
+    if key.0 == 0 {
+        return None;
+    }
+    let from_end = (index + previous.len()).checked_sub(length);
+    [Some(index), from_end]
+        .into_iter()
+        .flatten()
+        .find_map(|at| {
+            let slot = previous.get_mut(at)?;
+            if slot.as_ref().is_some_and(|(k, _)| k.0 == key.0) {
+                slot.take().map(|(_, (relative, _))| relative)
+            } else {
+                None
+            }
+        })
+}
+
+/// `value` as JavaScript through one JSON text: for arrays of many small
+/// objects, faster than building them field by field. (A front matter
+/// integer JavaScript cannot hold exactly is rounded, as `JSON.parse` does.)
+fn json_value<T: ToJson + ?Sized>(value: &T) -> Result<JsValue, JsError> {
+    js_sys::JSON::parse(&to_json(value)).map_err(js_error)
+}
+
+/// A whole render as a plain object: the HTML as one string, the TOC,
+/// diagnostics and front matter through their JSON text.
+pub(super) fn to_js(rendered: &Rendered) -> Result<RenderResultValue, JsError> {
+    let frontmatter = rendered
+        .frontmatter
+        .as_ref()
+        .map_or(Ok(JsValue::NULL), json_value)?;
+    let object = result_object(
+        &JsValue::from_str(&rendered.html),
+        &json_value(&rendered.toc)?,
+        &json_value(&rendered.diagnostics)?,
+        &frontmatter,
+        rendered.title.as_deref(),
+    )?;
+    Ok(JsValue::from(object).unchecked_into())
+}
+
+/// Set `key` of `target`.
+fn set(target: &js_sys::Object, key: &str, value: &JsValue) -> Result<(), JsError> {
+    js_sys::Reflect::set(target, &key.into(), value)
+        .map(drop)
+        .map_err(js_error)
+}
+
+/// `{ html, toc, diagnostics, frontmatter, title }`, in that order.
+fn result_object(
+    html: &JsValue,
+    toc: &JsValue,
+    diagnostics: &JsValue,
+    frontmatter: &JsValue,
+    title: Option<&str>,
+) -> Result<js_sys::Object, JsError> {
+    let object = js_sys::Object::new();
+    set(&object, "html", html)?;
+    set(&object, "toc", toc)?;
+    set(&object, "diagnostics", diagnostics)?;
+    set(&object, "frontmatter", frontmatter)?;
+    let title = title.map_or(JsValue::NULL, JsValue::from_str);
+    set(&object, "title", &title)?;
+    Ok(object)
+}
+
+/// A JavaScript exception as a `JsError` with its message.
+fn js_error(value: JsValue) -> JsError {
+    let message = value
+        .dyn_ref::<js_sys::Error>()
+        .map(|e| String::from(e.message()))
+        .or_else(|| value.as_string())
+        .unwrap_or_else(|| "unknown JavaScript error".into());
+    JsError::new(&message)
+}
