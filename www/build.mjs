@@ -34,12 +34,15 @@ const result = await build({
   minify: !process.argv.includes("--no-minify"),
   sourcemap: true,
   loader: { ".mdx": "text", ".css": "text" },
-  // The worker imports ../../pkg/mdx_preview.js: take it from `pkg`.
+  // The worker imports ../../pkg/mdx_preview.js and the page
+  // ../../pkg/patch.mjs: take them from `pkg`.
   plugins: [
     {
       name: "pkg",
       setup(build) {
-        build.onResolve({ filter: /\/pkg\/mdx_preview\.js$/ }, () => ({ path: join(pkg, "mdx_preview.js") }));
+        build.onResolve({ filter: /\/pkg\/[\w.]+\.m?js$/ }, (args) => ({
+          path: join(pkg, args.path.replace(/^.*\/pkg\//, "")),
+        }));
       },
     },
   ],

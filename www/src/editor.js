@@ -135,7 +135,10 @@ function fixAction(suggestion) {
 /**
  * Show the renderer's diagnostics in the editor. Their offsets (UTF-16, as
  * CodeMirror counts) are for the source that was rendered; `changes` maps
- * them to the current document when the writer typed meanwhile.
+ * them to the current document when the writer typed meanwhile. When the
+ * editor already shows the same marks (CodeMirror maps them through edits,
+ * so diagnostics that only moved with the text usually are), nothing is
+ * dispatched. Returns the marks shown, one per diagnostic.
  */
 export function showDiagnostics(view, diagnostics, changes) {
   // Offsets are clamped to the rendered source, then mapped.
@@ -153,9 +156,20 @@ export function showDiagnostics(view, diagnostics, changes) {
       severity: d.severity,
       source: d.ruleId,
       message: d.message.replace(/`([^`]*)`/g, "‘$1’"),
+      suggestion: d.suggestion,
       actions: d.suggestion !== undefined ? [fixAction(d.suggestion)] : [],
     };
   });
+  const shown = [];
+  forEachDiagnostic(view.state, (mark, from, to) => shown.push({ mark, from, to }));
+  const same =
+    shown.length === marks.length &&
+    shown.every(({ mark, from, to }, i) => {
+      const m = marks[i];
+      return from === m.from && to === m.to && mark.severity === m.severity && mark.source === m.source &&
+        mark.message === m.message && mark.suggestion === m.suggestion;
+    });
+  if (same) return shown.map(({ mark }) => mark);
   view.dispatch(setDiagnostics(view.state, marks));
   return marks;
 }

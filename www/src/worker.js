@@ -1,109 +1,105 @@
-// The render worker: loads the wasm package once, then renders each source it
-// is sent, incrementally (`Renderer.update`: only the blocks an edit touches
-// are parsed again), and posts back what the page needs to patch the preview.
-// It never touches a DOM (workers have none): the page patches the preview.
+// The render worker: loads the wasm package once and keeps one incremental
+// `Renderer` in step with the page's editor. It never touches a DOM
+// (workers have none): it posts each update's `change` (which engine
+// blocks to replace, their HTML, how far later blocks' lines moved) and
+// the page's BlockPatcher (pkg/patch.mjs) applies it.
 //
-// Messages in:  { seq, source, options }, or { type: "resync" } when the
-//               page needs the whole preview (and every field) next time.
-// Messages out: { type: "ready" } once, then
-//   { type: "result", seq, ms, result, patch } where `result` is the render
-//   result without its html, and with `toc` / `diagnostics` set to null when
-//   they are the same as in the previous message; and `patch` is one of
-//     { kind: "blocks", blocks }  the whole preview, split by blocks.js;
-//     { kind: "html", html }      the whole preview, unsplit;
-//     { kind: "splice", start, removed, blocks, lineShift }  top-level
-//       blocks (as blocks.js gives them) `start .. start + removed` replaced
-//       by `blocks`, and every later block's data-line moved by `lineShift`;
-//   or { type: "error", seq, message } (invalid options; a document never
-//   throws).
+// Messages in:
+//   { type: "open", seq, source, options }  render `source` from scratch
+//     (first render, options changed, out of step, a fresh worker);
+//   { type: "edits", seq, edits: [[from, to, text], …], length }  CodeMirror's
+//     changes since the last message, in order, each in the positions of
+//     the document the ones before it made; `length`: the page's document
+//     length after them (the cheap check that both sides hold the same
+//     text).
+// Messages out: { type: "ready" } once, then per message in
+//   { type: "result", seq, ms, length, result, change } where `result` is
+//     the render result without `html` and `change`, and with `toc`,
+//     `diagnostics` and `frontmatter` null when they are the same as in the
+//     previous message; `change` is the engine's, for all the edits of the
+//     message together;
+//   { type: "resync", seq } when the edits do not fit the worker's text
+//     (the page then sends "open");
+//   { type: "error", seq, message } (invalid options; a document never
+//     throws).
 import init, { Renderer } from "../../pkg/mdx_preview.js";
-import { splitBlocks } from "./blocks.js";
+import { composeChanges } from "./changes.js";
 
 let renderer = null;
 let rendererKey = "";
-// Top-level blocks (as blocks.js splits them) of each block of the last
-// update; null when the page was last sent something else.
-let counts = null;
-let lastToc = null;
-let lastDiagnostics = null;
+/** Length of the renderer's source, and how many blocks it has. */
+let length = 0;
+let blockCount = 0;
+/** What the page was last sent (unchanged values are sent as null). */
+let sent = { toc: null, diagnostics: null, frontmatter: undefined };
 
 const ready = init({ module_or_path: new URL("./mdx_preview_bg.wasm", import.meta.url) }).then(
   () => postMessage({ type: "ready" }),
   (error) => postMessage({ type: "fatal", message: String(error?.message ?? error) }),
 );
 
-/** The page's patch for an update, and the new `counts`. */
-function patchFor(result) {
-  const { change } = result;
-  if (!change.full && counts !== null) {
-    const pieces = [];
-    const inserted = [];
-    for (const html of change.blocks) {
-      const split = splitBlocks(html);
-      if (split === null) return null;
-      pieces.push(...split);
-      inserted.push(split.length);
-    }
-    const sum = (list) => list.reduce((total, n) => total + n, 0);
-    const start = sum(counts.slice(0, change.start));
-    const removed = sum(counts.slice(change.start, change.start + change.removed));
-    counts.splice(change.start, change.removed, ...inserted);
-    return { kind: "splice", start, removed, blocks: pieces, lineShift: change.lineShift };
+/** Render `source` anew (a new Renderer when the options changed): every block. */
+function open({ source, options }) {
+  const key = JSON.stringify(options);
+  if (renderer === null || key !== rendererKey) {
+    renderer?.free();
+    renderer = null;
+    renderer = new Renderer(options);
+    rendererKey = key;
   }
-  // The whole preview, split block by block (the first update gives every
-  // block, a full render one holding everything; after anything else the
-  // renderer still has them all).
-  const all = change.full ? change.blocks : renderer.blocks();
-  const split = all.map((html) => splitBlocks(html));
-  if (split.some((blocks) => blocks === null)) return null;
-  counts = split.map((blocks) => blocks.length);
-  return { kind: "blocks", blocks: split.flat() };
+  const result = renderer.update(source);
+  length = source.length;
+  sent = { toc: null, diagnostics: null, frontmatter: undefined };
+  const blocks = result.change.full ? result.change.blocks : renderer.blocks();
+  return { result, change: { start: 0, removed: 0, blocks, lineShift: 0, full: true } };
+}
+
+/** Apply the page's edits: the last result and the change of them all,
+ * or null when they do not fit the text the worker has. */
+function edit({ edits, length: expected }) {
+  if (renderer === null) return null;
+  const changes = [];
+  let result = null;
+  for (const [from, to, text] of edits) {
+    if (from > to || to > length) return null;
+    result = renderer.edit(from, to, text);
+    length += text.length - (to - from);
+    changes.push(result.change);
+  }
+  if (result === null || length !== expected) return null;
+  const before = blockCount;
+  return { result, change: composeChanges(changes, before, () => renderer.blocks()) };
+}
+
+/** The result as the page gets it: what did not change is null. */
+function message(result) {
+  const out = {
+    title: result.title,
+    toc: result.toc === sent.toc ? null : result.toc,
+    diagnostics: result.diagnostics === sent.diagnostics ? null : result.diagnostics,
+    frontmatter: result.frontmatter === sent.frontmatter ? null : result.frontmatter,
+    frontmatterChanged: result.frontmatter !== sent.frontmatter,
+  };
+  sent = { toc: result.toc, diagnostics: result.diagnostics, frontmatter: result.frontmatter };
+  return out;
 }
 
 self.onmessage = async ({ data }) => {
   await ready;
-  if (data.type === "resync") {
-    // The page lost track of the preview: send the whole of it next time.
-    counts = null;
-    lastToc = null;
-    lastDiagnostics = null;
-    return;
-  }
-  const { seq, source, options } = data;
+  const { seq } = data;
   try {
-    // Options are parsed once per distinct set (the Renderer checks them).
-    const key = JSON.stringify(options);
-    if (renderer === null || key !== rendererKey) {
-      renderer?.free();
-      renderer = new Renderer(options);
-      rendererKey = key;
-      counts = null;
-    }
     const start = performance.now();
-    const result = renderer.update(source);
-    const ms = performance.now() - start;
-    let patch = patchFor(result);
-    if (patch === null) {
-      counts = null;
-      const blocks = splitBlocks(result.html);
-      patch = blocks === null ? { kind: "html", html: result.html } : { kind: "blocks", blocks };
+    const done = data.type === "open" ? open(data) : edit(data);
+    if (done === null) {
+      postMessage({ type: "resync", seq });
+      return;
     }
-    // Unchanged arrays are the same objects as last time: do not copy them
-    // to the page again.
-    const { html, change, ...rest } = result;
-    const message = {
-      ...rest,
-      toc: result.toc === lastToc ? null : result.toc,
-      diagnostics: result.diagnostics === lastDiagnostics ? null : result.diagnostics,
-    };
-    lastToc = result.toc;
-    lastDiagnostics = result.diagnostics;
-    postMessage({ type: "result", seq, result: message, patch, ms });
+    const ms = performance.now() - start;
+    const { change } = done;
+    blockCount = change.full ? change.blocks.length : blockCount - change.removed + change.blocks.length;
+    postMessage({ type: "result", seq, ms, length, result: message(done.result), change });
   } catch (error) {
     renderer = null;
-    counts = null;
-    lastToc = null;
-    lastDiagnostics = null;
     postMessage({ type: "error", seq, message: String(error?.message ?? error) });
   }
 };
