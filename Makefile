@@ -214,13 +214,14 @@ test-e2e: www www-trigger
 # `bench` feature (parseOnly: markdown-rs to_mdast alone) in its own target
 # dir, so it never lands in pkg/ nor rebuilds pkg/'s. Writes
 # tests/bench/results.json and chart.svg; `make bench BENCH_FLAGS=--readme`
-# also rewrites README's Performance results. The keystroke replay
-# (tests/bench/keystroke.mjs) runs first; run.mjs puts its numbers in the
-# budget table.
+# also rewrites README's Performance results. The keystroke replays
+# (tests/bench/keystroke.mjs, corpus.mjs) and the page's keystroke-to-paint
+# (tests/e2e/paint.test.mjs, in headless Chromium on www/dist) run first;
+# run.mjs puts their numbers in the budget table.
 BENCH_FLAGS ?=
 BENCH_DOCS := target/bench/docs
 .PHONY: bench bench-smoke
-bench: pkg
+bench: www
 	@if [ ! -f tests/bench/node_modules/.package-lock.json ] || \
 	    [ tests/bench/package-lock.json -nt tests/bench/node_modules/.package-lock.json ]; then \
 	    echo "==> npm ci (tests/bench)"; \
@@ -240,6 +241,9 @@ bench: pkg
 	node tests/bench/keystroke.mjs
 	$(call section,node tests/bench/corpus.mjs (keystroke replay on the real posts of tests/data/corpus))
 	node tests/bench/corpus.mjs
+	$(call section,keystroke-to-paint in the page (tests/e2e/paint.test.mjs; run.mjs reads its numbers))
+	rm -f target/bench/paint.json
+	node --test tests/e2e/paint.test.mjs
 	$(call section,node tests/bench/run.mjs (one process; cold starts and pathological inputs in children))
 	node tests/bench/run.mjs $(BENCH_FLAGS)
 

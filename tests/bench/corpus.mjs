@@ -13,11 +13,12 @@
 // Documents are rendered as MDX, as Docusaurus compiles `.md` files by
 // default. `CORPUS_QUICK=1` takes every fifth document and one position
 // (the smoke run in `make test`).
-import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
 import { performance } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
 import { isDeepStrictEqual } from "node:util";
+import { SENTENCE, concatenated, corpus, place } from "./corpus-docs.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, "..", "..");
@@ -25,24 +26,10 @@ const entry = process.argv[2] ?? join(root, "pkg/node.mjs");
 const { render, Renderer } = await import(entry);
 const quick = process.env.CORPUS_QUICK === "1";
 
-const sentence = "The quick brown fox jumps over the lazy dog. ";
+const sentence = SENTENCE;
 const positions = quick ? [0.5] : [0.1, 0.5, 0.9];
 const quantile = (sorted, q) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
 const median = (times) => quantile([...times].sort((a, b) => a - b), 0.5);
-
-/** The documents of the corpus, sorted by path. */
-function corpus() {
-  const dir = join(root, "tests/data/corpus");
-  const found = [];
-  for (const folder of readdirSync(dir).sort()) {
-    const path = join(dir, folder);
-    if (!statSync(path).isDirectory()) continue;
-    for (const name of readdirSync(path).sort()) {
-      if (/\.mdx?$/.test(name)) found.push({ name: `${folder}/${name}`, text: readFileSync(join(path, name), "utf8") });
-    }
-  }
-  return found;
-}
 
 /** Median time of a full render, warm (fewer runs for slow documents). */
 function fullRender(source) {
@@ -57,19 +44,6 @@ function fullRender(source) {
     times.push(performance.now() - t);
   }
   return median(times);
-}
-
-/** Where to type at `fraction` of `source`: the end of the next line of
- * running text (a letter first, punctuation last), else of the next line. */
-function place(source, fraction) {
-  let at = Math.floor(source.length * fraction);
-  for (;;) {
-    const end = source.indexOf("\n", at);
-    if (end < 0) return source.length;
-    const line = source.slice(source.lastIndexOf("\n", end - 1) + 1, end);
-    if (/^\p{L}/u.test(line) && /[.!?:]$/.test(line)) return end;
-    at = end + 1;
-  }
 }
 
 /** Type the sentence at `at`; times of each keystroke. */
@@ -121,17 +95,8 @@ for (const { name, text } of chosen) {
   }
 }
 
-// ~100 KB of real posts in a row: the corpus's documents concatenated, as
-// one long post would have them: without the later posts' front matter and
-// excerpt markers (a post has one of each; the first marker is the one
-// that counts, and with several the engine renders the whole post).
-let long = "";
-for (const { text } of documents) {
-  if (Buffer.byteLength(long) >= 100 * 1024) break;
-  let body = text.replace(/^---\n[\s\S]*?\n---\n/, "");
-  if (long) body = body.replace(/^(<!--\s*truncate\s*-->|\{\/\*\s*truncate\s*\*\/\})[ \t]*$/gm, "");
-  long += (long ? "\n\n" : "") + body;
-}
+// ~100 KB of real posts in a row (corpus-docs.mjs).
+const long = concatenated(documents);
 const longFull = fullRender(long);
 const longTimes = replay("corpus concatenated", long, place(long, 0.5));
 const longRow = {

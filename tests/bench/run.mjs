@@ -421,6 +421,23 @@ function budgets(r) {
     real ? `${fmt(real.long.medianMs)} ms median (p95 ${fmt(real.long.p95Ms)} ms; full render ${fmt(real.long.fullMs)} ms)` : "–",
   );
 
+  // Keystroke-to-paint in the live-preview page (tests/e2e/paint.test.mjs,
+  // run by `make bench` before this script), from target/bench/paint.json.
+  const paintFile = join(here, "..", "..", "target/bench/paint.json");
+  const paint = existsSync(paintFile) ? JSON.parse(readFileSync(paintFile, "utf8")) : null;
+  for (const [name, goal, limit] of [
+    ["seed", "p95 ≤ 16 ms (one frame)", 16],
+    ["~100 KB real posts", "p95 ≤ 16 ms (one frame)", 16],
+  ]) {
+    const row = paint?.documents.find((d) => d.name === name);
+    add(
+      `keystroke-to-paint in the page (headless Chromium), ${name}`,
+      goal,
+      row ? row.p95Ms <= limit : null,
+      row ? `p50 ${fmt(row.p50Ms)} ms, p95 ${fmt(row.p95Ms)} ms, max ${fmt(row.maxMs)} ms over ${row.keystrokes} keys` : "–",
+    );
+  }
+
   const big = t("post-1m", "ours");
   add("1 MB document, full render (pkg/)", "≤ 700 ms", big ? big.medianMs <= 700 : null, big ? `${fmt(big.medianMs)} ms median` : "–");
   const key1m = typed("1MB");

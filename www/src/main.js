@@ -144,6 +144,8 @@ const client = new RenderClient(
       painted = { version: request.context.version, at: performance.now() };
       timings = {
         renderMs: message.ms,
+        // From sending the request to handling its result, less the render.
+        messagingMs: start - request.sentAt - message.ms,
         showMs: painted.at - start,
         ...patched,
         incremental: !message.change.full,
