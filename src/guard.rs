@@ -26,6 +26,7 @@ use crate::diagnostic::{Report, Severity};
 use crate::lines::{Line, container_prefix, is_blank, is_thematic_break};
 use crate::options::Format;
 use crate::prepass::{Braces, Prepared, fault, jsx_tag_spans, open_jsx_tags};
+use crate::rules::Rule;
 
 /// Most container markers (`>`, list items) allowed in front of one line.
 pub(crate) const MAX_CONTAINER_DEPTH: usize = 48;
@@ -141,12 +142,11 @@ pub(crate) fn hide_open_references(
             line.start,
             block_end,
             Report::new(
-                Severity::Error,
-                "input-too-complex",
+                Rule::InputTooComplex,
                 "An attribute value ending in a character reference without `;` cannot be read in a document holding the control character U+001A: add the `;` or remove that character",
                 at,
                 at + 1,
-            ),
+            ).with_severity(Severity::Error),
         );
     }
 }
@@ -250,8 +250,7 @@ pub(crate) fn check_block(
                 start,
                 end,
                 Report::new(
-                    Severity::Error,
-                    "end-tag-mismatch",
+                    Rule::EndTagMismatch,
                     format!("Expected a closing tag for `{tag}` before the end of this block"),
                     tag_start,
                     tag_end,
@@ -267,8 +266,7 @@ pub(crate) fn check_block(
             start,
             end,
             Report::new(
-                Severity::Warning,
-                "input-too-complex",
+                Rule::InputTooComplex,
                 format!("This block is too complex to render ({reason}); it is shown as text"),
                 start,
                 first.end,

@@ -2,9 +2,10 @@
 //! React's rules for turning props into HTML attributes and `style` objects
 //! into CSS. Used by the mdast → HTML stage for every JSX element.
 
-use crate::diagnostic::{Report, Severity};
+use crate::diagnostic::Report;
 use crate::js::number_to_string;
 use crate::js::{Expr, Node as JsNode, parse_expression};
+use crate::rules::Rule;
 use crate::scope::{Scope, Value, absolute};
 use markdown::mdast::{AttributeContent, AttributeValue};
 
@@ -66,8 +67,7 @@ impl Evaluator<'_> {
             Ok(None) => None,
             Err(error) => {
                 self.reports.push(Report::new(
-                    Severity::Warning,
-                    "unsupported-expression",
+                    Rule::UnsupportedExpression,
                     format!("{}; it is left out of the preview", error.message),
                     absolute(stops, error.span.start),
                     absolute(stops, error.span.end),
@@ -107,8 +107,7 @@ impl Evaluator<'_> {
                     }
                     Some(Value::Literal(_)) => {
                         self.reports.push(Report::new(
-                            Severity::Warning,
-                            "unsupported-expression",
+                            Rule::UnsupportedExpression,
                             format!("`{name}` refers to itself through other constants"),
                             start,
                             end,
@@ -117,8 +116,7 @@ impl Evaluator<'_> {
                     }
                     Some(Value::Module { specifier }) => {
                         self.reports.push(Report::new(
-                            Severity::Warning,
-                            "unsupported-expression",
+                            Rule::UnsupportedExpression,
                             format!(
                                 "`{name}` is imported from `{specifier}`, which the preview does not load"
                             ),
@@ -130,8 +128,7 @@ impl Evaluator<'_> {
                     Some(Value::Unknown) => Static::Unknown,
                     None => {
                         let mut report = Report::new(
-                            Severity::Error,
-                            "undefined-identifier",
+                            Rule::UndefinedIdentifier,
                             format!(
                                 "`{name}` is not defined: import it or declare it with `export const`"
                             ),
@@ -160,8 +157,7 @@ impl Evaluator<'_> {
                 AttributeContent::Expression(expression) => {
                     let start = absolute(&expression.stops, 0).saturating_sub(1);
                     self.reports.push(Report::new(
-                        Severity::Warning,
-                        "unsupported-spread",
+                        Rule::UnsupportedSpread,
                         "Spread attributes (`{...props}`) are not evaluated in the preview",
                         start,
                         absolute(&expression.stops, expression.value.len()) + 1,
@@ -338,8 +334,7 @@ pub fn html_attributes(
         if name == "dangerouslysetinnerhtml" {
             let (start, end) = find_attribute(source, element, &prop);
             reports.push(Report::new(
-                Severity::Warning,
-                "unsafe-attribute",
+                Rule::UnsafeAttribute,
                 "`dangerouslySetInnerHTML` is never rendered in the preview",
                 start,
                 end,
@@ -357,8 +352,7 @@ pub fn html_attributes(
                 Static::String(css) => {
                     let (start, end) = find_attribute(source, element, "style");
                     let mut report = Report::new(
-                        Severity::Warning,
-                        "style-string",
+                        Rule::StyleString,
                         "`style` must be an object in MDX (React throws on a string): write `style={{…}}`",
                         start,
                         end,

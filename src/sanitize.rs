@@ -7,8 +7,9 @@
 //! Anything not allowed is removed; elements not known are unwrapped (their
 //! content stays). Removals that change what the writer sees are reported.
 
-use crate::diagnostic::{Report, Severity};
+use crate::diagnostic::Report;
 use crate::hast::{Element, Node};
+use crate::rules::Rule;
 
 /// What is allowed. The default is the policy of DESIGN §5.
 #[derive(Clone, Debug)]
@@ -418,9 +419,9 @@ pub fn sanitize(nodes: Vec<Node>, schema: &Schema, reports: &mut Vec<Report>) ->
 /// Deepest tree walked; deeper content is kept as text.
 const MAX_DEPTH: usize = 512;
 
-fn warn(reports: &mut Vec<Report>, element: &Element, rule: &'static str, message: String) {
+fn warn(reports: &mut Vec<Report>, element: &Element, rule: Rule, message: String) {
     if let Some((start, end)) = element.source {
-        reports.push(Report::new(Severity::Warning, rule, message, start, end));
+        reports.push(Report::new(rule, message, start, end));
     }
 }
 
@@ -452,7 +453,7 @@ fn one(
         warn(
             reports,
             &element,
-            "unsafe-element",
+            Rule::UnsafeElement,
             format!("`<{tag}>` is not allowed in the preview and is removed with its content"),
         );
         return;
@@ -461,7 +462,7 @@ fn one(
         warn(
             reports,
             &element,
-            "unsafe-element",
+            Rule::UnsafeElement,
             "Only disabled checkboxes are allowed as `<input>`; this one is removed".into(),
         );
         return;
@@ -483,7 +484,7 @@ fn one(
             warn(
                 reports,
                 &element,
-                "unknown-element",
+                Rule::UnknownElement,
                 format!("`<{tag}>` is not allowed in the preview: its content is shown without it"),
             );
         }
@@ -703,7 +704,7 @@ fn attributes(element: &mut Element, schema: &Schema, reports: &mut Vec<Report>)
         }
     }
     for message in removed {
-        warn(reports, element, "unsafe-attribute", message);
+        warn(reports, element, Rule::UnsafeAttribute, message);
     }
     if element.tag == "a" {
         // External: the link has a scheme (a colon before any `/`, `?`, `#`).
