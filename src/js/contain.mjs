@@ -13,8 +13,9 @@
 // `isolate` option, which shows them as escaped source with an
 // `internal-error` diagnostic (src/contain.rs does the same natively). A
 // `Renderer` gets a new wasm-side object, fed its current source, and keeps
-// working; the result of the call that made it says `change.full` (its
-// blocks are not the ones the caller was last told about). When even that
+// working; the result of the call that made it says `change.full` unless
+// the new object cut the source into the same blocks the caller was last
+// given (which it checks). When even that
 // fails, the whole document is shown as escaped source with one
 // `internal-error` diagnostic, built here.
 //
@@ -262,9 +263,61 @@ const STATE = Symbol("mdx-preview.state");
 /** Edits kept before they are applied to the kept source. */
 const MAX_PENDING_EDITS = 64;
 
+/** A block's HTML without its `data-line` values. */
+function blockKey(html) {
+  return html.replace(/ data-line="\d+"/g, "");
+}
+
+/** Whether `keys` (blockKeys) are those of `blocks` (HTML). */
+function sameBlocks(keys, blocks) {
+  return keys.length === blocks.length && blocks.every((html, i) => blockKey(html) === keys[i]);
+}
+
+/** Keep in `state` the blocks an update or edit gave the caller; `result`. */
+function track(state, method, result) {
+  if (method !== "update" && method !== "edit") return result;
+  const keys = result.change.blocks.map(blockKey);
+  if (result.change.full) state.blocks = keys;
+  else state.blocks.splice(result.change.start, result.change.removed, ...keys);
+  return result;
+}
+
 /** `result` with a change that says: rebuild from every block (`blocks`). */
 function asFull(result, blocks) {
   return { ...result, change: { start: 0, removed: 0, blocks, lineShift: 0, full: true } };
+}
+
+/** Define on `Contained` every method and accessor of the glue's class
+ * `Raw`, each going through `call(self, name, args, invoke?)`. */
+function forward(Raw, Contained, call) {
+  for (const name of Object.getOwnPropertyNames(Raw.prototype)) {
+    if (name === "constructor" || name === "free" || name.startsWith("__")) continue;
+    const descriptor = Object.getOwnPropertyDescriptor(Raw.prototype, name);
+    if (typeof descriptor.value === "function") {
+      const method = {
+        [name](...args) {
+          return call(this, name, args);
+        },
+      }[name];
+      Object.defineProperty(Contained.prototype, name, { ...descriptor, value: method });
+    } else {
+      Object.defineProperty(Contained.prototype, name, {
+        ...descriptor,
+        get:
+          descriptor.get &&
+          function () {
+            return call(this, name, [], (raw) => raw[name]);
+          },
+        set:
+          descriptor.set &&
+          function (value) {
+            call(this, name, [value], (raw) => {
+              raw[name] = value;
+            });
+          },
+      });
+    }
+  }
 }
 
 /** A wrapper class for the glue's class `Raw`, whose constructor takes its
@@ -275,7 +328,8 @@ function contain(Raw, optionsAt) {
       // Argument errors (TypeError) are thrown as they are.
       const make = () => new Raw(...args);
       const raw = attempt(make) ?? make();
-      this[STATE] = { args, raw, epoch, source: null, edits: [], isolate: ownIsolate(args[optionsAt]) };
+      // `blocks`: the blocks the caller was last given, as `blockKey`s.
+      this[STATE] = { args, raw, epoch, source: null, edits: [], isolate: ownIsolate(args[optionsAt]), blocks: [] };
     }
 
     free() {
@@ -330,7 +384,8 @@ function contain(Raw, optionsAt) {
   const revive = (state) => {
     const source = current(state);
     if (source === null) fresh(state);
-    else recovering(() => renderAnew(state, source, false));
+    else return recovering(() => renderAnew(state, source, false));
+    return null;
   };
   /** After `invoke` (`method`) trapped: its result all the same. */
   const recover = (state, method, args, invoke) =>
@@ -353,15 +408,14 @@ function contain(Raw, optionsAt) {
     if (state.raw === null) throw new Error(`${Raw.name}: used after free()`);
     // A new wasm-side object: what it renders next is a change from its
     // own first update, which the caller never saw.
-    const revived = state.epoch !== epoch;
-    if (revived) revive(state);
+    const revived = state.epoch !== epoch ? revive(state) : null;
     let result;
     try {
       result = invoke(state.raw);
     } catch (error) {
       if (!isTrap(error)) throw error;
       afterTrap(error);
-      return recover(state, method, args, invoke);
+      return track(state, method, recover(state, method, args, invoke));
     }
     if (method === "update") {
       state.source = args[0];
@@ -370,38 +424,16 @@ function contain(Raw, optionsAt) {
       state.edits.push(args);
       if (state.edits.length > MAX_PENDING_EDITS) current(state);
     }
-    if (revived && (method === "update" || method === "edit")) return asFull(result, state.raw.blocks());
-    return result;
+    // After a revival the change is from the new object's first update:
+    // the caller's blocks if they are the same but for their lines (the
+    // engine cut the same text the same way), else rebuild.
+    if (revived !== null && result.change && !sameBlocks(state.blocks, revived.change.blocks)) {
+      result = asFull(result, state.raw.blocks());
+    }
+    return track(state, method, result);
   };
 
-  for (const name of Object.getOwnPropertyNames(Raw.prototype)) {
-    if (name === "constructor" || name === "free" || name.startsWith("__")) continue;
-    const descriptor = Object.getOwnPropertyDescriptor(Raw.prototype, name);
-    if (typeof descriptor.value === "function") {
-      const method = {
-        [name](...args) {
-          return call(this, name, args);
-        },
-      }[name];
-      Object.defineProperty(Contained.prototype, name, { ...descriptor, value: method });
-    } else {
-      Object.defineProperty(Contained.prototype, name, {
-        ...descriptor,
-        get:
-          descriptor.get &&
-          function () {
-            return call(this, name, [], (raw) => raw[name]);
-          },
-        set:
-          descriptor.set &&
-          function (value) {
-            call(this, name, [value], (raw) => {
-              raw[name] = value;
-            });
-          },
-      });
-    }
-  }
+  forward(Raw, Contained, call);
   return Contained;
 }
 

@@ -93,7 +93,7 @@ export class RenderClient {
     this.optionsKey = key;
     this.edits = [];
     this.dirty = false;
-    const request = { seq, doc, context, sentAt: performance.now(), open: message.type === "open" };
+    const request = { seq, doc, context, sentAt: performance.now() };
     this.inFlight = request;
     this.worker.postMessage(message);
     this.timer = setTimeout(() => this.abandon(request), this.budgetMs);
