@@ -14,7 +14,7 @@
 //! - the caps in [`check_block`] bound time and stack on hostile input
 //!   (markdown-rs is quadratic or recurses deeply on some shapes; not
 //!   reported upstream: measured by `tests/bench/pathological.mjs`, tested
-//!   by `tests/hostile.rs`): such a block is shown as text with an
+//!   by `tests/hostile_input_limits.rs`): such a block is shown as text with an
 //!   `input-too-complex` warning.
 //!
 //! The known panics that no guard handles any more (setext underlines
