@@ -495,13 +495,7 @@ impl Incremental {
         new_end: usize,
     ) -> (usize, usize, Vec<Rendering>) {
         let count = self.entries.len();
-        let mut starts = Vec::with_capacity(count + 1);
-        let mut at = 0;
-        for entry in &self.entries {
-            starts.push(at);
-            at += entry.rendering.len;
-        }
-        starts.push(at);
+        let starts = self.starts();
         let whole = |this: &mut Self, why| {
             this.work.whole = Some(why);
             (
@@ -587,6 +581,18 @@ impl Incremental {
                 }
             }
         }
+    }
+
+    /// Where each block starts, and the source's length at the end.
+    fn starts(&self) -> Vec<usize> {
+        let mut starts = Vec::with_capacity(self.entries.len() + 1);
+        let mut at = 0;
+        for entry in &self.entries {
+            starts.push(at);
+            at += entry.rendering.len;
+        }
+        starts.push(at);
+        starts
     }
 
     /// A window from block `first` to the end of the document: nothing to
