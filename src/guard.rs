@@ -14,7 +14,7 @@
 //! - the caps in [`check_block`] bound time and stack on hostile input
 //!   (markdown-rs is quadratic or recurses deeply on some shapes; not
 //!   reported upstream: measured by `tests/bench/pathological.mjs`, tested
-//!   by `tests/hostile.rs`): such a block is shown as text with an
+//!   by `tests/hostile_input_limits.rs`): such a block is shown as text with an
 //!   `input-too-complex` warning.
 //!
 //! The known panics that no guard handles any more (setext underlines
@@ -164,6 +164,50 @@ pub(crate) fn check_block(
         return;
     };
     let (start, end) = (first.start, last.end);
+    let reason = too_complex(format, source, block, start..end);
+    if reason.is_none() && format == Format::Mdx {
+        if let Some((tag_start, tag_end)) = unclosed_text_tag(source, block) {
+            let tag = &source[tag_start..tag_end];
+            fault(
+                masked,
+                prepared,
+                start,
+                end,
+                Report::new(
+                    Rule::EndTagMismatch,
+                    format!("Expected a closing tag for `{tag}` before the end of this block"),
+                    tag_start,
+                    tag_end,
+                ),
+            );
+            return;
+        }
+    }
+    if let Some(reason) = reason {
+        fault(
+            masked,
+            prepared,
+            start,
+            end,
+            Report::new(
+                Rule::InputTooComplex,
+                format!("This block is too complex to render ({reason}); it is shown as text"),
+                start,
+                first.end,
+            ),
+        );
+    }
+}
+
+/// Why the block `range` (its `block` lines) is too complex for markdown-rs
+/// to parse in bounded time and stack, if it is (the caps above).
+fn too_complex(
+    format: Format,
+    source: &str,
+    block: &[Line],
+    range: std::ops::Range<usize>,
+) -> Option<String> {
+    let (start, end) = (range.start, range.end);
     let text = &source[start..end];
     let mut reason = None;
     for line in block {
@@ -241,38 +285,7 @@ pub(crate) fn check_block(
     if reason.is_none() && format == Format::Mdx && jsx_depth(source, start, end) > MAX_JSX_DEPTH {
         reason = Some(format!("JSX nested more than {MAX_JSX_DEPTH} levels deep"));
     }
-    if reason.is_none() && format == Format::Mdx {
-        if let Some((tag_start, tag_end)) = unclosed_text_tag(source, block) {
-            let tag = &source[tag_start..tag_end];
-            fault(
-                masked,
-                prepared,
-                start,
-                end,
-                Report::new(
-                    Rule::EndTagMismatch,
-                    format!("Expected a closing tag for `{tag}` before the end of this block"),
-                    tag_start,
-                    tag_end,
-                ),
-            );
-            return;
-        }
-    }
-    if let Some(reason) = reason {
-        fault(
-            masked,
-            prepared,
-            start,
-            end,
-            Report::new(
-                Rule::InputTooComplex,
-                format!("This block is too complex to render ({reason}); it is shown as text"),
-                start,
-                first.end,
-            ),
-        );
-    }
+    reason
 }
 
 /// A JSX tag left open in running text (a paragraph, a heading, a link

@@ -729,6 +729,53 @@ enum Verdict {
     Report(Option<String>, String),
 }
 
+/// Ids and names get the prefix (once: sanitizing twice changes nothing);
+/// so do the ids `aria-describedby` refers to.
+fn prefixed_ids(name: &str, value: &str, prefix: &str) -> Verdict {
+    let prefixed: Vec<String> = value
+        .split_ascii_whitespace()
+        .map(|id| {
+            if id.starts_with(prefix) {
+                id.to_string()
+            } else {
+                format!("{prefix}{id}")
+            }
+        })
+        .collect();
+    if prefixed.is_empty() {
+        Verdict::Drop
+    } else if name == "aria-describedby" {
+        Verdict::Keep(prefixed.join(" "))
+    } else {
+        // An id is one token; keep spaces as written after the first.
+        let value = value.trim();
+        if value.starts_with(prefix) {
+            Verdict::Keep(value.to_string())
+        } else {
+            Verdict::Keep(format!("{prefix}{value}"))
+        }
+    }
+}
+
+/// The classes the schema allows; the others are reported.
+fn classes(value: &str, schema: &Schema) -> Verdict {
+    let (kept, dropped): (Vec<&str>, Vec<&str>) = value
+        .split_ascii_whitespace()
+        .partition(|c| schema.allows_class(c));
+    let kept = (!kept.is_empty()).then(|| kept.join(" "));
+    if dropped.is_empty() {
+        kept.map_or(Verdict::Drop, Verdict::Keep)
+    } else {
+        Verdict::Report(
+            kept,
+            format!(
+                "Class `{}` is not allowed in the preview and is removed",
+                dropped.join(" ")
+            ),
+        )
+    }
+}
+
 fn attribute(tag: &str, name: &str, value: String, schema: &Schema) -> Verdict {
     let allowed = schema.global_attributes.contains(&name)
         || schema
@@ -755,50 +802,8 @@ fn attribute(tag: &str, name: &str, value: String, schema: &Schema) -> Verdict {
         };
     }
     match name {
-        // Ids and names get the prefix (once: sanitizing twice changes
-        // nothing); so do the ids `aria-describedby` refers to.
-        "id" | "name" | "aria-describedby" => {
-            let prefixed: Vec<String> = value
-                .split_ascii_whitespace()
-                .map(|id| {
-                    if id.starts_with(&schema.id_prefix) {
-                        id.to_string()
-                    } else {
-                        format!("{}{}", schema.id_prefix, id)
-                    }
-                })
-                .collect();
-            if prefixed.is_empty() {
-                Verdict::Drop
-            } else if name == "aria-describedby" {
-                Verdict::Keep(prefixed.join(" "))
-            } else {
-                // An id is one token; keep spaces as written after the first.
-                let value = value.trim();
-                if value.starts_with(&schema.id_prefix) {
-                    Verdict::Keep(value.to_string())
-                } else {
-                    Verdict::Keep(format!("{}{}", schema.id_prefix, value))
-                }
-            }
-        }
-        "class" => {
-            let (kept, dropped): (Vec<&str>, Vec<&str>) = value
-                .split_ascii_whitespace()
-                .partition(|c| schema.allows_class(c));
-            let kept = (!kept.is_empty()).then(|| kept.join(" "));
-            if dropped.is_empty() {
-                kept.map_or(Verdict::Drop, Verdict::Keep)
-            } else {
-                Verdict::Report(
-                    kept,
-                    format!(
-                        "Class `{}` is not allowed in the preview and is removed",
-                        dropped.join(" ")
-                    ),
-                )
-            }
-        }
+        "id" | "name" | "aria-describedby" => prefixed_ids(name, &value, &schema.id_prefix),
+        "class" => classes(&value, schema),
         "href" => match safe_url(&value, schema.href_schemes, &[]) {
             Some(url) if url.starts_with('#') && !url[1..].starts_with(&schema.id_prefix) => {
                 Verdict::Keep(format!("#{}{}", schema.id_prefix, &url[1..]))
