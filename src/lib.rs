@@ -38,7 +38,7 @@ pub mod toc;
 pub mod wasm;
 
 pub use diagnostic::{Diagnostic, Severity};
-pub use options::{Format, Options, OptionsError, SanitizeOptions, TocOptions};
+pub use options::{Format, FormatRule, Options, OptionsError, SanitizeOptions, TocOptions};
 
 use serde::{Deserialize, Serialize};
 

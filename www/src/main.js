@@ -105,7 +105,7 @@ let draftWarning = false;
 function renderOptions(source) {
   const dropped = assets.assetsFor(source);
   if (!site) return { format: "mdx", math: settings.math, assets: dropped };
-  return { format: site.format, math: settings.math, assets: { ...dropped, ...site.assetsFor(source) } };
+  return { format: site.formatFor(source), math: settings.math, assets: { ...dropped, ...site.assetsFor(source) } };
 }
 
 function requestRender() {
