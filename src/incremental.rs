@@ -50,7 +50,7 @@
 
 use crate::diagnostic::Diagnostic;
 use crate::options::{Options, OptionsError};
-use crate::pipeline::{self, Block as Rendering, Context};
+use crate::pipeline::{self, Block as Rendering, Context, TocItem};
 use crate::sanitize::Schema;
 use crate::scope::Scope;
 use crate::{Rendered, TocEntry};
@@ -255,6 +255,8 @@ struct Assembled {
     rendering: u64,
     base_line: usize,
     ids: Rc<Vec<String>>,
+    /// The document's `toc` it was filled with, if it holds a TOCInline.
+    toc_items: Option<Rc<Vec<TocItem>>>,
     html: String,
     toc: Vec<TocEntry>,
 }
@@ -279,9 +281,9 @@ pub struct Incremental {
     entries: Vec<Entry>,
     started: bool,
     serial: u64,
-    /// Each block of the previous update (serial, heading ids), to tell
-    /// what changed.
-    previous: Vec<(u64, Rc<Vec<String>>)>,
+    /// Each block of the previous update (serial, heading ids, the `toc`
+    /// a TOCInline in it shows), to tell what changed.
+    previous: Vec<Identity>,
     previous_lines: usize,
     /// Every heading of the last assembly in order, `(explicit, text or
     /// explicit id)`, and the ids the slugger gave them: while the list is
@@ -292,6 +294,9 @@ pub struct Incremental {
     heading_blocks: Vec<u64>,
     /// The names some block uses, at the last assembly.
     used: Rc<BTreeSet<String>>,
+    /// The document's `toc`, at the last assembly of a document with a
+    /// TOCInline (empty otherwise).
+    toc_items: Rc<Vec<TocItem>>,
     /// What the update being made has cost so far.
     work: Work,
     /// Probe lines rendered alone, with their context (a few, newest last).
@@ -317,6 +322,7 @@ impl Incremental {
             heading_ids: Vec::new(),
             heading_blocks: Vec::new(),
             used: Rc::default(),
+            toc_items: Rc::default(),
             work: Work::default(),
             probes: Vec::new(),
             scope: None,
@@ -809,6 +815,24 @@ impl Incremental {
             }
         }
 
+        // A TOCInline shows every heading: blocks holding one are filled
+        // again when the document's `toc` changes.
+        if self
+            .entries
+            .iter()
+            .any(|e| pipeline::has_toc_inline(&e.rendering))
+        {
+            let items = pipeline::toc_items(
+                self.entries.iter().flat_map(|e| &e.rendering.headings),
+                &self.heading_ids,
+            );
+            if *self.toc_items != items {
+                self.toc_items = Rc::new(items);
+            }
+        } else if !self.toc_items.is_empty() {
+            self.toc_items = Rc::default();
+        }
+
         let used: BTreeSet<String> =
             pipeline::used_names(self.entries.iter().map(|e| &*e.rendering))
                 .into_iter()
@@ -824,10 +848,16 @@ impl Incremental {
         let mut base_utf16 = 0;
         for entry in &mut self.entries {
             let rendering = &entry.rendering;
+            let toc_items = pipeline::has_toc_inline(rendering).then(|| self.toc_items.clone());
             let fresh = entry.assembled.as_ref().is_none_or(|a| {
                 a.rendering != entry.serial
                     || a.base_line != base_line
                     || !Rc::ptr_eq(&a.ids, &entry.ids)
+                    || match (&a.toc_items, &toc_items) {
+                        (Some(old), Some(new)) => !Rc::ptr_eq(old, new),
+                        (None, None) => false,
+                        _ => true,
+                    }
             });
             if fresh {
                 self.serial += 1;
@@ -836,6 +866,7 @@ impl Incremental {
                     rendering,
                     base_line,
                     &entry.ids,
+                    toc_items.as_deref().map_or(&[][..], Vec::as_slice),
                     &self.options.id_prefix,
                     &mut html,
                 );
@@ -844,6 +875,7 @@ impl Incremental {
                     rendering: entry.serial,
                     base_line,
                     ids: entry.ids.clone(),
+                    toc_items,
                     html,
                     toc: pipeline::toc(rendering, base_line, &entry.ids, &self.options),
                 }));
@@ -873,10 +905,13 @@ impl Incremental {
             self.entries.iter().flat_map(|e| &e.rendering.headings),
         );
 
-        let now: Vec<(u64, Rc<Vec<String>>)> = self
+        let now: Vec<Identity> = self
             .entries
             .iter()
-            .map(|e| (e.serial, e.ids.clone()))
+            .map(|e| {
+                let toc = e.assembled.as_ref().and_then(|a| a.toc_items.clone());
+                (e.serial, e.ids.clone(), toc)
+            })
             .collect();
         let change = if first {
             BlockChange {
@@ -923,6 +958,10 @@ impl Incremental {
         }
     }
 }
+
+/// What tells whether a block changed between updates: its serial, its
+/// heading ids and, for a block with a TOCInline, the `toc` it shows.
+type Identity = (u64, Rc<Vec<String>>, Option<Rc<Vec<TocItem>>>);
 
 /// Whether a block makes every update a full render: footnotes (numbered
 /// document-wide) or error recovery that gave up.

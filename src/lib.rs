@@ -19,6 +19,7 @@ pub mod frontmatter;
 pub mod hast;
 pub mod incremental;
 pub mod js;
+pub mod js_syntax;
 pub mod json;
 pub mod jsx;
 pub mod lines;

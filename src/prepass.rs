@@ -224,7 +224,7 @@ pub fn prepare(source: &str, format: Format) -> Prepared {
                 line.start,
                 line.end,
                 Report::new(
-                    Severity::Error,
+                    Severity::Warning,
                     "unclosed-frontmatter",
                     "Front matter is never closed: add a line with `---` after it",
                     line.start,
@@ -233,6 +233,18 @@ pub fn prepare(source: &str, format: Format) -> Prepared {
             );
         }
     }
+    // ```` ```mdx-code-block ```` wrappers: their fence lines are nothing
+    // (Docusaurus takes them out), their content is the document's. One
+    // span each, so a wrapper is never cut apart: whether its closing line
+    // closes it depends on everything between.
+    for &(open, close) in &map.wrappers {
+        mask(&mut masked, lines[open].start, lines[open].end);
+        mask(&mut masked, lines[close].start, lines[close].end);
+        prepared.spans.push((lines[open].start, lines[close].end));
+    }
+    // What is never closed (front matter, a fence, an admonition) is a
+    // warning: a site build takes it (the rest of the document is code, or
+    // in the admonition), but that is rarely what the writer meant.
     for fence in &map.fences {
         let (start, stop) = (lines[fence.first].start, lines[fence.last].end);
         if !fence.unclosed {
@@ -248,7 +260,7 @@ pub fn prepare(source: &str, format: Format) -> Prepared {
             start,
             stop,
             Report::new(
-                Severity::Error,
+                Severity::Warning,
                 "unclosed-code-fence",
                 format!(
                     "This code fence is never closed: add a line with `{}` after the code",
@@ -315,9 +327,18 @@ pub fn prepare(source: &str, format: Format) -> Prepared {
                 let title_text = rest.trim();
                 let title_start = line.end - rest.trim_start().len();
                 let title = if let Some(inner) = title_text.strip_prefix('[') {
-                    let inner_end = inner.rfind(']').unwrap_or(inner.len());
+                    // `[label]`, maybe followed by `{attributes}` (unused).
+                    let inner_end = inner
+                        .rfind("]{")
+                        .filter(|_| inner.ends_with('}'))
+                        .or_else(|| inner.rfind(']'))
+                        .unwrap_or(inner.len());
                     Some((inner[..inner_end].trim().to_string(), title_start + 1))
-                } else if title_text.is_empty() {
+                } else if title_text.is_empty()
+                    || (title_text.starts_with('{') && title_text.ends_with('}'))
+                {
+                    // No title, or only `{attributes}` (`:::info{#my-id}`):
+                    // the type is the title, as in Docusaurus.
                     None
                 } else {
                     Some((title_text.to_string(), title_start))
@@ -367,7 +388,7 @@ pub fn prepare(source: &str, format: Format) -> Prepared {
             block_first = Some(index);
         }
 
-        heading_id(source, line, &mut masked, &mut prepared);
+        heading_id(source, line, format, &mut masked, &mut prepared);
         // The truncate marker on a line of its own: `{/* truncate */}` in
         // MDX (left for the parser, which drops comments), or an HTML
         // comment in markdown (left for markdown-rs; MDX masks it below).
@@ -436,7 +457,7 @@ pub fn prepare(source: &str, format: Format) -> Prepared {
         let admonition = &prepared.admonitions[at];
         prepared.open.push(admonition.open.0);
         prepared.reports.push(Report::new(
-            Severity::Error,
+            Severity::Warning,
             "unclosed-admonition",
             format!(
                 "This `:::{}` admonition is never closed: add a line with `:::` after its content",
@@ -484,7 +505,12 @@ fn fault(masked: &mut [u8], prepared: &mut Prepared, start: usize, end: usize, r
 }
 
 /// Mask `{#custom-id}` at the end of an ATX heading and record the id.
-fn heading_id(source: &str, line: Line, masked: &mut [u8], prepared: &mut Prepared) {
+/// Docusaurus 3.10's comment form is read too: in MDX a comment alone in
+/// an expression at the end, `{/* #custom-id */}` (its first word, after
+/// the `#`); in Markdown an HTML comment, `<!-- #custom-id -->`. In MDX a
+/// comment there that is not an id (`# Title {/* note */}`) is masked as
+/// well, so that it leaves no trailing space in the heading's text.
+fn heading_id(source: &str, line: Line, format: Format, masked: &mut [u8], prepared: &mut Prepared) {
     let text = &source[line.start..line.end];
     let (offset, _) = container_prefix(text);
     let rest = &text[offset..];
@@ -493,6 +519,15 @@ fn heading_id(source: &str, line: Line, masked: &mut [u8], prepared: &mut Prepar
         return;
     }
     let trimmed = text.trim_end();
+    if let Some((open, id)) = comment_heading_id(trimmed, format) {
+        if open > offset + hashes {
+            mask(masked, line.start + open, line.start + trimmed.len());
+            if let Some(id) = id {
+                prepared.heading_ids.push((line.start, id));
+            }
+            return;
+        }
+    }
     let Some(without_brace) = trimmed.strip_suffix('}') else {
         return;
     };
@@ -511,6 +546,38 @@ fn heading_id(source: &str, line: Line, masked: &mut [u8], prepared: &mut Prepar
     let start = line.start + open;
     mask(masked, start, line.start + trimmed.len());
     prepared.heading_ids.push((line.start, id.to_string()));
+}
+
+/// A comment at the end of a heading line (`trimmed`): where it starts, and
+/// the id it gives, if its first word is `#id`. MDX: `{/* … */}` holding
+/// one comment and nothing else; Markdown: `<!-- … -->`, only as an id.
+fn comment_heading_id(trimmed: &str, format: Format) -> Option<(usize, Option<String>)> {
+    let (open, inner) = match format {
+        Format::Mdx => {
+            let body = trimmed.strip_suffix('}')?;
+            let open = body.rfind('{')?;
+            let inner = body[open + 1..].trim();
+            let comment = inner.strip_prefix("/*")?.strip_suffix("*/")?;
+            if comment.contains("*/") {
+                return None;
+            }
+            (open, comment)
+        }
+        Format::Md => {
+            let body = trimmed.strip_suffix("-->")?;
+            let open = body.rfind("<!--")?;
+            (open, &body[open + 4..])
+        }
+    };
+    let word = inner.trim().split(' ').next().unwrap_or("");
+    let id = word
+        .strip_prefix('#')
+        .filter(|id| !id.is_empty())
+        .map(String::from);
+    match (format, id) {
+        (Format::Md, None) => None,
+        (_, id) => Some((open, id)),
+    }
 }
 
 /// Check one block (consecutive non-blank lines) against the caps.
@@ -605,6 +672,27 @@ fn check_block(
                     format!("Expected a closing tag for `{tag}` before the end of this block"),
                     tag_start,
                     tag_end,
+                ),
+            );
+            return;
+        }
+    }
+    if reason.is_none() && format == Format::Mdx {
+        if let Some((tag_start, name_end)) = unfinished_text_tag(source, block) {
+            let name = &source[tag_start..name_end];
+            fault(
+                masked,
+                prepared,
+                start,
+                end,
+                Report::new(
+                    Severity::Error,
+                    "unexpected-eof",
+                    format!(
+                        "The tag `{name}` is never finished before the end of this block: add `>` (or `/>`), or write `\\<` for a less-than sign"
+                    ),
+                    tag_start,
+                    name_end,
                 ),
             );
             return;
@@ -768,6 +856,66 @@ fn unclosed_text_tag(source: &str, block: &[Line]) -> Option<(usize, usize)> {
         })
 }
 
+/// A tag started in running text and never finished in its block
+/// (`1. Generate <the project`, `## <Highlights`): @mdx-js/mdx fails on
+/// it ("Unexpected end of file in name"), markdown-rs 1.0.0 takes it as
+/// text. The `<` and the end of its name. Tags at the start of a line
+/// (flow JSX, which reads on across blank lines) are the parser's.
+fn unfinished_text_tag(source: &str, block: &[Line]) -> Option<(usize, usize)> {
+    let (first, last) = (block.first()?, block.last()?);
+    let (start, end) = (first.start, last.end);
+    let bytes = source.as_bytes();
+    if !bytes[start..end].contains(&b'<') {
+        return None;
+    }
+    let code = CodeSpans::new(bytes, start, end);
+    let mut at = start;
+    while at < end {
+        match bytes[at] {
+            b'`' => at = code.end(bytes, at),
+            b'\\' => at += 2,
+            b'{' => at = skip_expression(bytes, at, end),
+            b'<' if bytes[at..end].starts_with(b"<!--") => {
+                at = source[at + 4..end]
+                    .find("-->")
+                    .map_or(end, |i| at + 4 + i + 3);
+            }
+            b'<' if angle_destination(bytes, start, at) => {
+                at = source[at..end]
+                    .find(['>', '\n', '\r'])
+                    .map_or(end, |i| at + i + 1);
+            }
+            b'<' => {
+                let name_at = at + 1 + usize::from(bytes.get(at + 1) == Some(&b'/'));
+                let starts_name = source[name_at.min(end)..end]
+                    .chars()
+                    .next()
+                    .is_some_and(|c| c.is_alphabetic() || c == '_' || c == '$');
+                if !starts_name {
+                    at += 1;
+                    continue;
+                }
+                if let Some(tag_end) = tag_end(&bytes[..end], name_at) {
+                    at = tag_end;
+                    continue;
+                }
+                // Never finished: unless it starts its line (flow).
+                let line = block.iter().rfind(|line| line.start <= at)?;
+                let (offset, _) = container_prefix(&source[line.start..line.end]);
+                if line.start + offset == at {
+                    return None;
+                }
+                let name_end = source[name_at..end]
+                    .find(|c: char| !(c.is_alphanumeric() || matches!(c, '_' | '$' | '-' | '.' | ':')))
+                    .map_or(end, |i| name_at + i);
+                return Some((at, name_end));
+            }
+            _ => at += 1,
+        }
+    }
+    None
+}
+
 /// A block quote continued by lazy lines (without `>`) that also holds a
 /// table delimiter row: a shape markdown-rs 1.0.0 can panic on.
 fn lazy_quote_with_table(source: &str, block: &[Line]) -> bool {
@@ -795,23 +943,36 @@ fn lazy_quote_with_table(source: &str, block: &[Line]) -> bool {
 }
 
 /// The end of a JSX tag whose name starts at `from` (just after its `>`),
-/// skipping quoted and braced values; `None` when it does not end in
-/// `bytes`.
+/// skipping quoted and braced values (`{…}` read as JavaScript, as the
+/// parser reads it: see [`crate::js_syntax::expression_end`]); `None` when
+/// it does not end in `bytes`.
 pub(crate) fn tag_end(bytes: &[u8], from: usize) -> Option<usize> {
     let mut quote = None;
-    let mut braces = 0usize;
-    for (index, &byte) in bytes.iter().enumerate().skip(from) {
+    let mut index = from;
+    while index < bytes.len() {
+        let byte = bytes[index];
         match (quote, byte) {
             (Some(q), b) if b == q => quote = None,
             (Some(_), _) => {}
-            // Quotes delimit attribute values; inside a `{…}` value only
-            // braces count (as in markdown-rs, see `skip_expression`).
-            (None, b'"' | b'\'') if braces == 0 => quote = Some(byte),
-            (None, b'{') => braces += 1,
-            (None, b'}') => braces = braces.saturating_sub(1),
-            (None, b'>') if braces == 0 => return Some(index + 1),
+            (None, b'"' | b'\'') => quote = Some(byte),
+            (None, b'{') => {
+                // `a={…}` is a value, a lone `{…}` a spread.
+                let before = bytes[from..index]
+                    .iter()
+                    .rev()
+                    .find(|b| !b.is_ascii_whitespace());
+                let kind = if before == Some(&b'=') {
+                    markdown::MdxExpressionKind::AttributeValueExpression
+                } else {
+                    markdown::MdxExpressionKind::AttributeExpression
+                };
+                index = crate::js_syntax::expression_end(bytes, index, bytes.len(), &kind)?;
+                continue;
+            }
+            (None, b'>') => return Some(index + 1),
             _ => {}
         }
+        index += 1;
     }
     None
 }
@@ -894,6 +1055,13 @@ fn jsx_tag_spans(
                     .find("-->")
                     .map_or(end, |i| at + 4 + i + 3);
             }
+            // A link destination in angle brackets (`[a](<https://x.com>)`,
+            // `[a]: <url>`) is not a tag.
+            b'<' if angle_destination(bytes, start, at) => {
+                at = source[at..end]
+                    .find(['>', '\n', '\r'])
+                    .map_or(end, |i| at + i + 1);
+            }
             b'<' => {
                 let closing = bytes.get(at + 1) == Some(&b'/');
                 let name_at = at + 1 + usize::from(closing);
@@ -936,26 +1104,30 @@ fn jsx_tag_spans(
     spans
 }
 
-/// The end of a `{…}` expression starting at `start` (after its `}`), or
-/// just after the `{` when it does not close before `end`. Braces are
-/// counted as markdown-rs counts them without a JavaScript parser: quotes
-/// mean nothing (`{'}'}` is the expression `{'}`), so a scan that respected
-/// them would disagree with the parser about where a tag is.
-fn skip_expression(bytes: &[u8], start: usize, end: usize) -> usize {
-    let mut depth = 0usize;
-    for (index, &byte) in bytes.iter().enumerate().take(end).skip(start) {
-        match byte {
-            b'{' => depth += 1,
-            b'}' => {
-                depth -= 1;
-                if depth == 0 {
-                    return index + 1;
-                }
-            }
-            _ => {}
-        }
+/// Whether the `<` at `at` opens a link destination: it follows `](` or
+/// `]:` (spaces or tabs between).
+fn angle_destination(bytes: &[u8], start: usize, at: usize) -> bool {
+    let mut before = at;
+    while before > start && matches!(bytes[before - 1], b' ' | b'\t') {
+        before -= 1;
     }
-    start + 1
+    before >= start + 2
+        && matches!(bytes[before - 1], b'(' | b':')
+        && bytes[before - 2] == b']'
+}
+
+/// The end of a `{…}` expression starting at `start` (after its `}`), or
+/// just after the `{` when it does not close before `end`. Read as the
+/// parser reads it, as JavaScript ([`crate::js_syntax::expression_end`]):
+/// `{'}'}` is one expression.
+fn skip_expression(bytes: &[u8], start: usize, end: usize) -> usize {
+    crate::js_syntax::expression_end(
+        bytes,
+        start,
+        end,
+        &markdown::MdxExpressionKind::Expression,
+    )
+    .unwrap_or(start + 1)
 }
 
 /// Mask HTML comments (MDX only: markdown handles its own). `in_code`
