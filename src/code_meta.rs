@@ -104,7 +104,11 @@ mod tests {
         );
         assert_eq!(meta.highlight, vec![(2, 2)]);
         assert_eq!(meta.line_numbers, Some(5), "should read a start number");
-        assert_eq!(parse("title=\"\"").title, None, "should take an empty title as none");
+        assert_eq!(
+            parse("title=\"\"").title,
+            None,
+            "should take an empty title as none"
+        );
     }
 
     #[test]

@@ -281,7 +281,7 @@ impl TocSlice {
 
 /// The element that holds a `<TOCInline>`'s content, and what it asks for.
 fn toc_slice(element: &Element) -> Option<TocSlice> {
-    if element.tag != "div" || !element.get("class").is_some_and(|c| c == "toc-inline") {
+    if element.tag != "div" || element.get("class").is_none_or(|c| c != "toc-inline") {
         return None;
     }
     TocSlice::decode(element.get("data-toc")?)

@@ -156,16 +156,48 @@ pub fn expression_end(
 
 /// Words that cannot be an identifier in an expression.
 const RESERVED: &[&str] = &[
-    "break", "case", "catch", "class", "const", "continue", "debugger", "default", "delete",
-    "do", "else", "enum", "export", "extends", "false", "finally", "for", "function", "if",
-    "import", "in", "instanceof", "new", "null", "return", "super", "switch", "this", "throw",
-    "true", "try", "typeof", "var", "void", "while", "with",
+    "break",
+    "case",
+    "catch",
+    "class",
+    "const",
+    "continue",
+    "debugger",
+    "default",
+    "delete",
+    "do",
+    "else",
+    "enum",
+    "export",
+    "extends",
+    "false",
+    "finally",
+    "for",
+    "function",
+    "if",
+    "import",
+    "in",
+    "instanceof",
+    "new",
+    "null",
+    "return",
+    "super",
+    "switch",
+    "this",
+    "throw",
+    "true",
+    "try",
+    "typeof",
+    "var",
+    "void",
+    "while",
+    "with",
 ];
 
 /// Binary and logical operators, longest first.
 const BINARY: &[&str] = &[
-    ">>>", "===", "!==", "**", "&&", "||", "??", "==", "!=", "<=", ">=", "<<", ">>", "+", "-",
-    "*", "/", "%", "<", ">", "&", "|", "^",
+    ">>>", "===", "!==", "**", "&&", "||", "??", "==", "!=", "<=", ">=", "<<", ">>", "+", "-", "*",
+    "/", "%", "<", ">", "&", "|", "^",
 ];
 
 /// Assignment operators, longest first.
@@ -417,14 +449,14 @@ impl<'a> Parser<'a> {
             self.unary(depth)?;
             self.skip()?;
             let operator = BINARY.iter().find(|op| {
-                let rest = self.rest();
-                rest.starts_with(**op)
-                    && !rest[op.len()..].starts_with('=')
-                    && !(**op == "<" && rest.starts_with("<<"))
-                    && !(**op == ">" && rest.starts_with(">>"))
-                    && !(**op == "*" && rest.starts_with("**"))
-                    && !(**op == "&" && rest.starts_with("&&"))
-                    && !(**op == "|" && rest.starts_with("||"))
+                let Some(after) = self.rest().strip_prefix(**op) else {
+                    return false;
+                };
+                // Not an assignment (`+=`), nor the first half of a longer
+                // operator (`<<`, `>>`, `**`, `&&`, `||`).
+                let doubled =
+                    matches!(**op, "<" | ">" | "*" | "&" | "|") && after.starts_with(**op);
+                !after.starts_with('=') && !doubled
             });
             let keyword = ["instanceof", "in"]
                 .into_iter()
@@ -468,7 +500,9 @@ impl<'a> Parser<'a> {
         loop {
             self.skip()?;
             let newline = self.newline;
-            if self.rest().starts_with("?.") && !matches!(self.rest()[2..].chars().next(), Some('0'..='9')) {
+            if self.rest().starts_with("?.")
+                && !matches!(self.rest()[2..].chars().next(), Some('0'..='9'))
+            {
                 self.pos += 2;
                 self.skip()?;
                 if self.at("(") {
@@ -943,7 +977,10 @@ impl<'a> Parser<'a> {
         let mut regex_allowed = true;
         while let Some(&want) = stack.last() {
             let Some(c) = self.peek() else {
-                return Err(self.error(self.src.len(), format!("`{}` is never closed", open as char)));
+                return Err(self.error(
+                    self.src.len(),
+                    format!("`{}` is never closed", open as char),
+                ));
             };
             let byte = self.bytes[self.pos];
             match c {
@@ -1011,8 +1048,20 @@ impl<'a> Parser<'a> {
                     self.pos += word.len().max(c.len_utf8());
                     regex_allowed = matches!(
                         word,
-                        "return" | "typeof" | "instanceof" | "in" | "of" | "new" | "delete"
-                            | "void" | "throw" | "case" | "do" | "else" | "yield" | "await"
+                        "return"
+                            | "typeof"
+                            | "instanceof"
+                            | "in"
+                            | "of"
+                            | "new"
+                            | "delete"
+                            | "void"
+                            | "throw"
+                            | "case"
+                            | "do"
+                            | "else"
+                            | "yield"
+                            | "await"
                     );
                 }
                 '0'..='9' => {
@@ -1267,7 +1316,11 @@ mod tests {
             "a = b",
             "0x1f + 1_000n + .5e-3",
         ] {
-            assert!(ok(value), "should accept `{value}`: {:?}", check(value, &MdxExpressionKind::Expression));
+            assert!(
+                ok(value),
+                "should accept `{value}`: {:?}",
+                check(value, &MdxExpressionKind::Expression)
+            );
         }
     }
 
@@ -1278,7 +1331,10 @@ mod tests {
         assert!(err("1 +").eof, "should ask for more after an operator");
         assert!(err("(a").eof, "should ask for more in a parenthesis");
         assert!(err("'a").eof, "should ask for more in a string");
-        assert!(err("<a href=\"/s\">x").eof, "should ask for more in an element");
+        assert!(
+            err("<a href=\"/s\">x").eof,
+            "should ask for more in an element"
+        );
         assert!(!err("<a>x</b>").eof, "should refuse a mismatched tag");
         assert!(!err("<a>x > y</a>").eof, "should refuse `>` in JSX text");
         assert!(!err("a +* b").eof);

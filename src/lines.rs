@@ -442,11 +442,22 @@ mod tests {
     fn mdx_code_blocks_are_found_as_docusaurus_finds_them() {
         let source = "```mdx-code-block\nimport A from 'a';\n```\n\n````mdx-code-block\n<Tabs>\n\n```js\nx\n```\n\n</Tabs>\n````\n";
         let map = LineMap::read(source, Format::Mdx);
-        assert_eq!(map.wrappers, [(0, 2), (4, 12)], "should pair 3 and 4 backticks");
+        assert_eq!(
+            map.wrappers,
+            [(0, 2), (4, 12)],
+            "should pair 3 and 4 backticks"
+        );
         assert_eq!(map.fences.len(), 1, "should leave the inner fence a fence");
         assert!(!map.opaque[5], "should not read the content as code");
         // Closing lines must be the backticks alone; CRLF is not matched.
-        assert!(mdx_code_blocks("```mdx-code-block\nx\n``` \n", &split("```mdx-code-block\nx\n``` \n"), 0).is_empty());
+        assert!(
+            mdx_code_blocks(
+                "```mdx-code-block\nx\n``` \n",
+                &split("```mdx-code-block\nx\n``` \n"),
+                0
+            )
+            .is_empty()
+        );
         let crlf = "```mdx-code-block\r\nx\r\n```\r\n";
         assert!(mdx_code_blocks(crlf, &split(crlf), 0).is_empty());
         // A wrapper needs a line between its fences.

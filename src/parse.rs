@@ -604,7 +604,10 @@ fn closed_in_masked(
     let name = rest.split(['>', ' ', '`']).next().unwrap_or("");
     let closing = format!("</{name}>");
     masked.iter().any(|&(start, end)| {
-        start >= report.end && original.get(start..end).is_some_and(|t| t.contains(&closing))
+        start >= report.end
+            && original
+                .get(start..end)
+                .is_some_and(|t| t.contains(&closing))
     })
 }
 
@@ -839,7 +842,8 @@ fn unclosed_expression(text: &str) -> Option<usize> {
         let start = start.max(block_start);
         if end <= start {
             // Only white space that is not blank to the line reader.
-            block_start = next_block(text.ceil_char_boundary(block_start + 1));
+            let width = text[block_start..].chars().next().map_or(1, char::len_utf8);
+            block_start = next_block(block_start + width);
             continue;
         }
         let code = crate::prepass::CodeSpans::new(bytes, start, end);

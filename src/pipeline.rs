@@ -608,7 +608,11 @@ fn write_toc_inline(items: &[TocItem], slice: hast::TocSlice, id_prefix: &str, o
             }
             None => {
                 stack.pop();
-                out.push_str(if stack.is_empty() { "</ul>" } else { "</ul></li>" });
+                out.push_str(if stack.is_empty() {
+                    "</ul>"
+                } else {
+                    "</ul></li>"
+                });
             }
         }
     }

@@ -510,7 +510,13 @@ fn fault(masked: &mut [u8], prepared: &mut Prepared, start: usize, end: usize, r
 /// the `#`); in Markdown an HTML comment, `<!-- #custom-id -->`. In MDX a
 /// comment there that is not an id (`# Title {/* note */}`) is masked as
 /// well, so that it leaves no trailing space in the heading's text.
-fn heading_id(source: &str, line: Line, format: Format, masked: &mut [u8], prepared: &mut Prepared) {
+fn heading_id(
+    source: &str,
+    line: Line,
+    format: Format,
+    masked: &mut [u8],
+    prepared: &mut Prepared,
+) {
     let text = &source[line.start..line.end];
     let (offset, _) = container_prefix(text);
     let rest = &text[offset..];
@@ -906,7 +912,9 @@ fn unfinished_text_tag(source: &str, block: &[Line]) -> Option<(usize, usize)> {
                     return None;
                 }
                 let name_end = source[name_at..end]
-                    .find(|c: char| !(c.is_alphanumeric() || matches!(c, '_' | '$' | '-' | '.' | ':')))
+                    .find(|c: char| {
+                        !(c.is_alphanumeric() || matches!(c, '_' | '$' | '-' | '.' | ':'))
+                    })
                     .map_or(end, |i| name_at + i);
                 return Some((at, name_end));
             }
@@ -1111,9 +1119,7 @@ fn angle_destination(bytes: &[u8], start: usize, at: usize) -> bool {
     while before > start && matches!(bytes[before - 1], b' ' | b'\t') {
         before -= 1;
     }
-    before >= start + 2
-        && matches!(bytes[before - 1], b'(' | b':')
-        && bytes[before - 2] == b']'
+    before >= start + 2 && matches!(bytes[before - 1], b'(' | b':') && bytes[before - 2] == b']'
 }
 
 /// The end of a `{…}` expression starting at `start` (after its `}`), or
@@ -1121,13 +1127,8 @@ fn angle_destination(bytes: &[u8], start: usize, at: usize) -> bool {
 /// parser reads it, as JavaScript ([`crate::js_syntax::expression_end`]):
 /// `{'}'}` is one expression.
 fn skip_expression(bytes: &[u8], start: usize, end: usize) -> usize {
-    crate::js_syntax::expression_end(
-        bytes,
-        start,
-        end,
-        &markdown::MdxExpressionKind::Expression,
-    )
-    .unwrap_or(start + 1)
+    crate::js_syntax::expression_end(bytes, start, end, &markdown::MdxExpressionKind::Expression)
+        .unwrap_or(start + 1)
 }
 
 /// Mask HTML comments (MDX only: markdown handles its own). `in_code`

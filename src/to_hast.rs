@@ -1578,7 +1578,10 @@ impl<'a> State<'a> {
         };
         let mut props = props.to_vec();
         props.retain(|(prop, _)| prop != "src");
-        props.insert(0, ("src".into(), Static::Asset(url.clone(), specifier.clone())));
+        props.insert(
+            0,
+            ("src".into(), Static::Asset(url.clone(), specifier.clone())),
+        );
         let mut img = element("img", at);
         img.jsx = true;
         img.attributes = html_attributes(props, at, self.source, &mut self.reports);
