@@ -229,15 +229,18 @@ bench: pkg
 	@# unhashed cdylib file names, and the two builds can clobber each other.
 	CARGO_PROFILE_RELEASE_PANIC=unwind cargo bench --bench native
 	$(call section,node tests/bench/keystroke.mjs (keystroke replay; run.mjs reads its numbers))
-	rm -f target/bench/keystroke.json
+	rm -f target/bench/keystroke.json target/bench/corpus.json
 	node tests/bench/keystroke.mjs
+	$(call section,node tests/bench/corpus.mjs (keystroke replay on the real posts of tests/data/corpus))
+	node tests/bench/corpus.mjs
 	$(call section,node tests/bench/run.mjs (one process; cold starts and pathological inputs in children))
 	node tests/bench/run.mjs $(BENCH_FLAGS)
 
-## bench-smoke: the bench generator's own checks (sizes, determinism, seed copy); part of `test`
+## bench-smoke: the bench generator's own checks (sizes, determinism, seed copy) and short keystroke replays; part of `test`
 bench-smoke:
 	node tests/bench/generate.mjs --check
 	KEYSTROKE_SIZES=seed node tests/bench/keystroke.mjs
+	CORPUS_QUICK=1 node tests/bench/corpus.mjs
 
 ## fuzz: fuzz render() for FUZZ_SECONDS (default 300) with cargo-fuzz; not part of `test`
 # Needs `cargo install cargo-fuzz`; RUSTC_BOOTSTRAP=1 lets the stable

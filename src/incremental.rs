@@ -456,14 +456,15 @@ impl Incremental {
         if self.entries.iter().any(|e| document_wide(&e.rendering)) {
             return whole(self, "document-wide");
         }
-        // The block the edit starts in, and the one before when the edit
-        // touches its first line and the one before can take in what
-        // follows it (a list, say: the block may become one of its items).
+        // The block the edit starts in, and the one before when the one
+        // before can take in what follows it (a list, say) and the edit
+        // touches what decides whether it does: the indentation and first
+        // token of the block's first line (a list marker, say).
         let mut first = starts[..count]
             .partition_point(|&s| s <= start)
             .saturating_sub(1);
         if first > 0
-            && start < first_line_end(&self.source, starts[first])
+            && start <= line_head_end(&self.source, starts[first])
             && self.entries[first - 1].rendering.continues
         {
             first -= 1;
@@ -967,6 +968,18 @@ type Identity = (u64, Rc<Vec<String>>, Option<Rc<Vec<TocItem>>>);
 /// document-wide) or error recovery that gave up.
 fn document_wide(rendering: &Rendering) -> bool {
     rendering.footnotes || rendering.gave_up
+}
+
+/// Where the head of the line starting at `at` ends: its indentation, its
+/// first token and the space after it (or the line's end). What a line
+/// starts (a list item, indented content, a new paragraph) is decided there.
+fn line_head_end(source: &str, at: usize) -> usize {
+    let line = &source[at..first_line_end(source, at)];
+    let indent = line.len() - line.trim_start_matches([' ', '\t']).len();
+    let token = line[indent..]
+        .find(|c: char| c.is_whitespace())
+        .map_or(line.len(), |i| indent + i + 1);
+    at + token
 }
 
 /// Where the first line starting at `at` ends (after its line ending).

@@ -9,7 +9,8 @@
 //! all of them, through both `update(source)` and `edit(from, to, text)`.
 //! The generator is a small PRNG with a fixed seed: `INCREMENTAL_SEED=n`
 //! changes the seed, `INCREMENTAL_ROUNDS=n` the number of edits (default
-//! 10 000). A failure prints the shortest edit sequence found that still
+//! 10 000). The same runs on the real documents of `tests/data/corpus`
+//! (`CORPUS_ROUNDS=n`, default 10 000). A failure prints the shortest edit sequence found that still
 //! fails, ready to paste into a test.
 
 mod common;
@@ -378,20 +379,51 @@ fn env(name: &str, default: u64) -> u64 {
 fn random_edits_render_as_a_full_render_does() {
     let rounds = env("INCREMENTAL_ROUNDS", 10_000) as usize;
     let seed = env("INCREMENTAL_SEED", 20_251_111);
+    random_edits(&inputs(), rounds, seed, |rng, format| Options {
+        format,
+        math: rng.below(4) == 0,
+        ..Options::default()
+    });
+}
+
+/// The same on real posts (tests/data/corpus): `.md` files both as
+/// markdown and as MDX (Docusaurus's default). `CORPUS_ROUNDS=n` sets the
+/// number of edits (default 10 000).
+#[test]
+fn random_edits_on_real_posts_render_as_a_full_render_does() {
+    let rounds = env("CORPUS_ROUNDS", 10_000) as usize;
+    let seed = env("INCREMENTAL_SEED", 20_251_111);
+    let documents: Vec<(String, String, Format)> = common::corpus_documents()
+        .into_iter()
+        .map(|(path, text)| (path, text, Format::Mdx))
+        .collect();
+    random_edits(&documents, rounds, seed, |rng, format| {
+        let md = rng.below(3) == 0;
+        Options {
+            format: if md { Format::Md } else { format },
+            ..Options::default()
+        }
+    });
+}
+
+/// Apply `rounds` random edits in episodes over `inputs`, each step
+/// checked against a full render; on a failure, shrink it and say so.
+fn random_edits(
+    inputs: &[(String, String, Format)],
+    rounds: usize,
+    seed: u64,
+    options_for: impl Fn(&mut Rng, Format) -> Options,
+) {
     let mut rng = Rng(seed);
-    let inputs = inputs();
     let episode = 25;
     let mut done = 0;
     let mut index = 0;
     while done < rounds {
         let (name, start, format) = &inputs[index % inputs.len()];
         index += 1;
-        let options = Options {
-            format: *format,
-            math: rng.below(4) == 0,
-            ..Options::default()
-        };
-        // The long document costs more per step: fewer edits on it.
+        let options = options_for(&mut rng, *format);
+        let format = options.format;
+        // Long documents cost more per step: fewer edits on them.
         let count = if start.len() > 8_000 { 8 } else { episode };
         let mut source = start.clone();
         let mut edits = Vec::new();

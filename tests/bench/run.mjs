@@ -393,6 +393,32 @@ function budgets(r) {
   );
   const key100 = typed("100KB");
   add("one keystroke on a 100 KB document (incremental)", "≤ 2 ms median, identical output", key100 ? worst(key100) <= 2 : null, key100 ? keyText(key100) : "–");
+  // The replay on real posts (tests/bench/corpus.mjs), from
+  // target/bench/corpus.json.
+  const corpusFile = join(here, "..", "..", "target/bench/corpus.json");
+  const corpus = existsSync(corpusFile) ? JSON.parse(readFileSync(corpusFile, "utf8")) : null;
+  const real = corpus && !corpus.quick ? corpus : null;
+  const share = real ? real.summary.within / real.summary.pairs : null;
+  add(
+    "keystroke on real posts (corpus replay: sentence typed at 10/50/90 %)",
+    "≥ 97 % of pairs ≤ max(0.5 ms, 15 % of the post's full render)",
+    real ? share >= 0.97 : null,
+    real
+      ? `${real.summary.within}/${real.summary.pairs} pairs (${fmt(100 * share)} %); keystroke/full median ${fmt(100 * real.summary.ratioMedian)} %, p90 ${fmt(100 * real.summary.ratioP90)} %`
+      : "–",
+  );
+  add(
+    "keystroke on real posts, worst pair",
+    "none > 1.1 × the full render",
+    real ? real.summary.overFull === 0 : null,
+    real ? `max ${fmt(100 * real.summary.ratioMax)} % of the full render (${real.summary.worst})` : "–",
+  );
+  add(
+    "one keystroke on ~100 KB of real posts (corpus concatenated)",
+    "≤ 2 ms median",
+    real ? real.long.medianMs <= 2 : null,
+    real ? `${fmt(real.long.medianMs)} ms median (p95 ${fmt(real.long.p95Ms)} ms; full render ${fmt(real.long.fullMs)} ms)` : "–",
+  );
 
   const big = t("post-1m", "ours");
   add("1 MB document, full render (pkg/)", "≤ 700 ms", big ? big.medianMs <= 700 : null, big ? `${fmt(big.medianMs)} ms median` : "–");

@@ -58,3 +58,30 @@ impl Rng {
         items[self.below(items.len())]
     }
 }
+
+/// Every real document under `tests/data/corpus/` (the MDX docs, the Jest
+/// blog and docs, copied with their licences): its path and text, sorted
+/// by path.
+pub fn corpus_documents() -> Vec<(String, String)> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/corpus");
+    let mut documents = Vec::new();
+    for folder in std::fs::read_dir(&root).expect("should list the corpus") {
+        let folder = folder.expect("should read a corpus folder").path();
+        if !folder.is_dir() {
+            continue;
+        }
+        for entry in std::fs::read_dir(&folder).expect("should list a corpus folder") {
+            let path = entry.expect("should read a corpus entry").path();
+            let is_document = path
+                .extension()
+                .and_then(|e| e.to_str())
+                .is_some_and(|e| e == "md" || e == "mdx");
+            if is_document {
+                let text = std::fs::read_to_string(&path).expect("should read a document");
+                documents.push((path.display().to_string(), text));
+            }
+        }
+    }
+    documents.sort();
+    documents
+}
