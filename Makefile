@@ -25,7 +25,12 @@ SIZE_BUDGET_BYTES := 180000
 # Print a section header: $(call section,Title)
 section = @printf '\n==> %s\n' '$(1)'
 
-.PHONY: test tools lint fmt preview pkg test-wasm test-js size www test-e2e test-differential
+# The package built with the panic-trigger feature, for the containment
+# tests (make trigger-pkg); the page built on it (make www-trigger).
+TRIGGER_PKG := target/trigger-pkg
+TRIGGER_WWW := target/www-trigger
+
+.PHONY: test tools lint fmt preview pkg trigger-pkg test-wasm test-js size www www-trigger test-e2e test-differential
 
 ## test: formatting, lints, the wasm build and every test (unit, doc, integration)
 test: tools
@@ -110,22 +115,35 @@ pkg: tools
 	wasm-pack build --release --target web --out-dir pkg
 	node src/js/finish-pkg.mjs pkg
 
+## trigger-pkg: the package with the panic-trigger feature (a block holding
+## MDX_PREVIEW_PANIC_TRIGGER panics) into target/trigger-pkg, for the tests
+# A dev build (no wasm-opt, debug assertions on): it compiles the crate as
+# test-wasm does (same profile and feature), so the tests add little build
+# time. pkg/ never has the feature; tests/js/node.test.mjs checks that.
+trigger-pkg: tools
+	$(call section,wasm-pack build --dev --target web --out-dir $(TRIGGER_PKG) -- --features panic-trigger)
+	wasm-pack build --dev --target web --out-dir $(TRIGGER_PKG) -- --features panic-trigger
+	node src/js/finish-pkg.mjs $(TRIGGER_PKG)
+
 ## test-wasm: clippy for wasm32 and tests/wasm.rs in Node and in headless Chromium
 # WASM_BINDGEN_USE_BROWSER makes the same tests run in the browser (the
 # Preview test needs a DOM and returns early under Node). Chromium's flags
-# (--no-sandbox, as root) are in webdriver.json.
+# (--no-sandbox, as root) are in webdriver.json. With panic-trigger, as
+# the containment tests' build (make trigger-pkg).
 test-wasm: tools
-	$(call section,cargo clippy --target $(WASM_TARGET) --lib --test wasm -- -D warnings)
-	cargo clippy --target $(WASM_TARGET) --lib --test wasm -- -D warnings
+	$(call section,cargo clippy --target $(WASM_TARGET) --lib --test wasm --features panic-trigger -- -D warnings)
+	cargo clippy --target $(WASM_TARGET) --lib --test wasm --features panic-trigger -- -D warnings
 	$(call section,wasm-pack test --node)
-	wasm-pack test --node -- --test wasm
+	wasm-pack test --node -- --test wasm --features panic-trigger
 	$(call section,wasm-pack test --headless --chrome)
-	WASM_BINDGEN_USE_BROWSER=1 wasm-pack test --headless --chrome --chromedriver $(CHROMEDRIVER) -- --test wasm
+	WASM_BINDGEN_USE_BROWSER=1 wasm-pack test --headless --chrome --chromedriver $(CHROMEDRIVER) -- --test wasm --features panic-trigger
 
 ## test-js: `npm pack` of pkg/ in a scratch Node 20 ESM project (tests, tsc --strict), in a Vite build
 ## and in a no-bundler page, both loaded in headless Chromium
 # The .d.ts uses Symbol.dispose (wasm-bindgen), hence lib esnext.disposable.
-test-js: pkg
+# The containment tests also load target/trigger-pkg (next to the scratch
+# project, and on the browser test's server).
+test-js: pkg trigger-pkg
 	$(call section,npm pack pkg/ and install it into $(JS_CONSUMER))
 	rm -rf $(JS_CONSUMER) target/npm-pack
 	mkdir -p $(JS_CONSUMER) target/npm-pack
@@ -176,11 +194,17 @@ preview: www
 	$(call section,serving www/dist$(if $(ROOT), for the site in $(ROOT)))
 	node www/serve.mjs --port $(PORT) --host $(HOST)$(if $(ROOT), --root '$(ROOT)')
 
+## www-trigger: the page built on target/trigger-pkg into target/www-trigger (for test-e2e)
+www-trigger: www trigger-pkg
+	$(call section,node www/build.mjs --pkg $(TRIGGER_PKG) --out $(TRIGGER_WWW))
+	node www/build.mjs --pkg $(TRIGGER_PKG) --out $(TRIGGER_WWW)
+
 ## test-e2e: drive the built page in headless Chromium (node:test + playwright-core)
 # Also the site mode: the server over raw HTTP, and the page bound to a
 # temporary site. Writes tests/e2e/screenshot.png and screenshot-site.png
-# (the README shows the second).
-test-e2e: www
+# (the README shows the second). The containment test drives the page
+# built on the panic-trigger package (make www-trigger).
+test-e2e: www www-trigger
 	$(call section,end-to-end tests of the live preview (headless Chromium))
 	node --test --test-concurrency=1 tests/e2e/
 

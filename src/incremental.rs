@@ -48,13 +48,14 @@
 //! assert_eq!((update.change.start, update.change.removed, update.change.inserted), (2, 1, 1));
 //! ```
 
+use crate::contain;
 use crate::diagnostic::Diagnostic;
 use crate::options::{Options, OptionsError};
 use crate::pipeline::{self, Block as Rendering, Context, TocItem};
 use crate::sanitize::Schema;
 use crate::scope::Scope;
 use crate::{Rendered, TocEntry};
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::rc::Rc;
 
 /// A window is grown to four times its blocks only while it stays under
@@ -273,6 +274,60 @@ struct Entry {
     assembled: Option<Rc<Assembled>>,
 }
 
+/// What the document's blocks hold in all, kept up to date as blocks come
+/// and go, so that a keystroke need not look at every block.
+#[derive(Debug, Default)]
+struct Tally {
+    /// Blocks with an excerpt marker, nested too deep, document-wide
+    /// (footnotes, recovery that gave up), never closed, with ESM, with
+    /// link definitions, with a TOCInline.
+    truncate: usize,
+    too_deep: usize,
+    document_wide: usize,
+    open: usize,
+    esm: usize,
+    definitions: usize,
+    toc_inline: usize,
+    /// How many blocks use each bound name.
+    used: BTreeMap<String, usize>,
+    /// A name came to be used or stopped being used.
+    used_changed: bool,
+    /// A block with ESM came or went: the document's names may differ.
+    esm_changed: bool,
+}
+
+impl Tally {
+    /// Count `rendering` in (`add`) or out.
+    fn count(&mut self, rendering: &Rendering, add: bool) {
+        let step = |n: &mut usize, flag: bool| {
+            if flag {
+                *n = if add { *n + 1 } else { n.saturating_sub(1) };
+            }
+        };
+        step(&mut self.truncate, rendering.truncate);
+        step(&mut self.too_deep, rendering.too_deep);
+        step(&mut self.document_wide, document_wide(rendering));
+        step(&mut self.open, rendering.open);
+        step(&mut self.esm, !rendering.esm.is_empty());
+        step(&mut self.definitions, !rendering.definitions.is_empty());
+        step(&mut self.toc_inline, pipeline::has_toc_inline(rendering));
+        self.esm_changed |= !rendering.esm.is_empty();
+        for name in &rendering.used {
+            let count = self.used.entry(name.clone()).or_insert(0);
+            if add {
+                *count += 1;
+                self.used_changed |= *count == 1;
+            } else {
+                *count = count.saturating_sub(1);
+                if *count == 0 {
+                    self.used.remove(name);
+                    self.used_changed = true;
+                }
+            }
+        }
+    }
+}
+
 /// The incremental renderer. Keeps the previous source and its blocks.
 pub struct Incremental {
     options: Options,
@@ -303,6 +358,13 @@ pub struct Incremental {
     probes: Vec<(String, Context, Rendering)>,
     /// The document's ESM text and the names it binds.
     scope: Option<(String, Option<Rc<Scope>>)>,
+    /// The blocks the caller asked to isolate; `options.isolate` adds the
+    /// ones found failing (see [`Incremental::contained_whole`]).
+    isolate: Vec<String>,
+    /// What the blocks hold in all.
+    tally: Tally,
+    /// How many blocks had diagnostics at the last assembly.
+    diagnostics_hint: usize,
 }
 
 impl Incremental {
@@ -311,6 +373,7 @@ impl Incremental {
         options.validate()?;
         Ok(Incremental {
             schema: Schema::from_options(&options),
+            isolate: options.isolate.clone(),
             options,
             source: String::new(),
             entries: Vec::new(),
@@ -326,6 +389,8 @@ impl Incremental {
             work: Work::default(),
             probes: Vec::new(),
             scope: None,
+            tally: Tally::default(),
+            diagnostics_hint: 0,
         })
     }
 
@@ -371,10 +436,9 @@ impl Incremental {
     pub fn edit(&mut self, from: usize, to: usize, text: &str) -> Update {
         let start = self.byte_offset(from, false);
         let end = self.byte_offset(to.max(from), true).max(start);
-        let mut source = String::with_capacity(self.source.len() + text.len());
-        source.push_str(&self.source[..start]);
-        source.push_str(text);
-        source.push_str(&self.source[end..]);
+        // In place: a long document is not copied at every keystroke.
+        let mut source = std::mem::take(&mut self.source);
+        source.replace_range(start..end, text);
         self.apply(source, start, end, start + text.len())
     }
 
@@ -410,18 +474,21 @@ impl Incremental {
         let first = !self.started;
         self.started = true;
         self.work = Work::default();
-        let renderings = if first {
-            let count = self.entries.len();
-            (
-                0,
-                count,
-                self.render_window(&source, 0..source.len(), 0..count),
-            )
-        } else {
-            self.rerender(&source, start, old_end, new_end)
-        };
+        let count = self.entries.len();
+        let attempt = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            if first {
+                (
+                    0,
+                    count,
+                    self.render_window(&source, 0..source.len(), 0..count),
+                )
+            } else {
+                self.rerender(&source, start, old_end, new_end)
+            }
+        }));
+        let (from, to, renderings) =
+            attempt.unwrap_or_else(|_| (0, count, self.contained_whole(&source)));
         self.source = source;
-        let (from, to, renderings) = renderings;
         self.splice(from, to, renderings);
         self.assemble(first)
     }
@@ -453,32 +520,37 @@ impl Incremental {
                 this.render_window(source, 0..source.len(), 0..count),
             )
         };
-        if self.entries.iter().any(|e| document_wide(&e.rendering)) {
+        if self.tally.document_wide > 0 {
             return whole(self, "document-wide");
         }
-        // The block the edit starts in, and the one before when the one
-        // before can take in what follows it (a list, say) and the edit
-        // touches what decides whether it does: the indentation and first
-        // token of the block's first line (a list marker, say).
+        // The block the edit starts in, and the one before when that one
+        // can take in what follows it (a list, a footnote, indented code):
+        // whether it does depends on the block's first line, and the parser
+        // does not always start afresh after a list even when it does not
+        // (markdown-rs 1.0.0 reads an `import` line in a paragraph after a
+        // list as ESM, and as text without the list).
         let mut first = starts[..count]
             .partition_point(|&s| s <= start)
             .saturating_sub(1);
-        if first > 0
-            && start <= line_head_end(&self.source, starts[first])
-            && self.entries[first - 1].rendering.continues
-        {
-            first -= 1;
-        }
+        first = self.reach_back(first);
         // The sentinel: the first block starting after the edit.
         let mut sentinel = starts[..count].partition_point(|&s| s <= old_end);
         // Something never closed may close now, or be closed by something
         // else: what the parser stopped at depends on the text before and
         // after. From the first such block on, render to the end.
-        if let Some(open) = self.entries.iter().position(|e| e.rendering.open) {
+        let open = match self.tally.open {
+            0 => None,
+            _ => self.entries.iter().position(|e| e.rendering.open),
+        };
+        if let Some(open) = open {
             first = first.min(open);
             sentinel = count;
         }
         let mut grown = false;
+        let mut tried_alone = false;
+        // The sentinel to take whole because the block before it came out
+        // able to take in what follows.
+        let mut after_continuing = None;
         loop {
             let window_start = starts[first];
             if sentinel >= count {
@@ -490,7 +562,7 @@ impl Incremental {
                     && self.entries[first - 1].rendering.continues
                 {
                     // Hidden from the parser, it may join the block before.
-                    first -= 1;
+                    first = self.reach_back(first - 1);
                     continue;
                 }
                 if !self.same_context(first..count, &renderings) {
@@ -505,14 +577,64 @@ impl Incremental {
             // sentinel holding ESM or definitions is taken whole, as they
             // are the context of the window.)
             let probe_start = moved(starts[sentinel]);
+            // Most often the window alone tells: when a blank line still
+            // ends it, and its last block can take in nothing after it (not
+            // a list, a footnote or indented code) and leaves nothing open
+            // or running on at its end, the parser starts the sentinel
+            // afresh whatever it holds.
+            let blank_before = {
+                let before = &source[..probe_start];
+                let before = before
+                    .strip_suffix("\r\n")
+                    .or_else(|| before.strip_suffix(['\n', '\r']))
+                    .unwrap_or(before);
+                let line = before.rsplit(['\n', '\r']).next().unwrap_or("");
+                line.trim_matches([' ', '\t']).is_empty() && before.len() < probe_start
+            };
+            if !tried_alone && blank_before && !self.entries[sentinel - 1].rendering.continues {
+                tried_alone = true;
+                let renderings =
+                    self.render_window(source, window_start..probe_start, first..sentinel);
+                if first > 0
+                    && renderings[0].masked_start
+                    && self.entries[first - 1].rendering.continues
+                {
+                    first = self.reach_back(first - 1);
+                    continue;
+                }
+                let closed = renderings.iter().all(|r| !r.open)
+                    && renderings
+                        .last()
+                        .is_some_and(|last| !last.continues && !last.reaches_end);
+                if closed {
+                    if !self.same_context(first..sentinel, &renderings) {
+                        return whole(self, "context");
+                    }
+                    return (first, sentinel, renderings);
+                }
+            }
+            let probe_end = first_line_end(source, probe_start);
             let sentinel_block = &self.entries[sentinel].rendering;
             // A sentinel hidden from the parser from its first line (a
             // fault) may be taken in by what comes before: taken whole too.
-            let whole_sentinel = sentinel_block.is_context() || sentinel_block.masked_start;
+            // So is one whose first line alone is not clean (an element
+            // opened there, say): parsing it in the window would mean
+            // recovering from its error at every keystroke.
+            //
+            // After a list the parser does not quite start afresh (markdown-rs
+            // 1.0.0 lets `2.` interrupt a paragraph in the next block): a
+            // sentinel after a block that continues is taken whole too.
+            let whole_sentinel = sentinel_block.is_context()
+                || sentinel_block.masked_start
+                || after_continuing == Some(sentinel)
+                || self.entries[sentinel - 1].rendering.continues
+                || self
+                    .probe(source, probe_start..probe_end)
+                    .is_none_or(|probe| probe.open || !probe.diagnostics.is_empty());
             let window_end = if whole_sentinel {
                 moved(starts[sentinel + 1])
             } else {
-                first_line_end(source, probe_start)
+                probe_end
             };
             let blocks = first..sentinel + usize::from(whole_sentinel);
             let mut renderings = self.render_window(source, window_start..window_end, blocks);
@@ -520,7 +642,7 @@ impl Incremental {
                 && renderings[0].masked_start
                 && self.entries[first - 1].rendering.continues
             {
-                first -= 1;
+                first = self.reach_back(first - 1);
                 continue;
             }
             let last = renderings.len() - 1;
@@ -528,8 +650,12 @@ impl Incremental {
             let expected = if whole_sentinel {
                 Some((*self.entries[sentinel].rendering).clone())
             } else {
-                self.probe(source, probe_start..window_end)
+                self.probe(source, probe_start..probe_end)
             };
+            if !whole_sentinel && last > 0 && renderings[last - 1].continues {
+                after_continuing = Some(sentinel);
+                continue;
+            }
             let holds = window_start + before == probe_start
                 && renderings[..last].iter().all(|r| !r.open)
                 && expected.is_some_and(|expected| renderings[last] == expected);
@@ -542,8 +668,7 @@ impl Incremental {
                 return (first, sentinel, renderings);
             }
             // Grow once while small, then run to the end.
-            let small =
-                4 * (starts[sentinel + 1] - starts[first]) * SMALL_WINDOW < self.source.len();
+            let small = 4 * (starts[sentinel + 1] - starts[first]) * SMALL_WINDOW < source.len();
             if grown || !small {
                 sentinel = count;
             } else {
@@ -552,6 +677,62 @@ impl Incremental {
                 sentinel = (sentinel + 3 * blocks).min(count);
             }
         }
+    }
+
+    /// After a panic (in the parser or in our code) while rendering an
+    /// edit: the whole document, with the blocks a render fails on isolated
+    /// as [`crate::render`] isolates them ([`contain`]), so the engine goes
+    /// on and still matches a full render. Native only: in WebAssembly a
+    /// panic traps, and the package's JavaScript layer contains it.
+    fn contained_whole(&mut self, source: &str) -> Vec<Rendering> {
+        self.work.whole = Some("panic");
+        self.probes.clear();
+        self.scope = None;
+        let (options, schema) = (&self.options, &self.schema);
+        let run = |text: &str, isolate: &[String]| {
+            let options = Options {
+                isolate: isolate.to_vec(),
+                ..options.clone()
+            };
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                pipeline::blocks(
+                    text,
+                    &options,
+                    schema,
+                    &Context::default(),
+                    crate::parse::MIN_CHUNKED,
+                )
+            }))
+        };
+        let (isolate, renderings) = match run(source, &self.isolate) {
+            Ok(renderings) => (self.isolate.clone(), renderings),
+            Err(_) => contain::isolating(
+                source,
+                &self.isolate,
+                |text, isolate| run(text, isolate).is_err(),
+                |isolate| run(source, isolate).ok(),
+            )
+            .unwrap_or_else(|| {
+                // The failure is in no block: all of it as source.
+                let all = vec![source.to_string()];
+                let renderings = run(source, &all).unwrap_or_default();
+                (all, renderings)
+            }),
+        };
+        self.options.isolate = isolate;
+        renderings
+    }
+
+    /// The first block of a window that starts at block `first`: the blocks
+    /// before it that can take in what follows them come with it, and so
+    /// do the ones before those, since how a block comes out can depend on
+    /// whether a list ends just before it (markdown-rs 1.0.0 lets an empty
+    /// `-` item or a `2.` item interrupt a paragraph there).
+    fn reach_back(&self, mut first: usize) -> usize {
+        while first > 0 && self.entries[first - 1].rendering.continues {
+            first -= 1;
+        }
+        first
     }
 
     /// The probe line `source[range]` rendered alone, with the context it
@@ -609,21 +790,13 @@ impl Incremental {
     /// marker, and at most one is nested too deep: each is marked once per
     /// document, so with two the first one decides for the others.
     fn single(&self, range: std::ops::Range<usize>, renderings: &[Rendering]) -> bool {
-        let outside = self.entries[..range.start]
-            .iter()
-            .chain(&self.entries[range.end..])
-            .map(|e| &*e.rendering);
-        let inside = self.entries[range].iter().map(|e| &*e.rendering);
-        let count = |blocks: &mut dyn Iterator<Item = &Rendering>, flag: fn(&Rendering) -> bool| {
-            blocks.filter(|r| flag(r)).count()
+        let old = &self.entries[range];
+        let within = |before: usize, flag: fn(&Rendering) -> bool| {
+            let out = old.iter().filter(|e| flag(&e.rendering)).count();
+            let into = renderings.iter().filter(|r| flag(r)).count();
+            before <= 1 && before - out.min(before) + into <= 1
         };
-        [|r: &Rendering| r.truncate, |r: &Rendering| r.too_deep]
-            .into_iter()
-            .all(|flag| {
-                let before = count(&mut outside.clone().chain(inside.clone()), flag);
-                let after = count(&mut outside.clone().chain(renderings.iter()), flag);
-                before <= 1 && after <= 1
-            })
+        within(self.tally.truncate, |r| r.truncate) && within(self.tally.too_deep, |r| r.too_deep)
     }
 
     /// The context of a text standing for old blocks `blocks`: the ESM and
@@ -639,8 +812,18 @@ impl Incremental {
         if !holds_esm {
             context.scope = self.scope();
         }
-        let keys = references(text);
+        // The other blocks' definitions, and their ESM unless the names are
+        // read already: only when there are any.
+        let gather = self.tally.definitions > 0 || (context.scope.is_none() && self.tally.esm > 0);
+        let keys = if gather {
+            references(text)
+        } else {
+            BTreeSet::new()
+        };
         for (index, entry) in self.entries.iter().enumerate() {
+            if !gather {
+                break;
+            }
             if blocks.contains(&index) {
                 continue;
             }
@@ -669,6 +852,15 @@ impl Incremental {
     /// The names the document's ESM binds, read once per ESM text; `None`
     /// without ESM (or ESM the parser does not take alone).
     fn scope(&mut self) -> Option<Rc<Scope>> {
+        if self.tally.esm == 0 {
+            return None;
+        }
+        if !self.tally.esm_changed {
+            if let Some((_, scope)) = &self.scope {
+                return scope.clone();
+            }
+        }
+        self.tally.esm_changed = false;
         let esm: String = self
             .entries
             .iter()
@@ -728,6 +920,12 @@ impl Incremental {
     /// those that come out the same.
     fn splice(&mut self, from: usize, to: usize, renderings: Vec<Rendering>) {
         let old: Vec<Entry> = self.entries.drain(from..to).collect();
+        for entry in &old {
+            self.tally.count(&entry.rendering, false);
+        }
+        for rendering in &renderings {
+            self.tally.count(rendering, true);
+        }
         let mut new = Vec::with_capacity(renderings.len());
         // Aligned from the front, then from the back.
         let front = old
@@ -818,11 +1016,7 @@ impl Incremental {
 
         // A TOCInline shows every heading: blocks holding one are filled
         // again when the document's `toc` changes.
-        if self
-            .entries
-            .iter()
-            .any(|e| pipeline::has_toc_inline(&e.rendering))
-        {
+        if self.tally.toc_inline > 0 {
             let items = pipeline::toc_items(
                 self.entries.iter().flat_map(|e| &e.rendering.headings),
                 &self.heading_ids,
@@ -834,17 +1028,12 @@ impl Incremental {
             self.toc_items = Rc::default();
         }
 
-        let used: BTreeSet<String> =
-            pipeline::used_names(self.entries.iter().map(|e| &*e.rendering))
-                .into_iter()
-                .map(String::from)
-                .collect();
-        if *self.used != used {
-            self.used = Rc::new(used);
+        if std::mem::take(&mut self.tally.used_changed) {
+            self.used = Rc::new(self.tally.used.keys().cloned().collect());
         }
 
         let mut blocks = Vec::with_capacity(self.entries.len());
-        let mut diagnostics = Vec::new();
+        let mut diagnostics = Vec::with_capacity(self.diagnostics_hint);
         let mut base_line = 0;
         let mut base_utf16 = 0;
         for entry in &mut self.entries {
@@ -897,6 +1086,7 @@ impl Incremental {
             base_line += rendering.line_breaks;
             base_utf16 += rendering.utf16;
         }
+        self.diagnostics_hint = diagnostics.len();
         let frontmatter = self
             .entries
             .iter()
@@ -968,18 +1158,6 @@ type Identity = (u64, Rc<Vec<String>>, Option<Rc<Vec<TocItem>>>);
 /// document-wide) or error recovery that gave up.
 fn document_wide(rendering: &Rendering) -> bool {
     rendering.footnotes || rendering.gave_up
-}
-
-/// Where the head of the line starting at `at` ends: its indentation, its
-/// first token and the space after it (or the line's end). What a line
-/// starts (a list item, indented content, a new paragraph) is decided there.
-fn line_head_end(source: &str, at: usize) -> usize {
-    let line = &source[at..first_line_end(source, at)];
-    let indent = line.len() - line.trim_start_matches([' ', '\t']).len();
-    let token = line[indent..]
-        .find(|c: char| c.is_whitespace())
-        .map_or(line.len(), |i| indent + i + 1);
-    at + token
 }
 
 /// Where the first line starting at `at` ends (after its line ending).

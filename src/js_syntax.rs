@@ -45,11 +45,12 @@ pub struct SyntaxError {
 pub fn signal(value: &str, kind: &MdxExpressionKind) -> MdxSignal {
     match check(value, kind) {
         Ok(()) => MdxSignal::Ok,
+        // Not what the last text tried lacked: which `}` that was depends
+        // on how far the parsed text goes (a partial render must say what
+        // a full one says).
         Err(error) if error.eof => MdxSignal::Eof(
-            format!(
-                "Unexpected end of file in expression ({}), expected a corresponding closing brace for `{{`",
-                error.message.trim_start_matches("unexpected end, ")
-            ),
+            "Unexpected end of file in expression, expected a corresponding closing brace for `{`"
+                .into(),
             Box::new("mdx-preview".into()),
             Box::new("unexpected-eof".into()),
         ),
@@ -130,28 +131,50 @@ pub fn expression_end(
     limit: usize,
     kind: &MdxExpressionKind,
 ) -> Option<usize> {
+    let mut unlimited = usize::MAX;
+    expression_end_within(bytes, open, limit, kind, &mut unlimited).unwrap_or(None)
+}
+
+/// [`expression_end`] was stopped: it would have read more than its budget.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct OutOfBudget;
+
+/// [`expression_end`], reading at most `budget` bytes (each byte scanned,
+/// and each byte of each text checked, counts; what is read is taken off
+/// `budget`): `Err` when that is not enough to tell.
+pub fn expression_end_within(
+    bytes: &[u8],
+    open: usize,
+    limit: usize,
+    kind: &MdxExpressionKind,
+    budget: &mut usize,
+) -> Result<Option<usize>, OutOfBudget> {
     let limit = limit.min(bytes.len());
     let mut tries = 0;
     let mut depth = 0usize;
     for at in open..limit {
+        *budget = budget.checked_sub(1).ok_or(OutOfBudget)?;
         match bytes[at] {
             b'{' => depth += 1,
             b'}' => {
                 depth = depth.saturating_sub(1);
                 if tries < MAX_TRIES {
                     tries += 1;
-                    let value = std::str::from_utf8(&bytes[open + 1..at]).ok()?;
+                    *budget = budget.checked_sub(at - open).ok_or(OutOfBudget)?;
+                    let Ok(value) = std::str::from_utf8(&bytes[open + 1..at]) else {
+                        return Ok(None);
+                    };
                     if !matches!(check(value, kind), Err(ref error) if error.eof) {
-                        return Some(at + 1);
+                        return Ok(Some(at + 1));
                     }
                 } else if depth == 0 {
-                    return Some(at + 1);
+                    return Ok(Some(at + 1));
                 }
             }
             _ => {}
         }
     }
-    None
+    Ok(None)
 }
 
 /// Words that cannot be an identifier in an expression.

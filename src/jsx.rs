@@ -251,7 +251,7 @@ impl Evaluator<'_> {
                     let value = match &property.value {
                         None => Static::Bool(true),
                         Some(AttributeValue::Literal(value)) => {
-                            Static::String(crate::prepass::restore_references(value).into_owned())
+                            Static::String(crate::guard::restore_references(value).into_owned())
                         }
                         Some(AttributeValue::Expression(expression)) => self
                             .expression(&expression.value, &expression.stops)

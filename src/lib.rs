@@ -13,9 +13,11 @@
 #![forbid(unsafe_code)]
 
 pub mod code_meta;
+pub mod contain;
 pub mod diagnostic;
 pub mod esm;
 pub mod frontmatter;
+pub mod guard;
 pub mod hast;
 pub mod incremental;
 pub mod js;
@@ -78,11 +80,17 @@ pub struct Rendered {
 
 /// Render `source`.
 ///
-/// Never panics and never fails because of the document: every problem in it
-/// becomes a diagnostic and the rest still renders. Only invalid options are
-/// an error.
+/// Never fails because of the document: every problem in it becomes a
+/// diagnostic and the rest still renders. Only invalid options are an
+/// error. A panic in the parser (or any stage) is contained to the block
+/// it happened in, shown as source with an `internal-error` diagnostic
+/// ([`contain`]); that needs `panic = "unwind"`, Rust's default.
 pub fn render(source: &str, options: &Options) -> Result<Rendered, OptionsError> {
-    render_chunked(source, options, parse::MIN_CHUNKED)
+    options.validate()?;
+    Ok(contain::contained(source, options, |source, options| {
+        render_chunked(source, options, parse::MIN_CHUNKED)
+            .unwrap_or_else(|_| contain::last_resort(source, options))
+    }))
 }
 
 /// [`render`], parsing in chunks from documents of `min_chunked` bytes on

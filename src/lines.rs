@@ -69,6 +69,14 @@ pub fn container_prefix(text: &str) -> (usize, usize) {
     let bytes = text.as_bytes();
     let mut index = 0;
     let mut depth = 0;
+    // A marker whose rest of the line is a thematic break is not a list
+    // marker. Asking `is_thematic_break` at each marker would scan the rest
+    // of the line each time (quadratic on `- - - … a`: seconds at 100 KB);
+    // instead find, once, where the tail made of one marker character and
+    // spaces starts and its third marker from the end: the rest from
+    // `index` is a break when `index` is between the two.
+    let (tail_start, third_last) = thematic_tail(bytes);
+    let rest_is_break = |index: usize| tail_start <= index && index <= third_last;
     loop {
         while index < bytes.len() && (bytes[index] == b' ' || bytes[index] == b'\t') {
             index += 1;
@@ -79,8 +87,7 @@ pub fn container_prefix(text: &str) -> (usize, usize) {
                 index += 1;
             }
             Some(b'-' | b'*' | b'+')
-                if matches!(bytes.get(index + 1), Some(b' ' | b'\t'))
-                    && !is_thematic_break(&text[index..]) =>
+                if matches!(bytes.get(index + 1), Some(b' ' | b'\t')) && !rest_is_break(index) =>
             {
                 depth += 1;
                 index += 2;
@@ -101,6 +108,36 @@ pub fn container_prefix(text: &str) -> (usize, usize) {
             }
             _ => return (index, depth),
         }
+    }
+}
+
+/// Where the longest tail of `bytes` made of one thematic break marker
+/// (`-`, `*`, `_`) and spaces or tabs starts, and the index of its third
+/// marker from the end; `(1, 0)` (an empty span) when it has fewer than
+/// three markers.
+fn thematic_tail(bytes: &[u8]) -> (usize, usize) {
+    let mut marker = None;
+    let mut count = 0;
+    let mut third_last = 0;
+    let mut start = bytes.len();
+    for (index, &byte) in bytes.iter().enumerate().rev() {
+        match byte {
+            b' ' | b'\t' => {}
+            b'-' | b'*' | b'_' if marker.is_none_or(|m| m == byte) => {
+                marker = Some(byte);
+                count += 1;
+                if count == 3 {
+                    third_last = index;
+                }
+            }
+            _ => break,
+        }
+        start = index;
+    }
+    if count < 3 {
+        (1, 0)
+    } else {
+        (start, third_last)
     }
 }
 

@@ -161,6 +161,11 @@ pub struct Options {
     pub math: bool,
     /// Sanitizer settings.
     pub sanitize: SanitizeOptions,
+    /// Blocks to show as escaped source with an `internal-error`
+    /// diagnostic instead of parsing them: every run of whole lines whose
+    /// text is one of these. Set by the containment layer after the parser
+    /// failed on such a block ([`crate::contain`]); empty by default.
+    pub isolate: Vec<String>,
 }
 
 impl Default for Options {
@@ -174,6 +179,7 @@ impl Default for Options {
             source_lines: true,
             math: false,
             sanitize: SanitizeOptions::default(),
+            isolate: Vec::new(),
         }
     }
 }
@@ -265,6 +271,13 @@ fn string(option: &str, value: &Value) -> Result<String, OptionsError> {
         .ok_or_else(|| expected(option, "a string", value))
 }
 
+fn strings(option: &str, value: &Value) -> Result<Vec<String>, OptionsError> {
+    let items = value
+        .as_array()
+        .ok_or_else(|| expected(option, "an array of strings", value))?;
+    items.iter().map(|item| string(option, item)).collect()
+}
+
 fn level(option: &str, value: &Value) -> Result<u8, OptionsError> {
     match value.as_u64() {
         Some(level) if (1..=6).contains(&level) => Ok(level as u8),
@@ -297,7 +310,7 @@ impl Options {
     ///
     /// An [`OptionsError`] naming the first option that cannot be used.
     pub fn from_json(value: &Value) -> Result<Options, OptionsError> {
-        const KNOWN: [&str; 8] = [
+        const KNOWN: [&str; 9] = [
             "format",
             "assets",
             "baseUrl",
@@ -306,6 +319,7 @@ impl Options {
             "sourceLines",
             "math",
             "sanitize",
+            "isolate",
         ];
         let map = value.as_object().ok_or_else(|| {
             invalid(
@@ -363,14 +377,7 @@ impl Options {
                                     boolean("sanitize.allowRemoteImages", value)?;
                             }
                             "allowClasses" => {
-                                let option = "sanitize.allowClasses";
-                                let items = value.as_array().ok_or_else(|| {
-                                    expected(option, "an array of strings", value)
-                                })?;
-                                sanitize.allow_classes = items
-                                    .iter()
-                                    .map(|item| string(option, item))
-                                    .collect::<Result<_, _>>()?;
+                                sanitize.allow_classes = strings("sanitize.allowClasses", value)?;
                             }
                             _ => {
                                 return Err(unknown(
@@ -382,6 +389,7 @@ impl Options {
                         }
                     }
                 }
+                "isolate" => options.isolate = strings("isolate", value)?,
                 _ => return Err(unknown("", name, &KNOWN)),
             }
         }
@@ -492,6 +500,7 @@ mod tests {
             "sourceLines": false,
             "math": true,
             "sanitize": {"allowStyle": false, "allowRemoteImages": false, "allowClasses": ["a-b"]},
+            "isolate": ["=\n=\n=\na\n="],
         }))
         .expect("should read every field");
         let expected = Options {
@@ -510,6 +519,7 @@ mod tests {
                 allow_remote_images: false,
                 allow_classes: vec!["a-b".into()],
             },
+            isolate: vec!["=\n=\n=\na\n=".into()],
         };
         assert_eq!(options, expected, "should map every field");
     }
@@ -580,6 +590,11 @@ mod tests {
                 json!({"idPrefix": "a b"}),
                 "idPrefix",
                 "must not contain whitespace",
+            ),
+            (
+                json!({"isolate": "a"}),
+                "isolate",
+                "expected an array of strings",
             ),
         ] {
             let error = error(value.clone());

@@ -108,6 +108,9 @@ pub struct Block {
     /// What follows it after a blank line may still belong to it: its last
     /// top-level node is a list, a footnote definition or indented code.
     pub continues: bool,
+    /// Its last top-level node runs on into the blank lines after it (code,
+    /// raw HTML or math never closed): it would take in what follows.
+    pub reaches_end: bool,
     /// It holds footnote calls or definitions (numbered document-wide).
     pub footnotes: bool,
     /// It holds an excerpt marker (only the document's first one counts).
@@ -152,9 +155,9 @@ pub fn blocks(
     };
     let full = full.as_ref();
 
-    let mut prepared = crate::prepass::prepare(full, options.format);
+    let mut prepared = crate::contain::prepare(full, options);
     let tree = crate::parse::parse(&mut prepared, options, min_chunked);
-    let syntax = Syntax::of(&tree, full);
+    let syntax = Syntax::of(&tree, full, &prepared.masked);
     let mut reports = std::mem::take(&mut prepared.reports);
     let converted = crate::to_hast::to_hast(
         tree,
@@ -198,6 +201,25 @@ pub fn blocks(
     }
     cuts.push(end);
 
+    // Everything asked of each block, sorted by position, so that a block
+    // finds its own part by binary search (a long document has thousands of
+    // blocks).
+    let mut uses = converted.uses;
+    crate::order::sort_by_key(&mut uses, |(at, _)| (*at, 0));
+    let mut imports = converted.imports;
+    crate::order::sort_by_key(&mut imports, |(_, span)| (span.0, 0));
+    let open = Marks::new(
+        prepared
+            .open
+            .iter()
+            .chain(&converted.open_elements)
+            .copied(),
+    );
+    let footnotes = Marks::new(converted.footnote_nodes.iter().map(|f| f.0));
+    let truncates = Marks::new(prepared.truncate_markers.iter().copied());
+    let opaque = Intervals::new(prepared.spans.iter().copied());
+    let faults = Intervals::new(prepared.faults.iter().map(|f| (f.start, f.end)));
+
     let mut items = converted.items.into_iter().peekable();
     let mut reports = reports.into_iter().peekable();
     let mut blocks = Vec::with_capacity(cuts.len() - 1);
@@ -205,6 +227,16 @@ pub fn blocks(
         let (start, stop) = (pair[0], pair[1]);
         let last = number + 2 == cuts.len();
         let inside = |at: usize| at >= start && (at < stop || (last && at == stop));
+        let upto = if last { stop + 1 } else { stop };
+        let mine = |list: &[usize]| {
+            let from = list.partition_point(|&at| at < start);
+            from < list.len() && list[from] < upto
+        };
+        fn part<T>(list: &[T], at: impl Fn(&T) -> usize, start: usize, upto: usize) -> &[T] {
+            let from = list.partition_point(|item| at(item) < start);
+            let to = list.partition_point(|item| at(item) < upto);
+            &list[from..to.max(from)]
+        }
         let base_line = index.line(start) - 1;
         let base_utf16 = index.point(start).2;
         let relative = |report: &Report| {
@@ -255,10 +287,8 @@ pub fn blocks(
         let html = hast::to_html_slotted(&nodes, needs_id);
         hast::dispose(nodes);
 
-        let used: BTreeSet<&String> = converted
-            .uses
+        let used: BTreeSet<&String> = part(&uses, |(at, _)| *at, start, upto)
             .iter()
-            .filter(|(at, _)| inside(*at))
             .map(|(_, name)| name)
             .collect();
         let text = &full[start..stop];
@@ -271,25 +301,19 @@ pub fn blocks(
             headings,
             diagnostics: block_reports.iter().map(relative).collect(),
             used: used.into_iter().cloned().collect(),
-            imports: converted
-                .imports
+            imports: part(&imports, |(_, span)| span.0, start, upto)
                 .iter()
-                .filter(|(_, span)| inside(span.0))
                 .map(|(name, span)| {
                     let report = crate::scope::unused_import(name, *span);
                     (name.clone(), relative(&report))
                 })
                 .collect(),
-            esm: syntax
-                .esm
+            esm: part(&syntax.esm, |(at, _)| *at, start, upto)
                 .iter()
-                .filter(|(at, _)| inside(*at))
                 .map(|(_, text)| format!("{text}\n\n"))
                 .collect(),
-            definitions: syntax
-                .definitions
+            definitions: part(&syntax.definitions, |(at, _)| *at, start, upto)
                 .iter()
-                .filter(|(at, _)| inside(*at))
                 .map(|(_, definition)| definition.clone())
                 .collect(),
             frontmatter: if syntax.yaml.is_some_and(inside) {
@@ -297,29 +321,30 @@ pub fn blocks(
             } else {
                 None
             },
-            open: prepared.open.iter().any(|&at| inside(at))
-                || converted.open_elements.iter().any(|&at| inside(at))
+            open: mine(&open.0)
                 || (options.format == crate::options::Format::Mdx
-                    && reads_on(full, start, stop, &prepared.spans)),
-            continues: syntax
-                .tops
-                .iter()
-                .rev()
-                .find(|(at, _)| inside(*at))
+                    && reads_on(full, start, stop, &opaque)),
+            continues: part(&syntax.tops, |(at, _)| *at, start, upto)
+                .last()
                 .is_some_and(|(_, continues)| *continues),
+            reaches_end: part(&converted.children, |(at, _)| *at, start, upto)
+                .last()
+                .is_some_and(|&(_, end)| {
+                    let content = text.trim_end_matches([' ', '\t', '\n', '\r']).len();
+                    let ending = match text.as_bytes().get(content..content + 2) {
+                        Some(b"\r\n") => 2,
+                        _ => 1,
+                    };
+                    end > start + (content + ending).min(text.len())
+                }),
             masked_start: {
                 let line_end = text.find(['\n', '\r']).map_or(stop, |i| start + i);
                 let blank = |t: &str| t.bytes().all(|b| b == b' ' || b == b'\t');
                 !blank(&full[start..line_end])
-                    && (blank(&prepared.masked[start..line_end])
-                        || prepared
-                            .faults
-                            .iter()
-                            .any(|f| f.start <= start && f.end > start))
+                    && (blank(&prepared.masked[start..line_end]) || faults.contains(start))
             },
-            footnotes: converted.footnote_nodes.iter().any(|f| inside(f.0))
-                || (last && converted.footnotes.is_some()),
-            truncate: prepared.truncate_markers.iter().any(|&at| inside(at)),
+            footnotes: mine(&footnotes.0) || (last && converted.footnotes.is_some()),
+            truncate: mine(&truncates.0),
             too_deep: converted.too_deep.is_some_and(inside),
             gave_up: prepared.gave_up,
         });
@@ -331,17 +356,13 @@ pub fn blocks(
 /// starts a JSX tag the text up to `stop` does not finish: the parser reads
 /// such a tag on across blank lines, and what it makes of it (an element,
 /// an error, or text after all) depends on the text after.
-fn reads_on(full: &str, start: usize, stop: usize, spans: &[(usize, usize)]) -> bool {
+fn reads_on(full: &str, start: usize, stop: usize, spans: &Intervals) -> bool {
     let text = &full[start..stop];
     let mut offset = start;
     text.split_inclusive('\n').any(|line| {
         let line_start = offset;
         offset += line.len();
-        if !line.contains('<')
-            || spans
-                .iter()
-                .any(|&(a, b)| a <= line_start && line_start < b)
-        {
+        if !line.contains('<') || spans.contains(line_start) {
             return false;
         }
         let rest = &full[line_start + crate::lines::container_prefix(line).0..stop];
@@ -350,8 +371,44 @@ fn reads_on(full: &str, start: usize, stop: usize, spans: &[(usize, usize)]) -> 
             && bytes.get(1).is_some_and(|&b| {
                 b.is_ascii_alphabetic() || matches!(b, b'/' | b'>' | b'$' | b'_') || b >= 0x80
             })
-            && crate::prepass::tag_end(bytes, 1).is_none()
+            && crate::prepass::tag_end(bytes, 1, None).is_none()
     })
+}
+
+/// Positions, sorted.
+struct Marks(Vec<usize>);
+
+impl Marks {
+    fn new(positions: impl Iterator<Item = usize>) -> Marks {
+        let mut list: Vec<usize> = positions.collect();
+        crate::order::sort_dedup(&mut list);
+        Marks(list)
+    }
+}
+
+/// Byte ranges, merged where they overlap, for asking what covers a
+/// position.
+struct Intervals(Vec<(usize, usize)>);
+
+impl Intervals {
+    fn new(ranges: impl IntoIterator<Item = (usize, usize)>) -> Intervals {
+        let mut list: Vec<(usize, usize)> = ranges.into_iter().filter(|(a, b)| a < b).collect();
+        crate::order::sort_by_key(&mut list, |&(a, b)| (a, b));
+        let mut merged: Vec<(usize, usize)> = Vec::with_capacity(list.len());
+        for (a, b) in list {
+            match merged.last_mut() {
+                Some(last) if a <= last.1 => last.1 = last.1.max(b),
+                _ => merged.push((a, b)),
+            }
+        }
+        Intervals(merged)
+    }
+
+    /// Whether a range holds `at` (`start <= at < end`).
+    fn contains(&self, at: usize) -> bool {
+        let index = self.0.partition_point(|&(a, _)| a <= at);
+        index > 0 && self.0[index - 1].1 > at
+    }
 }
 
 /// What the syntax tree says about the document beyond its HTML.
@@ -369,7 +426,9 @@ struct Syntax {
 }
 
 impl Syntax {
-    fn of(tree: &mdast::Node, source: &str) -> Syntax {
+    /// `masked` is the source as the parser read it: the names ESM binds
+    /// are read from that (comments in it blanked), as a full render does.
+    fn of(tree: &mdast::Node, source: &str, masked: &str) -> Syntax {
         let mut syntax = Syntax {
             esm: Vec::new(),
             definitions: Vec::new(),
@@ -396,7 +455,9 @@ impl Syntax {
                 .map_or((0, 0), |p| (p.start.offset, p.end.offset));
             let text = source.get(start..end).unwrap_or("");
             match node {
-                mdast::Node::MdxjsEsm(_) => syntax.esm.push((start, text.to_string())),
+                mdast::Node::MdxjsEsm(_) => syntax
+                    .esm
+                    .push((start, masked.get(start..end).unwrap_or("").to_string())),
                 mdast::Node::Yaml(_) => syntax.yaml = Some(start),
                 mdast::Node::Definition(definition) => syntax.definitions.push((
                     start,

@@ -7,12 +7,13 @@
 //! (line endings stay), so every byte offset in the masked source is the
 //! same as in the original and positions need no mapping.
 //!
-//! It also guards the parser: a block whose shape would make markdown-rs
-//! slow (quadratic) or its tree very deep is masked too and reported as
-//! `input-too-complex`, to be shown as escaped text.
+//! It also guards the parser ([`crate::guard`]): a block whose shape would
+//! make markdown-rs slow (quadratic), its tree very deep, or panic where
+//! a guard does better than containment, is masked too.
 
 use crate::diagnostic::{Report, Severity};
-use crate::lines::{Line, LineMap, container_prefix, is_blank, is_thematic_break, split as lines};
+use crate::guard;
+use crate::lines::{Line, LineMap, container_prefix, is_blank, split as lines};
 use crate::options::Format;
 use std::collections::HashMap;
 
@@ -28,15 +29,6 @@ pub const ADMONITION_TYPES: [&str; 9] = [
     "success",
     "secondary",
 ];
-
-/// Most container markers (`>`, list items) allowed in front of one line.
-const MAX_CONTAINER_DEPTH: usize = 48;
-/// Longest run of emphasis delimiters (`*`, `_`, `~`) allowed in a block.
-const MAX_DELIMITER_RUN: usize = 64;
-/// Most unterminated `<name` allowed in one MDX block (quadratic past this).
-const MAX_UNTERMINATED_TAGS: usize = 256;
-/// Most `[` allowed in one block (links and images are quadratic past this).
-const MAX_BRACKETS: usize = 4000;
 
 /// An admonition found in the source.
 #[derive(Clone, Debug, PartialEq)]
@@ -87,8 +79,8 @@ pub struct Prepared {
     pub faults: Vec<Fault>,
     /// Problems found.
     pub reports: Vec<Report>,
-    /// Whether [`OPEN_REFERENCE`] may stand in for `&` in `masked` (the
-    /// source does not hold that byte itself).
+    /// Whether [`guard::OPEN_REFERENCE`] may stand in for `&` in `masked`
+    /// (the source does not hold that byte itself).
     pub substitutes: bool,
     /// Byte offsets of constructs whose rendering depends on everything
     /// after them: something never closed (a fence, comment, admonition or
@@ -107,56 +99,6 @@ pub struct Prepared {
     pub body: usize,
 }
 
-/// Stands in, in the parser's copy of the source, for the `&` of a
-/// character reference left open at the very end of a JSX attribute value
-/// (`<a href="?q=1&r">`): markdown-rs 1.0.0 reads past the end of the value
-/// there and panics. The attribute's value is given back its `&` after
-/// parsing ([`restore_references`]). Used only when the source does not
-/// hold this byte (a control character no document has).
-pub const OPEN_REFERENCE: u8 = 0x1A;
-
-/// `value` with every [`OPEN_REFERENCE`] given back its `&`.
-pub fn restore_references(value: &str) -> std::borrow::Cow<'_, str> {
-    if value.as_bytes().contains(&OPEN_REFERENCE) {
-        value.replace(char::from(OPEN_REFERENCE), "&").into()
-    } else {
-        value.into()
-    }
-}
-
-/// Byte offsets of each `&` that starts what could be a character
-/// reference running to the end of a quoted attribute value: `&`, then
-/// ASCII letters, digits or `#`, then a quote (`<a href="?q=1&r">`). Not
-/// only in tags (telling which `<` markdown-rs takes as one is the parser's
-/// business): a `&` replaced elsewhere is given back all the same. Skipped:
-/// expressions (their strings are evaluated) and a `&` right after an
-/// emphasis marker (`&` is punctuation to the emphasis rules, the stand-in
-/// is not).
-fn open_references(source: &str, start: usize, end: usize) -> Vec<usize> {
-    let bytes = source.as_bytes();
-    let mut found = Vec::new();
-    let mut at = start;
-    while at < end {
-        match bytes[at] {
-            b'{' => at = skip_expression(bytes, at, end),
-            b'&' => {
-                let run = bytes[at + 1..end]
-                    .iter()
-                    .take_while(|b| b.is_ascii_alphanumeric() || **b == b'#')
-                    .count();
-                let quoted = matches!(bytes.get(at + 1 + run), Some(b'"' | b'\''));
-                let after_marker = at > 0 && matches!(bytes[at - 1], b'*' | b'_' | b'~');
-                if run > 0 && quoted && !after_marker {
-                    found.push(at);
-                }
-                at += 1 + run;
-            }
-            _ => at += 1,
-        }
-    }
-    found
-}
-
 /// Replace the bytes of `range` with spaces, keeping line endings.
 pub fn mask(masked: &mut [u8], start: usize, end: usize) {
     let end = end.min(masked.len());
@@ -165,6 +107,17 @@ pub fn mask(masked: &mut [u8], start: usize, end: usize) {
             *byte = b' ';
         }
     }
+}
+
+/// Mask a whole block shown as source (a fault): its line endings too, so
+/// that the parser sees one blank line. markdown-rs takes time quadratic in
+/// the number of lines (a 50 000-line block of blank lines costs it
+/// seconds), and between the blank lines around a block one blank line or
+/// many mean the same. Byte offsets stay; line numbers of the parser's
+/// tree, which nothing reads, do not.
+pub fn mask_block(masked: &mut [u8], start: usize, end: usize) {
+    let end = end.min(masked.len());
+    masked[start.min(end)..end].fill(b' ');
 }
 
 /// An admonition fence: (colons, type, rest after the type). A closing fence
@@ -194,7 +147,7 @@ pub(crate) fn admonition_fence(text: &str) -> Option<(usize, &str, &str)> {
 pub fn prepare(source: &str, format: Format) -> Prepared {
     let mut masked = source.as_bytes().to_vec();
     let mut prepared = Prepared {
-        substitutes: !masked.contains(&OPEN_REFERENCE),
+        substitutes: !masked.contains(&guard::OPEN_REFERENCE),
         ..Prepared::default()
     };
     let map = LineMap::read(source, format);
@@ -209,9 +162,11 @@ pub fn prepare(source: &str, format: Format) -> Prepared {
     }
     if map.unclosed_front_matter {
         // Not front matter. markdown-rs's failed attempt at it can leave
-        // it in a state where what follows makes it panic, so the line
-        // is taken out here: a thematic break before a blank line,
-        // else front matter the writer has not closed yet.
+        // it in a state where what follows makes it panic
+        // (wooorm/markdown-rs#213: `---`, a blank line, a list; see
+        // tests/panics.rs), so the line is taken out here: a thematic
+        // break before a blank line, else front matter the writer has not
+        // closed yet. Nothing is lost.
         let line = lines[0];
         mask(&mut masked, line.start, line.end);
         prepared.open.push(line.start);
@@ -285,7 +240,7 @@ pub fn prepare(source: &str, format: Format) -> Prepared {
         if map.opaque[index] {
             // Code: finish the block before it, then skip it.
             if let Some(first_line) = block_first.take() {
-                check_block(
+                guard::check_block(
                     format,
                     source,
                     &lines[first_line..index],
@@ -304,7 +259,7 @@ pub fn prepare(source: &str, format: Format) -> Prepared {
         });
         if let Some((colons, name, rest)) = fence {
             if let Some(block) = block_first.take() {
-                check_block(
+                guard::check_block(
                     format,
                     source,
                     &lines[block..index],
@@ -376,7 +331,7 @@ pub fn prepare(source: &str, format: Format) -> Prepared {
 
         if is_blank(text) {
             if let Some(block) = block_first.take() {
-                check_block(
+                guard::check_block(
                     format,
                     source,
                     &lines[block..index],
@@ -411,46 +366,12 @@ pub fn prepare(source: &str, format: Format) -> Prepared {
         index += 1;
     }
     if let Some(block) = block_first.take() {
-        check_block(format, source, &lines[block..], &mut masked, &mut prepared);
+        guard::check_block(format, source, &lines[block..], &mut masked, &mut prepared);
     }
 
-    if format == Format::Mdx && source.contains('&') {
-        // Character references left open at the end of attribute values,
-        // over the whole document (a tag can run across blank lines).
+    if format == Format::Mdx {
         let from = lines.get(first).map_or(source.len(), |line| line.start);
-        let mut references = open_references(source, from, source.len());
-        // Only where the parser still sees the `&` (not in a comment or a
-        // faulty block, which are masked).
-        references.retain(|&at| masked[at] == b'&');
-        if prepared.substitutes {
-            for at in references {
-                masked[at] = OPEN_REFERENCE;
-            }
-        } else if let Some(&at) = references.first() {
-            // The block is shown as text instead.
-            let line = lines
-                .iter()
-                .rfind(|line| line.start <= at)
-                .copied()
-                .unwrap_or(lines[0]);
-            let block_end = lines
-                .iter()
-                .find(|l| l.start > at && is_blank(&source[l.start..l.end]))
-                .map_or(source.len(), |l| l.start);
-            fault(
-                &mut masked,
-                &mut prepared,
-                line.start,
-                block_end,
-                Report::new(
-                    Severity::Error,
-                    "input-too-complex",
-                    "An attribute value ending in a character reference without `;` cannot be read in a document holding the control character U+001A: add the `;` or remove that character",
-                    at,
-                    at + 1,
-                ),
-            );
-        }
+        guard::hide_open_references(source, lines, from, &mut masked, &mut prepared);
     }
 
     for (at, _) in open_admonitions {
@@ -487,6 +408,14 @@ pub fn prepare(source: &str, format: Format) -> Prepared {
             &mut masked,
             &mut prepared,
         );
+    } else {
+        guard::unclosed_comment(
+            source,
+            &lines[first..],
+            &map.opaque[first..],
+            &mut masked,
+            &mut prepared,
+        );
     }
 
     crate::order::sort_by_key(&mut prepared.faults, |f| (f.start, 0));
@@ -498,8 +427,14 @@ pub fn prepare(source: &str, format: Format) -> Prepared {
 }
 
 /// Record a fault: mask its block and keep its report.
-fn fault(masked: &mut [u8], prepared: &mut Prepared, start: usize, end: usize, report: Report) {
-    mask(masked, start, end);
+pub(crate) fn fault(
+    masked: &mut [u8],
+    prepared: &mut Prepared,
+    start: usize,
+    end: usize,
+    report: Report,
+) {
+    mask_block(masked, start, end);
     prepared.faults.push(Fault { start, end });
     prepared.reports.push(report);
 }
@@ -586,384 +521,27 @@ fn comment_heading_id(trimmed: &str, format: Format) -> Option<(usize, Option<St
     }
 }
 
-/// Check one block (consecutive non-blank lines) against the caps.
-fn check_block(
-    format: Format,
-    source: &str,
-    block: &[Line],
-    masked: &mut [u8],
-    prepared: &mut Prepared,
-) {
-    let (Some(first), Some(last)) = (block.first(), block.last()) else {
-        return;
-    };
-    let (start, end) = (first.start, last.end);
-    let text = &source[start..end];
-    let mut reason = None;
-    for line in block {
-        let (_, depth) = container_prefix(&source[line.start..line.end]);
-        if depth > MAX_CONTAINER_DEPTH {
-            reason = Some(format!(
-                "more than {MAX_CONTAINER_DEPTH} nested block quotes or lists"
-            ));
-            break;
-        }
-    }
-    if reason.is_none() {
-        let mut run = 0;
-        let mut previous = 0;
-        for byte in text.bytes() {
-            if matches!(byte, b'*' | b'_' | b'~') && (run == 0 || byte == previous) {
-                run += 1;
-            } else if matches!(byte, b'*' | b'_' | b'~') {
-                run = 1;
-            } else {
-                run = 0;
-            }
-            previous = byte;
-            if run > MAX_DELIMITER_RUN && !is_thematic_break(text.trim()) {
-                reason = Some(format!(
-                    "a run of more than {MAX_DELIMITER_RUN} emphasis markers"
-                ));
-                break;
-            }
-        }
-    }
-    if reason.is_none() && format == Format::Mdx {
-        // Each `<name` without a `>` after it makes markdown-rs scan to the
-        // end of the block: quadratic when there are many of them.
-        let last_close = text.rfind('>').map_or(0, |at| at + 1);
-        let unterminated = text.as_bytes()[last_close..]
-            .windows(2)
-            .filter(|pair| pair[0] == b'<' && pair[1].is_ascii_alphabetic())
-            .count();
-        if unterminated > MAX_UNTERMINATED_TAGS {
-            reason = Some(format!(
-                "more than {MAX_UNTERMINATED_TAGS} `<` that start a tag never closed with `>`"
-            ));
-        }
-    }
-    if reason.is_none() && lazy_quote_with_table(source, block) {
-        reason = Some(
-            "a block quote continued by lines without `>` around a table; add `>` to every line of the quote"
-                .into(),
-        );
-    }
-    if reason.is_none() && table_then_open_tag_item(source, block) {
-        reason = Some(
-            "a table followed directly by a list item or quote that starts with an unfinished `<` tag; put a blank line after the table"
-                .into(),
-        );
-    }
-    if reason.is_none() && doubled_setext_underline(source, block) {
-        reason = Some(
-            "a heading underline followed by another `-`/`=` line and then a second underlined heading; put a blank line after the first heading"
-                .into(),
-        );
-    }
-    if reason.is_none() && text.bytes().filter(|&b| b == b'[').count() > MAX_BRACKETS {
-        reason = Some(format!("more than {MAX_BRACKETS} `[` in one block"));
-    }
-    if reason.is_none() && format == Format::Mdx {
-        if let Some((tag_start, tag_end)) = unclosed_text_tag(source, block) {
-            let tag = &source[tag_start..tag_end];
-            fault(
-                masked,
-                prepared,
-                start,
-                end,
-                Report::new(
-                    Severity::Error,
-                    "end-tag-mismatch",
-                    format!("Expected a closing tag for `{tag}` before the end of this block"),
-                    tag_start,
-                    tag_end,
-                ),
-            );
-            return;
-        }
-    }
-    if reason.is_none() && format == Format::Mdx {
-        if let Some((tag_start, name_end)) = unfinished_text_tag(source, block) {
-            let name = &source[tag_start..name_end];
-            fault(
-                masked,
-                prepared,
-                start,
-                end,
-                Report::new(
-                    Severity::Error,
-                    "unexpected-eof",
-                    format!(
-                        "The tag `{name}` is never finished before the end of this block: add `>` (or `/>`), or write `\\<` for a less-than sign"
-                    ),
-                    tag_start,
-                    name_end,
-                ),
-            );
-            return;
-        }
-    }
-    if let Some(reason) = reason {
-        fault(
-            masked,
-            prepared,
-            start,
-            end,
-            Report::new(
-                Severity::Warning,
-                "input-too-complex",
-                format!("This block is too complex to render ({reason}); it is shown as text"),
-                start,
-                first.end,
-            ),
-        );
-    }
-}
-
-/// A GFM table delimiter row, then (in the same block) a list item or block
-/// quote line whose content starts with `<` and has no `>` after it
-/// (`| a |\n| - |\n- <`): markdown-rs 1.0.0 panics on that ("mismatched
-/// (non-jsx): GfmTable / ListItem"), in both formats.
-fn table_then_open_tag_item(source: &str, block: &[Line]) -> bool {
-    let delimiter_row = |text: &str| {
-        let text = text.trim_start_matches([' ', '\t', '>']).trim_end();
-        text.contains('|')
-            && text.contains('-')
-            && text
-                .bytes()
-                .all(|b| matches!(b, b'|' | b'-' | b':' | b' ' | b'\t'))
-    };
-    let Some(row) = block
-        .iter()
-        .position(|line| delimiter_row(&source[line.start..line.end]))
-    else {
-        return false;
-    };
-    block[row + 1..].iter().any(|line| {
-        let text = source[line.start..line.end].trim_start_matches([' ', '\t']);
-        // Container markers: `>`, `-`/`*`/`+` or `1.`/`1)` and a space.
-        let mut rest = text;
-        let mut containers = 0;
-        loop {
-            let trimmed = rest.trim_start_matches([' ', '\t']);
-            if let Some(after) = trimmed.strip_prefix('>') {
-                rest = after;
-            } else if let Some(after) = trimmed
-                .strip_prefix(['-', '*', '+'])
-                .filter(|after| after.is_empty() || after.starts_with([' ', '\t']))
-            {
-                rest = after;
-            } else {
-                let digits = trimmed.bytes().take_while(u8::is_ascii_digit).count();
-                match trimmed[digits..].strip_prefix(['.', ')']) {
-                    Some(after)
-                        if digits > 0 && (after.is_empty() || after.starts_with([' ', '\t'])) =>
-                    {
-                        rest = after;
-                    }
-                    _ => break,
-                }
-            }
-            containers += 1;
-        }
-        let content = rest.trim_start_matches([' ', '\t']);
-        containers > 0 && content.starts_with('<') && !content.contains('>')
-    })
-}
-
-/// A setext underline directly followed by a second `-`/`=` line of two or
-/// more markers, then text, then another underline in the same block
-/// (`o\n-\n--\nx\n-`): markdown-rs 1.0.0 panics building that tree
-/// ("Cannot push to non-parent"). The check is broader than the failing
-/// shape (block quote markers are skipped, any later underline counts).
-fn doubled_setext_underline(source: &str, block: &[Line]) -> bool {
-    // The line without block quote markers and indentation.
-    let rest = |line: &Line| {
-        source[line.start..line.end]
-            .trim_start_matches([' ', '\t', '>'])
-            .trim_end()
-    };
-    let underline = |line: &Line| {
-        let rest = rest(line);
-        let marker = rest.bytes().next();
-        matches!(marker, Some(b'-' | b'=')) && rest.bytes().all(|b| Some(b) == marker)
-    };
-    block.windows(3).enumerate().any(|(index, window)| {
-        underline(&window[0])
-            && underline(&window[1])
-            && rest(&window[1]).len() >= 2
-            && !underline(&window[2])
-            && block[index + 3..].iter().any(underline)
-    })
-}
-
-/// A JSX tag left open in running text (a paragraph, a heading, a link
-/// label) is an error, and in some places (setext headings, link labels)
-/// it makes markdown-rs panic. Find the first such tag, as a byte range, so
-/// the block is a fault before the parser sees it. Tags alone on their
-/// line are flow JSX, which may close in a later block.
-fn unclosed_text_tag(source: &str, block: &[Line]) -> Option<(usize, usize)> {
-    let (first, last) = (block.first()?, block.last()?);
-    // An underline of `=` or `-` (a lone `- ` is one too: an empty list
-    // item cannot interrupt a paragraph), inside block quotes or not: any
-    // tag open in the text above it (even if closed after it) is fatal.
-    let underlines: Vec<usize> = block
-        .iter()
-        .skip(1)
-        .filter(|line| {
-            let text = &source[line.start..line.end];
-            let rest = text.trim_start_matches([' ', '\t', '>']).trim_end();
-            !rest.is_empty() && (rest.bytes().all(|b| b == b'=') || rest.bytes().all(|b| b == b'-'))
-        })
-        .map(|line| line.start)
-        .collect();
-    if !underlines.is_empty() {
-        // One scan, then a tag is fatal if it is open at some underline.
-        let spans = jsx_tag_spans(source, first.start, last.end, true);
-        let fatal = spans.iter().find(|&&(_, open_end, closed)| {
-            let first_after = underlines.partition_point(|&u| u < open_end);
-            underlines
-                .get(first_after)
-                .is_some_and(|&u| closed.is_none_or(|close| close > u))
-        });
-        if let Some(&(open, open_end, _)) = fatal {
-            return Some((open, open_end));
-        }
-        // An underline also ends any code span above it (`` `<>\n-\n` ``
-        // is a heading holding a fragment, not code): scan each stretch
-        // above an underline on its own too.
-        let mut from = first.start;
-        for &underline in &underlines {
-            let spans = jsx_tag_spans(source, from, underline, true);
-            if let Some(&(open, open_end, _)) = spans.iter().find(|span| span.2.is_none()) {
-                return Some((open, open_end));
-            }
-            from = underline;
-        }
-    }
-    open_jsx_tags(source, first.start, last.end, false)
-        .into_iter()
-        .find(|&(start, end)| {
-            let line = block
-                .iter()
-                .rfind(|line| line.start <= start)
-                .copied()
-                .unwrap_or(*first);
-            let text = &source[line.start..line.end];
-            let (offset, _) = container_prefix(text);
-            let alone = line.start + offset == start
-                && source[end..line.end.max(end)]
-                    .trim_start()
-                    .chars()
-                    .next()
-                    .is_none_or(|c| c == '<');
-            !alone
-        })
-}
-
-/// A tag started in running text and never finished in its block
-/// (`1. Generate <the project`, `## <Highlights`): @mdx-js/mdx fails on
-/// it ("Unexpected end of file in name"), markdown-rs 1.0.0 takes it as
-/// text. The `<` and the end of its name. Tags at the start of a line
-/// (flow JSX, which reads on across blank lines) are the parser's.
-fn unfinished_text_tag(source: &str, block: &[Line]) -> Option<(usize, usize)> {
-    let (first, last) = (block.first()?, block.last()?);
-    let (start, end) = (first.start, last.end);
-    let bytes = source.as_bytes();
-    if !bytes[start..end].contains(&b'<') {
-        return None;
-    }
-    let code = CodeSpans::new(bytes, start, end);
-    let mut at = start;
-    while at < end {
-        match bytes[at] {
-            b'`' => at = code.end(bytes, at),
-            b'\\' => at += 2,
-            b'{' => at = skip_expression(bytes, at, end),
-            b'<' if bytes[at..end].starts_with(b"<!--") => {
-                at = source[at + 4..end]
-                    .find("-->")
-                    .map_or(end, |i| at + 4 + i + 3);
-            }
-            b'<' if angle_destination(bytes, start, at) => {
-                at = source[at..end]
-                    .find(['>', '\n', '\r'])
-                    .map_or(end, |i| at + i + 1);
-            }
-            b'<' => {
-                let name_at = at + 1 + usize::from(bytes.get(at + 1) == Some(&b'/'));
-                let starts_name = source[name_at.min(end)..end]
-                    .chars()
-                    .next()
-                    .is_some_and(|c| c.is_alphabetic() || c == '_' || c == '$');
-                if !starts_name {
-                    at += 1;
-                    continue;
-                }
-                if let Some(tag_end) = tag_end(&bytes[..end], name_at) {
-                    at = tag_end;
-                    continue;
-                }
-                // Never finished: unless it starts its line (flow).
-                let line = block.iter().rfind(|line| line.start <= at)?;
-                let (offset, _) = container_prefix(&source[line.start..line.end]);
-                if line.start + offset == at {
-                    return None;
-                }
-                let name_end = source[name_at..end]
-                    .find(|c: char| {
-                        !(c.is_alphanumeric() || matches!(c, '_' | '$' | '-' | '.' | ':'))
-                    })
-                    .map_or(end, |i| name_at + i);
-                return Some((at, name_end));
-            }
-            _ => at += 1,
-        }
-    }
-    None
-}
-
-/// A block quote continued by lazy lines (without `>`) that also holds a
-/// table delimiter row: a shape markdown-rs 1.0.0 can panic on.
-fn lazy_quote_with_table(source: &str, block: &[Line]) -> bool {
-    let mut quoted = false;
-    let mut lazy = false;
-    let mut table = false;
-    for line in block {
-        let text = source[line.start..line.end].trim_start_matches([' ', '\t']);
-        if text.starts_with('>') {
-            quoted = true;
-        } else if quoted {
-            lazy = true;
-        }
-        let row = text.trim_start_matches(['>', ' ', '\t']).trim_end();
-        if row.contains('-')
-            && row.contains('|')
-            && row
-                .bytes()
-                .all(|b| matches!(b, b'|' | b'-' | b':' | b' ' | b'\t'))
-        {
-            table = true;
-        }
-    }
-    quoted && lazy && table
-}
-
 /// The end of a JSX tag whose name starts at `from` (just after its `>`),
-/// skipping quoted and braced values (`{…}` read as JavaScript, as the
-/// parser reads it: see [`crate::js_syntax::expression_end`]); `None` when
-/// it does not end in `bytes`.
-pub(crate) fn tag_end(bytes: &[u8], from: usize) -> Option<usize> {
+/// skipping quoted and braced values; `None` when it does not end in
+/// `bytes`. With `braces` (of a range holding the tag), `{…}` is read as
+/// the parser reads it (see [`Braces`]); without, braces are counted and
+/// only braces count inside them.
+pub(crate) fn tag_end(bytes: &[u8], from: usize, braces: Option<&Braces>) -> Option<usize> {
     let mut quote = None;
+    let mut depth = 0usize;
     let mut index = from;
     while index < bytes.len() {
         let byte = bytes[index];
         match (quote, byte) {
             (Some(q), b) if b == q => quote = None,
             (Some(_), _) => {}
-            (None, b'"' | b'\'') => quote = Some(byte),
+            (None, b'"' | b'\'') if depth == 0 => quote = Some(byte),
             (None, b'{') => {
+                let Some(braces) = braces else {
+                    depth += 1;
+                    index += 1;
+                    continue;
+                };
                 // `a={…}` is a value, a lone `{…}` a spread.
                 let before = bytes[from..index]
                     .iter()
@@ -974,10 +552,16 @@ pub(crate) fn tag_end(bytes: &[u8], from: usize) -> Option<usize> {
                 } else {
                     markdown::MdxExpressionKind::AttributeExpression
                 };
-                index = crate::js_syntax::expression_end(bytes, index, bytes.len(), &kind)?;
+                let after = braces.skip_as(index, &kind);
+                if after == index + 1 {
+                    // Never closed: neither is the tag.
+                    return None;
+                }
+                index = after;
                 continue;
             }
-            (None, b'>') => return Some(index + 1),
+            (None, b'}') => depth = depth.saturating_sub(1),
+            (None, b'>') if depth == 0 => return Some(index + 1),
             _ => {}
         }
         index += 1;
@@ -1037,7 +621,7 @@ pub fn open_jsx_tags(source: &str, start: usize, end: usize, strict: bool) -> Ve
 
 /// Every JSX tag opened in `source[start..end]`: where it opens, where its
 /// opening tag ends, and where it is closed (if it is).
-fn jsx_tag_spans(
+pub(crate) fn jsx_tag_spans(
     source: &str,
     start: usize,
     end: usize,
@@ -1048,14 +632,15 @@ fn jsx_tag_spans(
     // Indexes into `spans` of the tags still open.
     let mut open: Vec<usize> = Vec::new();
     let code = CodeSpans::new(bytes, start, end);
+    let braces = Braces::new(bytes, start, end);
     let mut at = start;
     while at < end {
         match bytes[at] {
             b'`' => at = code.end(bytes, at),
             b'\\' => at += 2,
             // An expression: tags in its strings are not JSX. Skip to the
-            // matching brace (quotes respected); unbalanced: skip the brace.
-            b'{' => at = skip_expression(bytes, at, end),
+            // matching brace; unbalanced: skip the brace.
+            b'{' => at = braces.skip(at),
             // An HTML comment (masked by the comment pass, which runs after
             // the blocks are checked): its tags are not JSX.
             b'<' if bytes[at..end].starts_with(b"<!--") => {
@@ -1081,7 +666,7 @@ fn jsx_tag_spans(
                     at += 1;
                     continue;
                 }
-                let Some(tag_end) = tag_end(&bytes[..end], name_at) else {
+                let Some(tag_end) = tag_end(&bytes[..end], name_at, Some(&braces)) else {
                     at += 1;
                     continue;
                 };
@@ -1114,7 +699,7 @@ fn jsx_tag_spans(
 
 /// Whether the `<` at `at` opens a link destination: it follows `](` or
 /// `]:` (spaces or tabs between).
-fn angle_destination(bytes: &[u8], start: usize, at: usize) -> bool {
+pub(crate) fn angle_destination(bytes: &[u8], start: usize, at: usize) -> bool {
     let mut before = at;
     while before > start && matches!(bytes[before - 1], b' ' | b'\t') {
         before -= 1;
@@ -1122,13 +707,92 @@ fn angle_destination(bytes: &[u8], start: usize, at: usize) -> bool {
     before >= start + 2 && matches!(bytes[before - 1], b'(' | b':') && bytes[before - 2] == b']'
 }
 
-/// The end of a `{…}` expression starting at `start` (after its `}`), or
-/// just after the `{` when it does not close before `end`. Read as the
-/// parser reads it, as JavaScript ([`crate::js_syntax::expression_end`]):
-/// `{'}'}` is one expression.
-fn skip_expression(bytes: &[u8], start: usize, end: usize) -> usize {
-    crate::js_syntax::expression_end(bytes, start, end, &markdown::MdxExpressionKind::Expression)
-        .unwrap_or(start + 1)
+/// How many bytes per byte of its range a [`Braces`] may read as
+/// JavaScript (beyond [`JS_BUDGET_BASE`]) before it counts braces instead.
+const JS_BUDGET_PER_BYTE: usize = 8;
+
+/// What a [`Braces`] may read as JavaScript whatever its range.
+const JS_BUDGET_BASE: usize = 1 << 16;
+
+/// Where the `{…}` expressions of a range end, read as the parser reads
+/// them: markdown-rs asks [`crate::js_syntax`] at each `}` whether the text
+/// since the `{` is a whole expression, so `{'}'}` is one expression and
+/// `{a: '{'}` closes. Braces are counted first, in one pass; an expression
+/// whose braces balance and that holds no quote, backtick or slash (which
+/// could hide a brace from the count) ends where the count says. Others
+/// are read as JavaScript ([`crate::js_syntax::expression_end_within`])
+/// within a budget linear in the range, then counted too, so skipping
+/// stays linear when many never close (`{{{{…`).
+pub(crate) struct Braces<'a> {
+    bytes: &'a [u8],
+    /// The end of the range.
+    end: usize,
+    /// Each `{` that closes in the range by the count, by position, with
+    /// the position after its `}`; sorted.
+    ends: Vec<(usize, usize)>,
+    /// Bytes the JavaScript reading may still look at.
+    budget: std::cell::Cell<usize>,
+}
+
+impl<'a> Braces<'a> {
+    /// The expressions of `bytes[start..end]`.
+    pub(crate) fn new(bytes: &'a [u8], start: usize, end: usize) -> Braces<'a> {
+        let mut open = Vec::new();
+        let mut ends = Vec::new();
+        for (index, &byte) in bytes.iter().enumerate().take(end).skip(start) {
+            match byte {
+                b'{' => open.push(index),
+                b'}' => {
+                    if let Some(at) = open.pop() {
+                        ends.push((at, index + 1));
+                    }
+                }
+                _ => {}
+            }
+        }
+        crate::order::sort_by_key(&mut ends, |&(at, _)| (at, 0));
+        let budget = JS_BUDGET_BASE + JS_BUDGET_PER_BYTE * end.saturating_sub(start);
+        Braces {
+            bytes,
+            end: end.min(bytes.len()),
+            ends,
+            budget: std::cell::Cell::new(budget),
+        }
+    }
+
+    /// The end of the expression (in text) starting at `at` (after its
+    /// `}`), or just after the `{` when it does not close in the range.
+    pub(crate) fn skip(&self, at: usize) -> usize {
+        self.skip_as(at, &markdown::MdxExpressionKind::Expression)
+    }
+
+    /// [`Braces::skip`] for an expression of `kind` (in a tag: a value or
+    /// a spread).
+    pub(crate) fn skip_as(&self, at: usize, kind: &markdown::MdxExpressionKind) -> usize {
+        let counted = self
+            .ends
+            .binary_search_by_key(&at, |&(start, _)| start)
+            .ok()
+            .map(|found| self.ends[found].1);
+        if let Some(counted) = counted {
+            let inner = &self.bytes[at + 1..counted - 1];
+            if !inner
+                .iter()
+                .any(|b| matches!(b, b'\'' | b'"' | b'`' | b'/'))
+            {
+                return counted;
+            }
+        }
+        let mut budget = self.budget.get();
+        let found =
+            crate::js_syntax::expression_end_within(self.bytes, at, self.end, kind, &mut budget);
+        self.budget.set(budget);
+        match found {
+            Ok(Some(end)) => end,
+            Ok(None) => at + 1,
+            Err(crate::js_syntax::OutOfBudget) => counted.unwrap_or(at + 1),
+        }
+    }
 }
 
 /// Mask HTML comments (MDX only: markdown handles its own). `in_code`
@@ -1191,33 +855,44 @@ fn comments(
                     }
                 }
                 None => {
-                    // Unterminated: the block holding it is a fault.
-                    prepared.open.push(at);
-                    let mut last = index;
-                    while last + 1 < lines.len()
-                        && !is_blank(&source[lines[last + 1].start..lines[last + 1].end])
-                    {
-                        last += 1;
-                    }
-                    fault(
-                        masked,
-                        prepared,
-                        block_start_of(source, lines, index),
-                        lines[last].end,
-                        Report::new(
-                            Severity::Error,
-                            "unclosed-comment",
-                            "This HTML comment is never closed: add `-->` where it ends",
-                            at,
-                            (at + 4).min(line.end),
-                        ),
-                    );
-                    index = last + 1;
+                    index = unclosed_comment(source, lines, index, at, masked, prepared) + 1;
                 }
             },
             _ => at += 1,
         }
     }
+}
+
+/// An HTML comment opened at `at` (on line `index`) and never closed: the
+/// block holding it is a fault with an `unclosed-comment` error. Returns
+/// the index of the block's last line.
+pub(crate) fn unclosed_comment(
+    source: &str,
+    lines: &[Line],
+    index: usize,
+    at: usize,
+    masked: &mut [u8],
+    prepared: &mut Prepared,
+) -> usize {
+    prepared.open.push(at);
+    let mut last = index;
+    while last + 1 < lines.len() && !is_blank(&source[lines[last + 1].start..lines[last + 1].end]) {
+        last += 1;
+    }
+    fault(
+        masked,
+        prepared,
+        block_start_of(source, lines, index),
+        lines[last].end,
+        Report::new(
+            Severity::Error,
+            "unclosed-comment",
+            "This HTML comment is never closed: add `-->` where it ends",
+            at,
+            (at + 4).min(lines[index].end),
+        ),
+    );
+    last
 }
 
 /// Byte offset of the first line of the block that holds line `index`.

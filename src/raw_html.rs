@@ -298,9 +298,14 @@ struct Open {
     outer: Vec<(Node, usize, usize)>,
 }
 
+/// Deepest nesting of elements rebuilt from raw HTML: an opening tag past
+/// it is dropped (its content is kept). Later stages walk the tree, and
+/// markdown like `<b>` × 30 000 must not nest that deep.
+const MAX_DEPTH: usize = 256;
+
 /// Rebuild raw HTML pieces among `items` into elements. Elements left open
 /// are closed at the end of the list; closing tags with no open element are
-/// dropped.
+/// dropped; past [`MAX_DEPTH`] open elements, opening tags are dropped.
 pub fn assemble(items: Vec<(Node, usize, usize)>) -> Vec<(Node, usize, usize)> {
     assemble_open(items).0
 }
@@ -358,6 +363,8 @@ pub fn assemble_open(items: Vec<(Node, usize, usize)>) -> (Vec<(Node, usize, usi
                     element.jsx = true;
                     if self_closing || is_void(&name) {
                         current.push((element.into(), start, end));
+                    } else if stack.len() >= MAX_DEPTH {
+                        // Too deep: the tag is dropped, its content stays.
                     } else {
                         stack.push(Open {
                             element,

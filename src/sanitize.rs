@@ -515,7 +515,7 @@ fn fix_structure(element: &mut Element, before: &mut Vec<Node>) {
         // A block inside a paragraph would end it: make it a `<div>`.
         "p" if has_descendant(&element.children, CLOSES_P, &[]) => element.tag = "div".into(),
         // A link inside a link ends the outer one: keep the inner's text.
-        "a" => unwrap_descendants(&mut element.children, &["a"], &[]),
+        "a" => unwrap_descendants(&mut element.children, &["a"], &[], 0),
         // A heading directly in a heading ends the outer one.
         "h1" | "h2" | "h3" | "h4" | "h5" | "h6" => {
             let children = std::mem::take(&mut element.children);
@@ -534,10 +534,10 @@ fn fix_structure(element: &mut Element, before: &mut Vec<Node>) {
             }
         }
         // An item inside an item (with no list between) ends the outer one.
-        "li" => unwrap_descendants(&mut element.children, &["li"], LIST_SCOPE),
-        "dd" | "dt" => unwrap_descendants(&mut element.children, &["dd", "dt"], LIST_SCOPE),
+        "li" => unwrap_descendants(&mut element.children, &["li"], LIST_SCOPE, 0),
+        "dd" | "dt" => unwrap_descendants(&mut element.children, &["dd", "dt"], LIST_SCOPE, 0),
         // In a ruby, `rt`/`rp` end an open `rt`/`rp`.
-        "rt" | "rp" => unwrap_descendants(&mut element.children, &["rt", "rp"], &[]),
+        "rt" | "rp" => unwrap_descendants(&mut element.children, &["rt", "rp"], &[], 0),
         "table" => fix_table(element, before),
         "thead" | "tbody" | "tfoot" | "tr" | "colgroup" => {
             // Anything but whitespace and the right parts would be moved out
@@ -564,20 +564,20 @@ fn has_descendant(nodes: &[Node], tags: &[&str], stop: &[&str]) -> bool {
 }
 
 /// Replace descendants that are one of `tags` by their children, not
-/// looking inside `stop` (bounded by the tree's depth, which is capped).
-fn unwrap_descendants(nodes: &mut Vec<Node>, tags: &[&str], stop: &[&str]) {
-    if !has_descendant(nodes, tags, stop) {
+/// looking inside `stop`, down to [`MAX_DEPTH`] levels (as [`one`]).
+fn unwrap_descendants(nodes: &mut Vec<Node>, tags: &[&str], stop: &[&str], depth: usize) {
+    if depth > MAX_DEPTH || !has_descendant(nodes, tags, stop) {
         return;
     }
     let old = std::mem::take(nodes);
     for node in old {
         match node {
             Node::Element(mut element) if tags.contains(&element.tag.as_str()) => {
-                unwrap_descendants(&mut element.children, tags, stop);
+                unwrap_descendants(&mut element.children, tags, stop, depth + 1);
                 nodes.extend(element.children);
             }
             Node::Element(mut element) if !stop.contains(&element.tag.as_str()) => {
-                unwrap_descendants(&mut element.children, tags, stop);
+                unwrap_descendants(&mut element.children, tags, stop, depth + 1);
                 nodes.push(Node::Element(element));
             }
             other => nodes.push(other),

@@ -199,7 +199,7 @@ pub fn to_hast(
         && prepared
             .masked
             .as_bytes()
-            .contains(&crate::prepass::OPEN_REFERENCE)
+            .contains(&crate::guard::OPEN_REFERENCE)
     {
         for (node, _, _) in &mut converted.items {
             restore_references(std::slice::from_mut(node));
@@ -229,7 +229,7 @@ fn footnote_nodes(root: &mdast::Root) -> Vec<(usize, usize)> {
     found
 }
 
-/// Give back the `&` the pre-pass replaced ([`crate::prepass::OPEN_REFERENCE`])
+/// Give back the `&` the pre-pass replaced ([`crate::guard::OPEN_REFERENCE`])
 /// wherever the parser put it: in an attribute value as meant, or in text
 /// when the tag was not read as one.
 fn restore_references(nodes: &mut [Node]) {
@@ -237,15 +237,14 @@ fn restore_references(nodes: &mut [Node]) {
     while let Some(node) = stack.pop() {
         match node {
             Node::Text(text) => {
-                if let std::borrow::Cow::Owned(restored) = crate::prepass::restore_references(text)
-                {
+                if let std::borrow::Cow::Owned(restored) = crate::guard::restore_references(text) {
                     *text = restored;
                 }
             }
             Node::Element(element) => {
                 for (_, value) in &mut element.attributes {
                     if let std::borrow::Cow::Owned(restored) =
-                        crate::prepass::restore_references(value)
+                        crate::guard::restore_references(value)
                     {
                         *value = restored;
                     }
@@ -433,42 +432,33 @@ impl<'a> State<'a> {
         let low = range.0;
         let high = range.1.max(range.0);
         let first = self.pending.partition_point(|&(start, _, _)| start < low);
-        // Siblings are normally in order and disjoint: then the one item
-        // that can hold an insert is the last non-empty one starting at or
-        // before it. Otherwise look at every item.
-        let ordered = items
-            .iter()
-            .filter(|(_, s, e)| s < e)
-            .zip(items.iter().filter(|(_, s, e)| s < e).skip(1))
-            .all(|(a, b)| a.2 <= b.1);
-        let non_empty: Vec<(usize, usize)> = if ordered {
-            items
-                .iter()
-                .filter(|(_, s, e)| s < e)
-                .map(|&(_, s, e)| (s, e))
-                .collect()
+        let spans: Vec<(usize, usize)> = items.iter().map(|&(_, s, e)| (s, e)).collect();
+        let within = Within::new(&spans);
+        // markdown-rs stretches a list item over the blank lines after it,
+        // and a masked block is blank lines to it: a fault is compared with
+        // the ranges without them, or one after a list would land in its
+        // last item (the document takes in everything). Not admonitions:
+        // their masked fences are theirs.
+        let fault_high = if top {
+            high
         } else {
-            Vec::new()
+            self.content_end(low, high)
         };
-        let in_child = |start: usize, end: usize| {
-            if ordered {
-                let at = non_empty.partition_point(|&(s, _)| s <= start);
-                at > 0 && {
-                    let (s, e) = non_empty[at - 1];
-                    start >= s && end <= e
-                }
-            } else {
-                items
-                    .iter()
-                    .any(|(_, s, e)| start >= *s && end <= *e && s < e)
-            }
-        };
+        let trimmed: Vec<(usize, usize)> = spans
+            .iter()
+            .map(|&(s, e)| (s, self.content_end(s, e)))
+            .collect();
+        let fault_within = Within::new(&trimmed);
         for index in first..self.pending.len() {
             let (start, end, insert) = self.pending[index];
             if start > high {
                 break;
             }
-            if self.placed[index] || end > high || in_child(start, end) {
+            let (high, within) = match insert {
+                Insert::Fault(_) => (fault_high, &fault_within),
+                _ => (high, &within),
+            };
+            if self.placed[index] || end > high || within.in_child(start, end) {
                 continue;
             }
             self.placed[index] = true;
@@ -571,6 +561,17 @@ impl<'a> State<'a> {
             }
         }
         items
+    }
+
+    /// `end` moved back over the whitespace of the masked source before it
+    /// (not before `start`).
+    fn content_end(&self, start: usize, end: usize) -> usize {
+        let bytes = self.prepared.masked.as_bytes();
+        let mut end = end.min(bytes.len());
+        while end > start && bytes[end - 1].is_ascii_whitespace() {
+            end -= 1;
+        }
+        end
     }
 
     /// A faulty block as escaped source.
@@ -1760,6 +1761,45 @@ fn theme_details(nodes: &mut [Node]) {
 /// Where to show a YAML error: the reader notices an unclosed `[`/`{` only
 /// where the collection cannot go on (often the next line or the end), so
 /// point at the bracket itself; a tab error at the tab.
+/// Which of some sibling ranges holds a range: siblings are normally in
+/// order and disjoint, and then the one that can hold it is the last
+/// non-empty one starting at or before it; otherwise every one is looked at.
+struct Within<'s> {
+    spans: &'s [(usize, usize)],
+    /// The non-empty spans, when they are in order.
+    ordered: Option<Vec<(usize, usize)>>,
+}
+
+impl<'s> Within<'s> {
+    fn new(spans: &'s [(usize, usize)]) -> Self {
+        let non_empty = || spans.iter().copied().filter(|(s, e)| s < e);
+        let in_order = non_empty()
+            .zip(non_empty().skip(1))
+            .all(|(a, b)| a.1 <= b.0);
+        Within {
+            spans,
+            ordered: in_order.then(|| non_empty().collect()),
+        }
+    }
+
+    /// Whether one non-empty span holds `start..end`.
+    fn in_child(&self, start: usize, end: usize) -> bool {
+        match &self.ordered {
+            Some(spans) => {
+                let at = spans.partition_point(|&(s, _)| s <= start);
+                at > 0 && {
+                    let (s, e) = spans[at - 1];
+                    start >= s && end <= e
+                }
+            }
+            None => self
+                .spans
+                .iter()
+                .any(|&(s, e)| start >= s && end <= e && s < e),
+        }
+    }
+}
+
 fn yaml_fault(yaml: &str, offset: usize, message: &str) -> usize {
     let offset = offset.min(yaml.len());
     if message.contains("tab") {

@@ -4,8 +4,18 @@
 //! and checked once) and the `Preview` class, which renders into a DOM
 //! element and keeps the nodes of the blocks that did not change. Results are
 //! plain objects shaped as in the README (`{ html, toc, diagnostics,
-//! frontmatter, title }`); invalid options throw an `Error` whose message
-//! names the option; a document never throws.
+//! frontmatter, title }`). Arguments are checked here: a source that is not
+//! a string, options of the wrong shape or type, a bad offset or element
+//! throw a `TypeError` naming the argument and what was given (never a
+//! wasm memory error). A document never throws.
+//!
+//! A panic (a parser bug) traps the module. The panic hook logs the first
+//! one and records its message; after any trap the package's JavaScript
+//! layer (`src/js/contain.mjs`, the package's entry) calls
+//! `__resetInstance`, which asks wasm-bindgen for a fresh instance at the
+//! next call (`wasm_bindgen::handler::schedule_reinit`), and renders the
+//! document again with the failing block isolated (see
+//! [`crate::contain`]).
 
 use crate::incremental::{Incremental, Update};
 use crate::json::{ToJson, to_json};
@@ -20,7 +30,7 @@ use web_sys::{Element, HtmlTemplateElement, Node};
 const TYPES: &'static str = r#"
 /** Options of `render`, `Renderer` and `Preview`. Every field is optional;
  * `undefined` and `null` mean "use the default". Unknown fields and values of
- * the wrong type throw an `Error` that names the option. */
+ * the wrong type throw a `TypeError` that names the option. */
 export interface RenderOptions {
   /** Syntax of the source: MDX (ESM, JSX, expressions; no raw HTML) or
    * CommonMark + GFM with sanitized raw HTML and no JSX. Default `"mdx"`. */
@@ -46,6 +56,11 @@ export interface RenderOptions {
   /** Sanitizer settings. Default
    * `{ allowStyle: true, allowRemoteImages: true, allowClasses: [] }`. */
   sanitize?: SanitizeOptions | null;
+  /** Blocks shown as escaped source with an `internal-error` diagnostic
+   * instead of being parsed: every run of whole lines whose text is one of
+   * these. The package sets it itself when the parser fails on a block;
+   * there is no need to set it by hand. Default `[]`. */
+  isolate?: string[] | null;
 }
 
 /** Heading levels of the table of contents (1 to 6, `minLevel <= maxLevel`). */
@@ -216,21 +231,61 @@ pub(crate) fn parse_float(text: &str) -> f64 {
     js_sys::Number::parse_float(text)
 }
 
-/// Install the panic hook (once), so a bug shows a message in the console.
+/// Where the panic hook lists the messages of panics for the package's
+/// JavaScript layer: the array `globalThis[Symbol.for(PANICS_KEY)]`.
+const PANICS_KEY: &str = "mdx-preview.panics";
+
+/// Install the panic hook (once).
 fn init() {
-    console_error_panic_hook::set_once();
+    static HOOK: std::sync::Once = std::sync::Once::new();
+    HOOK.call_once(|| std::panic::set_hook(Box::new(panic_hook)));
+}
+
+/// A panic traps the module (wasm cannot unwind). List its message (so the
+/// JavaScript layer tells a panic from other traps) and log it if it is
+/// the first one listed (the layer's search panics again on purpose; it
+/// clears the list when done). The layer then asks for a fresh instance
+/// with `__resetInstance`. (Asking here, with `schedule_reinit`, would also
+/// reset wasm-bindgen-test's harness in the middle of a failing test.)
+fn panic_hook(info: &std::panic::PanicHookInfo) {
+    let global = js_sys::global();
+    let key = js_sys::Symbol::for_(PANICS_KEY);
+    let list = match js_sys::Reflect::get(&global, &key) {
+        Ok(list) if js_sys::Array::is_array(&list) => js_sys::Array::from(&list),
+        _ => {
+            let list = js_sys::Array::new();
+            let _ = js_sys::Reflect::set(&global, &key, &list);
+            list
+        }
+    };
+    if list.length() == 0 {
+        console_error_panic_hook::hook(info);
+    }
+    list.push(&info.to_string().into());
+}
+
+/// For the package's JavaScript layer, after a trap: the next call gets a
+/// fresh instance (wasm-bindgen's reinit machinery, emitted because this
+/// is used; no build flag needed). Needs neither memory nor the shadow
+/// stack, so it runs even in a broken instance.
+#[wasm_bindgen(js_name = "__resetInstance", skip_typescript)]
+pub fn reset_instance() {
+    wasm_bindgen::handler::schedule_reinit();
 }
 
 /// Render `source` to `{ html, toc, diagnostics, frontmatter, title }`.
-/// Throws only when `options` are invalid; the message names the option.
+/// Throws a `TypeError` when `source` is not a string or `options` are
+/// invalid (the message names the argument or option); a document never
+/// throws.
 #[wasm_bindgen]
 pub fn render(
-    source: &str,
+    #[wasm_bindgen(unchecked_param_type = "string")] source: JsValue,
     options: Option<RenderOptionsArg>,
-) -> Result<RenderResultValue, JsError> {
+) -> Result<RenderResultValue, JsValue> {
     init();
-    let options = parse_options(options.map(JsValue::from))?;
-    run(source, &options)
+    let source = string_arg("render", "source", &source)?;
+    let options = parse_options("render", options.map(JsValue::from))?;
+    run(&source, &options)
 }
 
 /// A renderer whose options are parsed and checked once. `update` and
@@ -245,37 +300,57 @@ pub struct Renderer {
 
 #[wasm_bindgen]
 impl Renderer {
-    /// Parse and check `options`; throws an `Error` naming an invalid option.
+    /// Parse and check `options`; throws a `TypeError` naming an invalid
+    /// option.
     #[wasm_bindgen(constructor)]
-    pub fn new(options: Option<RenderOptionsArg>) -> Result<Renderer, JsError> {
+    pub fn new(options: Option<RenderOptionsArg>) -> Result<Renderer, JsValue> {
         init();
         Ok(Renderer {
-            options: parse_options(options.map(JsValue::from))?,
+            options: parse_options("Renderer", options.map(JsValue::from))?,
             engine: None,
             cache: JsCache::default(),
         })
     }
 
-    /// Render `source` with this renderer's options. Never throws.
-    pub fn render(&self, source: &str) -> Result<RenderResultValue, JsError> {
-        run(source, &self.options)
+    /// Render `source` with this renderer's options. Throws a `TypeError`
+    /// when `source` is not a string; a document never throws.
+    pub fn render(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string")] source: JsValue,
+    ) -> Result<RenderResultValue, JsValue> {
+        let source = string_arg("Renderer.render", "source", &source)?;
+        run(&source, &self.options)
     }
 
     /// Render `source` incrementally, reusing what it has in common with
-    /// the source of the previous `update` or `edit`. Never throws.
-    pub fn update(&mut self, source: &str) -> Result<UpdateResultValue, JsError> {
-        let update = engine(&mut self.engine, &self.options)?.update(source);
-        self.cache.result(&update)
+    /// the source of the previous `update` or `edit`. Throws a `TypeError`
+    /// when `source` is not a string; a document never throws.
+    pub fn update(
+        &mut self,
+        #[wasm_bindgen(unchecked_param_type = "string")] source: JsValue,
+    ) -> Result<UpdateResultValue, JsValue> {
+        let source = string_arg("Renderer.update", "source", &source)?;
+        let update = engine(&mut self.engine, &self.options)?.update(&source);
+        Ok(self.cache.result(&update)?)
     }
 
     /// Replace `from..to` (UTF-16 offsets, as JavaScript strings count) of
     /// the current source with `text` and render incrementally. Offsets past
     /// the end are clamped, `to < from` inserts at `from`, and an offset
-    /// inside a surrogate pair takes in the whole character. Never throws.
-    pub fn edit(&mut self, from: u32, to: u32, text: &str) -> Result<UpdateResultValue, JsError> {
-        let update =
-            engine(&mut self.engine, &self.options)?.edit(from as usize, to as usize, text);
-        self.cache.result(&update)
+    /// inside a surrogate pair takes in the whole character. Throws a
+    /// `TypeError` when an offset is not a non-negative integer or `text`
+    /// not a string; a document never throws.
+    pub fn edit(
+        &mut self,
+        #[wasm_bindgen(unchecked_param_type = "number")] from: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "number")] to: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string")] text: JsValue,
+    ) -> Result<UpdateResultValue, JsValue> {
+        let from = offset_arg("Renderer.edit", "from", &from)?;
+        let to = offset_arg("Renderer.edit", "to", &to)?;
+        let text = string_arg("Renderer.edit", "text", &text)?;
+        let update = engine(&mut self.engine, &self.options)?.edit(from, to, &text);
+        Ok(self.cache.result(&update)?)
     }
 
     /// The HTML of each top-level block of the last `update` or `edit`, in
@@ -328,13 +403,23 @@ pub struct Preview {
 #[wasm_bindgen]
 impl Preview {
     /// Preview into `element` (its current children are replaced at the
-    /// first update). Throws an `Error` naming an invalid option.
+    /// first update). Throws a `TypeError` when `element` is not a DOM
+    /// element or an option is invalid (the message names it).
     #[wasm_bindgen(constructor)]
-    pub fn new(element: Element, options: Option<RenderOptionsArg>) -> Result<Preview, JsError> {
+    pub fn new(
+        #[wasm_bindgen(unchecked_param_type = "Element")] element: JsValue,
+        options: Option<RenderOptionsArg>,
+    ) -> Result<Preview, JsValue> {
         init();
+        let element = element.dyn_into::<Element>().map_err(|value| {
+            type_error(&format!(
+                "Preview: `element` must be a DOM Element, got {}",
+                describe(&value)
+            ))
+        })?;
         Ok(Preview {
             element,
-            options: parse_options(options.map(JsValue::from))?,
+            options: parse_options("Preview", options.map(JsValue::from))?,
             nodes: Vec::new(),
             blocks: Vec::new(),
             engine: None,
@@ -344,9 +429,14 @@ impl Preview {
     }
 
     /// Render `source` incrementally, patch the element, and return the
-    /// result (with the blocks that changed).
-    pub fn update(&mut self, source: &str) -> Result<UpdateResultValue, JsError> {
-        let update = engine(&mut self.engine, &self.options)?.update(source);
+    /// result (with the blocks that changed). Throws a `TypeError` when
+    /// `source` is not a string; a document never throws.
+    pub fn update(
+        &mut self,
+        #[wasm_bindgen(unchecked_param_type = "string")] source: JsValue,
+    ) -> Result<UpdateResultValue, JsValue> {
+        let source = string_arg("Preview.update", "source", &source)?;
+        let update = engine(&mut self.engine, &self.options)?.update(&source);
         let blocks = update.blocks();
         let change = &update.change;
         if change.full && blocks.len() == 1 && !blocks[0].html.is_empty() {
@@ -356,7 +446,7 @@ impl Preview {
         } else {
             self.patch_blocks(&update)?;
         }
-        self.cache.result(&update)
+        Ok(self.cache.result(&update)?)
     }
 }
 
@@ -587,12 +677,12 @@ fn without_lines(html: &str) -> String {
 fn engine<'e>(
     slot: &'e mut Option<Incremental>,
     options: &Options,
-) -> Result<&'e mut Incremental, JsError> {
+) -> Result<&'e mut Incremental, JsValue> {
     if slot.is_none() {
         *slot = Some(Incremental::new(options.clone()).map_err(options_error)?);
     }
     slot.as_mut()
-        .ok_or_else(|| JsError::new("incremental engine missing"))
+        .ok_or_else(|| JsError::new("incremental engine missing").into())
 }
 
 /// What the last update handed to JavaScript, so the next one converts
@@ -805,9 +895,9 @@ fn set_line(element: &Element, line: Option<&str>) -> Result<(), JsError> {
     }
 }
 
-fn run(source: &str, options: &Options) -> Result<RenderResultValue, JsError> {
+fn run(source: &str, options: &Options) -> Result<RenderResultValue, JsValue> {
     let rendered = crate::render(source, options).map_err(options_error)?;
-    to_js(&rendered)
+    Ok(to_js(&rendered)?)
 }
 
 /// The result as a plain object: the HTML as one string, the TOC,
@@ -854,31 +944,85 @@ fn result_object(
 
 /// Options from JavaScript: `undefined`/`null` (here `None`), or an object
 /// whose fields are as in `RenderOptions`. A field set to `undefined` or
-/// `null` takes its default. Errors name the option (`toc.minLevel`).
-fn parse_options(value: Option<JsValue>) -> Result<Options, JsError> {
+/// `null` takes its default. Errors are `TypeError`s naming the option
+/// (`toc.minLevel`); `function` names the caller for the message.
+fn parse_options(function: &str, value: Option<JsValue>) -> Result<Options, JsValue> {
     let Some(value) = value.filter(|v| !v.is_undefined() && !v.is_null()) else {
         return Ok(Options::default());
     };
-    if !value.is_object() || js_sys::Array::is_array(&value) {
-        let kind = if js_sys::Array::is_array(&value) {
-            "an array".to_string()
-        } else {
-            format!("{:?}", value.js_typeof().as_string().unwrap_or_default())
-        };
-        return Err(JsError::new(&format!(
-            "invalid options: expected an object (or undefined), got {kind}"
+    if !value.is_object() || js_sys::Array::is_array(&value) || value.is_function() {
+        return Err(type_error(&format!(
+            "{function}: `options` must be an object, undefined or null, got {}",
+            describe(&value)
         )));
     }
     // serde-wasm-bindgen gives the object as JSON (`undefined` fields as
     // `null`, which `from_json` takes as the default); `from_json` checks
     // every field and names the one that is wrong.
     let json: Value = serde_wasm_bindgen::from_value(value)
-        .map_err(|e| JsError::new(&format!("invalid options: {e}")))?;
+        .map_err(|e| type_error(&format!("invalid options: {e}")))?;
     Options::from_json(&json).map_err(options_error)
 }
 
-fn options_error(error: OptionsError) -> JsError {
-    JsError::new(&error.to_string())
+fn options_error(error: OptionsError) -> JsValue {
+    type_error(&error.to_string())
+}
+
+fn type_error(message: &str) -> JsValue {
+    js_sys::TypeError::new(message).into()
+}
+
+/// `value` as a string, or a `TypeError` naming `name`, argument of
+/// `function`.
+fn string_arg(function: &str, name: &str, value: &JsValue) -> Result<String, JsValue> {
+    value.as_string().ok_or_else(|| {
+        type_error(&format!(
+            "{function}: `{name}` must be a string, got {}",
+            describe(value)
+        ))
+    })
+}
+
+/// `value` as a UTF-16 offset (a non-negative integer; past the end is
+/// clamped later), or a `TypeError` naming `name`.
+fn offset_arg(function: &str, name: &str, value: &JsValue) -> Result<usize, JsValue> {
+    match value.as_f64() {
+        Some(n) if n >= 0.0 && n.fract() == 0.0 => Ok(n as usize),
+        _ => Err(type_error(&format!(
+            "{function}: `{name}` must be a non-negative integer (a UTF-16 offset), got {}",
+            describe(value)
+        ))),
+    }
+}
+
+/// What a JavaScript value is, for messages: `a number (5)`, `null`,
+/// `a string ("ab…")`, `an object`.
+fn describe(value: &JsValue) -> String {
+    if value.is_null() {
+        return "null".into();
+    }
+    if value.is_undefined() {
+        return "undefined".into();
+    }
+    if js_sys::Array::is_array(value) {
+        return "an array".into();
+    }
+    if let Some(text) = value.as_string() {
+        let short: String = text.chars().take(20).collect();
+        let more = if short.len() < text.len() { "…" } else { "" };
+        return format!("a string ({short:?}{more})");
+    }
+    if let Some(number) = value.as_f64() {
+        return format!("a number ({})", crate::js::number_to_string(number));
+    }
+    if let Some(boolean) = value.as_bool() {
+        return format!("a boolean ({boolean})");
+    }
+    match value.js_typeof().as_string().as_deref() {
+        Some("object") => "an object".into(),
+        Some(kind) => format!("a {kind}"),
+        None => "a value".into(),
+    }
 }
 
 fn js_error(value: JsValue) -> JsError {

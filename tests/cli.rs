@@ -155,6 +155,39 @@ fn unreadable_files_exit_2_but_the_rest_renders() {
     );
 }
 
+/// markdown-rs 1.0.0 panics on this block (wooorm/markdown-rs#31): the
+/// file is reported, its other blocks and the other files render.
+#[test]
+fn a_parser_panic_is_reported_and_the_rest_renders() {
+    let dir = TempDir::new("panic");
+    let bad = dir.file("bad.md", "# Bad\n\n=\n=\n=\na\n=\n\nAfter.\n");
+    let good = dir.file("good.md", "# Good\n");
+    let (code, stdout, stderr) = run(&[&bad, &good]);
+    assert_eq!(code, 1, "an internal error counts as an error: {stderr}");
+    assert!(
+        stderr.contains(&format!(
+            "{bad}:3:1: error: The parser failed on this block"
+        )) && stderr.contains("[internal-error]"),
+        "{stderr}"
+    );
+    assert_eq!(
+        stderr.matches("note: the parser panicked").count(),
+        1,
+        "one note per file: {stderr}"
+    );
+    assert!(stderr.contains("Cannot push to non-parent"), "{stderr}");
+    assert!(!stderr.contains("thread 'main' panicked"), "{stderr}");
+    assert!(
+        stdout.contains("<pre class=\"mdx-error\" data-line=\"3\">=\n=\n=\na\n=</pre>")
+            && stdout.contains("<p data-line=\"9\">After.</p>"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains(&format!("<!-- {good} -->\n<h1")),
+        "{stdout}"
+    );
+}
+
 #[test]
 fn invalid_utf8_is_replaced_with_a_note() {
     let dir = TempDir::new("utf8");

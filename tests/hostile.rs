@@ -114,6 +114,169 @@ fn runs_of_open_braces_and_tags() {
     }
 }
 
+fn rep(text: &str, n: usize) -> String {
+    text.repeat(n)
+}
+
+/// The largest `make(n)` that fits in `bytes` (as `sized` in
+/// tests/bench/pathological.mjs).
+fn sized(make: &dyn Fn(usize) -> String, bytes: usize) -> String {
+    let (mut low, mut high) = (1, 1);
+    while make(high).len() <= bytes {
+        high *= 2;
+    }
+    while low < high - 1 {
+        let middle = (low + high) / 2;
+        if make(middle).len() <= bytes {
+            low = middle;
+        } else {
+            high = middle;
+        }
+    }
+    make(low)
+}
+
+/// A pattern of the bench (tests/bench/pathological.mjs, same ids and
+/// shapes): (id, shape, formats, whether it is degraded at 100 KB).
+type Pattern = (&'static str, fn(usize) -> String, &'static [Format], bool);
+
+const BOTH: &[Format] = &[Format::Md, Format::Mdx];
+const MD: &[Format] = &[Format::Md];
+const MDX: &[Format] = &[Format::Mdx];
+
+const PATTERNS: &[Pattern] = &[
+    (
+        "nested-strong-emph",
+        |n| rep("*a **a ", n) + "b" + &rep(" a** a*", n),
+        BOTH,
+        true,
+    ),
+    ("emph-closers", |n| rep("a_ ", n), BOTH, true),
+    ("emph-openers", |n| rep("_a ", n), BOTH, true),
+    ("link-closers", |n| rep("a]", n), BOTH, false),
+    ("link-openers", |n| rep("[a", n), BOTH, true),
+    ("mismatched-emph", |n| rep("*a_ ", n), BOTH, true),
+    (
+        "emph-multiple-of-3",
+        |n| "a**b".to_string() + &rep("c* ", n),
+        BOTH,
+        true,
+    ),
+    ("link-emph", |n| rep("[ a_", n), BOTH, true),
+    ("paren-bracket", |n| rep("[ (](", n), BOTH, true),
+    (
+        "nested-brackets",
+        |n| rep("[", n) + "a" + &rep("]", n),
+        BOTH,
+        true,
+    ),
+    ("image-brackets", |n| rep("![[]()", n), BOTH, true),
+    ("unclosed-links-a", |n| rep("[a](<b", n), BOTH, true),
+    ("unclosed-links-b", |n| rep("[a](b", n), BOTH, true),
+    ("nested-block-quotes", |n| rep("> ", n) + "a\n", BOTH, true),
+    (
+        "nested-lists",
+        |n| (0..n).map(|i| rep("  ", i) + "* a\n").collect(),
+        BOTH,
+        true,
+    ),
+    (
+        "empty-lines-nested-lists",
+        |n| rep("- ", n) + "x" + &rep("\n", n),
+        BOTH,
+        true,
+    ),
+    (
+        "empty-lines-lists-quote",
+        |n| "> ".to_string() + &rep("- ", n) + "x" + &rep("\n", n),
+        BOTH,
+        true,
+    ),
+    (
+        "emph-deep-quote",
+        |n| rep(">", n) + &rep(" a*", n),
+        BOTH,
+        true,
+    ),
+    (
+        "backticks",
+        |n| (0..n).map(|i| "e".to_string() + &rep("`", i + 1)).collect(),
+        BOTH,
+        true,
+    ),
+    (
+        "many-references",
+        |n| (0..n).map(|i| format!("[{i}]: u\n")).collect::<String>() + &rep("[0] ", n),
+        BOTH,
+        true,
+    ),
+    (
+        "unclosed-html-comment",
+        |n| "</".to_string() + &rep("<!--", n),
+        MD,
+        true,
+    ),
+    ("nul-bytes", |n| rep("abc\u{0}de\u{0}", n), BOTH, false),
+    (
+        "deep-jsx",
+        |n| rep("<div>", n) + "x" + &rep("</div>", n) + "\n",
+        MDX,
+        true,
+    ),
+    (
+        "deep-jsx-lines",
+        |n| rep("<div>\n", n) + "x\n" + &rep("</div>\n", n),
+        MDX,
+        true,
+    ),
+    ("brace-runs", |n| rep("{", n) + "\n", MDX, false),
+    ("unclosed-a-lines", |n| rep("<a\n", n), MDX, true),
+    ("expression-runs", |n| rep("{1} ", n) + "\n", MDX, false),
+    ("star-markers", |n| rep("* ", n), BOTH, false),
+    ("dash-markers", |n| rep("- ", n), BOTH, false),
+    ("list-markers", |n| rep("- ", n) + "x", BOTH, true),
+    ("ordered-markers", |n| rep("1. ", n) + "x", BOTH, true),
+    (
+        "unclosed-comment-lines",
+        |n| "<!--\n".to_string() + &rep("a\n", n),
+        BOTH,
+        false,
+    ),
+    ("a-tags", |n| rep("<a>", n), BOTH, false),
+    ("b-tags", |n| rep("<b>", n), BOTH, false),
+];
+
+/// Every pattern of the bench's pathological set at 100 KB renders on a
+/// 1 MiB stack in both formats, and the ones that have to be degraded are
+/// (a cap in src/guard.rs): no timing here, `make bench` times them. The
+/// bench's `blank-lines` and `short-lines` (markdown-rs takes time
+/// quadratic in the number of lines) are left out: seconds each.
+#[test]
+fn every_bench_pattern_renders_on_a_small_stack() {
+    let mut failures = Vec::new();
+    for &(id, make, formats, degraded) in PATTERNS {
+        let source = sized(&make, 100 * 1024);
+        for &format in formats {
+            let rendered = render_small_stack(source.clone(), format);
+            let complex = rendered
+                .diagnostics
+                .iter()
+                .any(|d| d.rule_id == "input-too-complex");
+            if degraded && !complex {
+                failures.push(format!("{id} ({format:?}): not degraded"));
+            }
+            if rendered
+                .diagnostics
+                .iter()
+                .any(|d| d.rule_id == "internal-error")
+            {
+                failures.push(format!("{id} ({format:?}): a contained panic"));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
 /// A ~1 MB post made of realistic sections (the sample review's body).
 fn big_document() -> String {
     let sample = include_str!("fixtures/seed/review-2025-11-11/input.mdx");

@@ -396,3 +396,63 @@ fn every_source_line_survives() {
         }
     }
 }
+
+/// markdown-rs stretches a list item over the blank lines after it, and a
+/// faulty block is blank lines once masked: the block must still come
+/// after the list, not inside its last item.
+#[test]
+fn a_faulty_block_after_a_list_stays_after_it() {
+    for (source, options) in [
+        ("- a\n- b\n\n<!--\n\nAfter\n", Options::default()),
+        (
+            "1. a\n\n   b\n\nBAD\n",
+            Options {
+                isolate: vec!["BAD".into()],
+                ..Options::default()
+            },
+        ),
+    ] {
+        let out = render(source, &options).expect("valid options");
+        let list_end = out.html.find("</li>\n</").expect("a list");
+        let pre = out.html.find("<pre class=\"mdx-error\"").expect("a fault");
+        assert!(list_end < pre, "{source:?}: {}", out.html);
+        assert!(
+            out.html[pre..].starts_with("<pre class=\"mdx-error\" data-line="),
+            "a top-level block: {}",
+            out.html
+        );
+    }
+}
+
+/// In markdown an HTML comment opened at a line start and never closed
+/// would hide everything after it (CommonMark): as in MDX, its block is
+/// shown as source with an error and the rest renders. Closed comments and
+/// comments in code stay as they were.
+#[test]
+fn an_unclosed_comment_in_markdown_hides_nothing_else() {
+    let md = Options {
+        format: Format::Md,
+        ..Options::default()
+    };
+    let out = render("a\n\n<!--\nnot closed\n\nvisible *too*\n", &md).expect("valid");
+    assert!(
+        out.html
+            .contains("<pre class=\"mdx-error\" data-line=\"3\">&lt;!--\nnot closed</pre>"),
+        "{}",
+        out.html
+    );
+    assert!(out.html.contains("<em>too</em>"), "{}", out.html);
+    let error = &out.diagnostics[0];
+    assert_eq!(
+        (error.rule_id.as_str(), error.line, error.column),
+        ("unclosed-comment", 3, 1)
+    );
+    for fine in ["a\n\n<!--\nclosed\n-->\n\nb\n", "```\n<!--\n```\n\nb\n"] {
+        let out = render(fine, &md).expect("valid");
+        assert!(
+            out.diagnostics.is_empty(),
+            "{fine:?}: {:?}",
+            out.diagnostics
+        );
+    }
+}

@@ -1,12 +1,18 @@
 //! Robustness: thousands of mutated documents (every fixture input, with
 //! tricky tokens inserted and ranges deleted by a seeded generator) render
-//! in both formats without panicking, with diagnostics inside the document
-//! and sorted, and with the same result every time.
+//! in both formats without panicking (a panic `render` contains must be one
+//! of markdown-rs's known ones, `tests/fuzz/check.rs`), with diagnostics
+//! inside the document and sorted, and with the same result every time.
+//! Every input reported to panic is in `tests/panics.rs`.
 
 mod common;
+#[path = "fuzz/check.rs"]
+#[allow(dead_code)]
+mod fuzz_check;
 
 use common::Rng;
-use mdx_preview::{Format, Options, Rendered, render};
+use fuzz_check::render_checked as render;
+use mdx_preview::{Format, Options, Rendered};
 
 /// Tokens that open, close or confuse constructs.
 const TOKENS: &[&str] = &[
@@ -189,133 +195,4 @@ fn random_bytes_never_panic() {
             );
         }
     }
-}
-
-/// Shapes that make markdown-rs 1.0.0 panic, found by mutation and fuzz
-/// testing; the pre-pass takes each out before the parser sees it.
-#[test]
-fn known_parser_panics_are_avoided() {
-    let shapes = [
-        "a <b>\n---",
-        "a <b c='d'>\n===",
-        "a <>\n---",
-        "<b>a\n---",
-        "a <b>\nc\n---",
-        "> a <b>\n> ---",
-        "- a <b>\n  -",
-        "a <b>[^1]\n---",
-        "a <b>\n=\n</b>",
-        "\u{FFFD}<>\n=\n</>",
-        "Start.\n\n<b>x\n- \n</b/>$$\n\nEnd.\n",
-        "![a<b>c](d)",
-        "[a<b>c](d)",
-        "[a<b>c]\n\n[a<b>c]: d",
-        "[![a<b>](x)](y)",
-        "[^a<b>]\n\n[^a<b>]: x",
-        "---\nt\n\t1. b",
-        "---\ntitle\n[^1]: : ok\n\t1. au&#",
-        "---\n\n[^1]: a\n\t1. b",
-        "> <div>\nlazy \n|-|\nline\n> </d",
-        "> <div>\na\n|-|\nb\n> <",
-        "<div\n>---\ntitle: ok\n\tauthor: tab\n---\n\nBody.\n",
-        // markdown-rs 1.0.0: a setext heading, a `--` line, then another
-        // setext heading in the same block (found by the fuzzer).
-        "`<>\n-\n`",
-        "a `b <c>\n---\nd` e",
-        "| a |\n| - |\n1. <v",
-        "| a | b |\n| - | - |\n:::\n1. <v.",
-        "| a |\n| - |\n| x |\n- <",
-        "| a |\n| - |\n  - <v",
-        "| a |\n| - |\n> <v",
-        "o\n-\n--\nx\n-",
-        "o\n=\n==\nx\n=",
-        "o\n-\n---\nx\ny\n--",
-        "p\n\no\n-\n--\nx\n-\n\nafter",
-        // A quote inside an expression does not hide its `}` from
-        // markdown-rs, so the fragment is still open at the underline.
-        "<>{</>'}e\n-",
-        "a <b x={'}'}>\n---",
-        "<>{\"</>\"}\nc\n===",
-        // markdown-rs 1.0.0 reads past the end of an attribute value that
-        // ends in a character reference without `;` (found by the fuzzer).
-        "<d a=\"x&r\">",
-        "a <b c=\"&amp\">d</b>",
-        "<d a='&#12'>\n\ntext",
-        "<d a=\"&#x1F\" />",
-        "<d a=\"\n\n&r\">",
-        "<s'\n\n<v n=\"''&r\">\n'>",
-        "<d a=\"&r\">\u{1a}</d>",
-        // A backtick run closes a code span only with a run as long: here
-        // there is no code span, and the fragment is open at the underline.
-        "`<>``\n-",
-        "``<>`\n===",
-        "a ```<b>`` c\n---",
-    ];
-    for shape in shapes {
-        for format in [Format::Mdx, Format::Md] {
-            let options = Options {
-                format,
-                ..Options::default()
-            };
-            check(shape, &render(shape, &options).expect("options are valid"));
-        }
-    }
-}
-
-#[test]
-fn doubled_setext_underline_is_shown_as_text_with_a_warning() {
-    let source = "p\n\no\n-\n--\nx\n-\n\nafter\n";
-    for format in [Format::Mdx, Format::Md] {
-        let options = Options {
-            format,
-            ..Options::default()
-        };
-        let out = render(source, &options).expect("options are valid");
-        assert!(
-            out.html
-                .contains("<pre class=\"mdx-error\" data-line=\"3\">o\n-\n--\nx\n-</pre>"),
-            "should show the block as its source: {}",
-            out.html
-        );
-        assert!(out.html.contains("<p data-line=\"1\">p</p>"));
-        assert!(out.html.contains("<p data-line=\"9\">after</p>"));
-        let warning = out
-            .diagnostics
-            .iter()
-            .find(|d| d.rule_id == "input-too-complex")
-            .expect("should explain why the block is text");
-        assert_eq!((warning.line, warning.column), (3, 1));
-    }
-    // With the blank line the message asks for, both headings render.
-    let fixed = render("o\n-\n\n--\nx\n-\n", &Options::default()).expect("valid");
-    assert_eq!(fixed.html.matches("<h2").count(), 2, "{}", fixed.html);
-    assert!(fixed.diagnostics.is_empty(), "{:?}", fixed.diagnostics);
-}
-
-/// The `&` of an attribute value that ends in what looks like a character
-/// reference is kept (the pre-pass hides it from the parser, which would
-/// panic on it, and gives it back).
-#[test]
-fn open_reference_at_the_end_of_an_attribute_value_is_kept() {
-    let options = Options::default();
-    let source = "<a href=\"https://example.com/?q=1&r\">link</a> and `x=\"&amp\"`\n";
-    let out = render(source, &options).expect("valid options");
-    assert!(
-        out.html.contains("href=\"https://example.com/?q=1&amp;r\""),
-        "should keep the & in the href: {}",
-        out.html
-    );
-    assert!(
-        out.html.contains("<code>x=&quot;&amp;amp&quot;</code>"),
-        "should keep the & in code: {}",
-        out.html
-    );
-    assert!(
-        !out.html.contains('\u{1a}'),
-        "no stand-in left: {}",
-        out.html
-    );
-    // Where the parser does not take it as a tag, the text keeps its `&`.
-    let out = render("<d a=\"\n\n&r\">\n", &options).expect("valid options");
-    assert!(out.html.contains("&amp;r&quot;"), "{}", out.html);
 }

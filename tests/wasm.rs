@@ -26,13 +26,17 @@ fn get(object: &JsValue, key: &str) -> JsValue {
     Reflect::get(object, &key.into()).unwrap()
 }
 
-/// The message of the `Error` a call threw.
-fn error_message<T>(result: Result<T, wasm_bindgen::JsError>) -> String {
-    let Err(error) = result else {
+/// A string argument, as JavaScript passes it.
+fn js(text: &str) -> JsValue {
+    JsValue::from_str(text)
+}
+
+/// The message of the `TypeError` a call threw.
+fn error_message<T>(result: Result<T, JsValue>) -> String {
+    let Err(value) = result else {
         panic!("expected an error")
     };
-    let value = JsValue::from(error);
-    let error: &js_sys::Error = value.dyn_ref().expect("a JavaScript Error");
+    let error: &js_sys::TypeError = value.dyn_ref().expect("a JavaScript TypeError");
     error.message().into()
 }
 
@@ -47,7 +51,7 @@ fn js_position(source: &str, needle: &str) -> (u32, u32) {
 
 #[wasm_bindgen_test]
 fn seed_renders_with_its_diagnostics() {
-    let value: JsValue = render(SEED, None).map_err(JsValue::from).unwrap().into();
+    let value: JsValue = render(js(SEED), None).unwrap().into();
     // A plain object with the documented fields.
     for key in ["html", "toc", "diagnostics", "frontmatter", "title"] {
         assert!(Reflect::has(&value, &key.into()).unwrap(), "missing {key}");
@@ -90,7 +94,7 @@ fn seed_renders_with_its_diagnostics() {
         );
     }
     // The suggestion field is absent (not null) when there is none.
-    let value: JsValue = render(SEED, None).map_err(JsValue::from).unwrap().into();
+    let value: JsValue = render(js(SEED), None).unwrap().into();
     let first = get(&get(&value, "diagnostics"), "0");
     assert_eq!(
         get(&first, "ruleId").as_string().as_deref(),
@@ -103,7 +107,7 @@ fn seed_renders_with_its_diagnostics() {
 fn columns_on_a_korean_line_are_javascript_string_indexes() {
     // Hangul is 3 bytes and 1 UTF-16 unit; the emoji is 4 bytes and 2 units.
     let source = "# 제목\n\n한국어 문장 😀 {blog_missing_img} 끝\n";
-    let out = rendered(render(source, None).map_err(JsValue::from).unwrap());
+    let out = rendered(render(js(source), None).unwrap());
     let d = out
         .diagnostics
         .iter()
@@ -123,26 +127,17 @@ fn columns_on_a_korean_line_are_javascript_string_indexes() {
 
 #[wasm_bindgen_test]
 fn options_undefined_null_and_defaults() {
-    let a = rendered(render("# T\n\n## S", None).map_err(JsValue::from).unwrap());
-    let b = rendered(
-        render("# T\n\n## S", Some(JsValue::NULL.unchecked_into()))
-            .map_err(JsValue::from)
-            .unwrap(),
-    );
-    let c = rendered(
-        render("# T\n\n## S", options(r#"{"toc": null, "math": null}"#))
-            .map_err(JsValue::from)
-            .unwrap(),
-    );
+    let a = rendered(render(js("# T\n\n## S"), None).unwrap());
+    let b = rendered(render(js("# T\n\n## S"), Some(JsValue::NULL.unchecked_into())).unwrap());
+    let c = rendered(render(js("# T\n\n## S"), options(r#"{"toc": null, "math": null}"#)).unwrap());
     assert_eq!(a, b);
     assert_eq!(a, c);
     assert_eq!(a.toc.len(), 1);
     let custom = rendered(
         render(
-            "# T\n\n## S",
+            js("# T\n\n## S"),
             options(r#"{"idPrefix": "x-", "sourceLines": false, "toc": {"minLevel": 1}}"#),
         )
-        .map_err(JsValue::from)
         .unwrap(),
     );
     assert_eq!(custom.toc.len(), 2);
@@ -171,7 +166,7 @@ fn invalid_options_throw_errors_naming_the_option() {
         ),
         (r#"{"assets": {"./a.png": 5}}"#, r#"assets["./a.png"]"#),
     ] {
-        let message = error_message(render("# x", options(json)));
+        let message = error_message(render(js("# x"), options(json)));
         assert!(
             message.contains(&format!("`{option}`")),
             "{json}: {message}"
@@ -182,26 +177,15 @@ fn invalid_options_throw_errors_naming_the_option() {
             "{json}: {message}"
         );
     }
-    let message = error_message(render("# x", options("\"md\"")));
-    assert!(message.contains("invalid options"), "{message}");
+    let message = error_message(render(js("# x"), options("\"md\"")));
+    assert!(message.contains("`options` must be an object"), "{message}");
 }
 
 #[wasm_bindgen_test]
 fn renderer_class_matches_render() {
-    let renderer = Renderer::new(options(r#"{"format": "md"}"#))
-        .map_err(JsValue::from)
-        .unwrap();
-    let once = rendered(
-        renderer
-            .render("<b>hi</b> *x*")
-            .map_err(JsValue::from)
-            .unwrap(),
-    );
-    let again = rendered(
-        render("<b>hi</b> *x*", options(r#"{"format": "md"}"#))
-            .map_err(JsValue::from)
-            .unwrap(),
-    );
+    let renderer = Renderer::new(options(r#"{"format": "md"}"#)).unwrap();
+    let once = rendered(renderer.render(js("<b>hi</b> *x*")).unwrap());
+    let again = rendered(render(js("<b>hi</b> *x*"), options(r#"{"format": "md"}"#)).unwrap());
     assert_eq!(once, again);
     assert!(once.html.contains("<b>hi</b>"), "{}", once.html);
 }
@@ -216,19 +200,17 @@ fn documents_never_throw() {
         "---\na: [\n---\n",
         "> ".repeat(5000).as_str(),
     ] {
-        assert!(render(source, None).is_ok(), "{source:?}");
+        assert!(render(js(source), None).is_ok(), "{source:?}");
     }
     // A front matter integer JavaScript cannot hold exactly still renders.
-    let out = render("---\nid: 12345678901234567890123\n---\n# x", None)
-        .map_err(JsValue::from)
-        .unwrap();
+    let out = render(js("---\nid: 12345678901234567890123\n---\n# x"), None).unwrap();
     assert!(get(&out, "frontmatter").is_object());
 }
 
 #[wasm_bindgen_test]
 fn renderer_updates_incrementally_as_render_does() {
-    let mut renderer = Renderer::new(None).map_err(JsValue::from).unwrap();
-    let first = renderer.update(SEED).map_err(JsValue::from).unwrap();
+    let mut renderer = Renderer::new(None).unwrap();
+    let first = renderer.update(js(SEED)).unwrap();
     let first: JsValue = first.into();
     let change = get(&first, "change");
     assert_eq!(
@@ -240,14 +222,11 @@ fn renderer_updates_incrementally_as_render_does() {
     let middle = SEED.len() / 2;
     let middle = SEED[..middle].rfind("\n\n").unwrap() + 2;
     let at = SEED[..middle].encode_utf16().count() as u32;
-    let out = renderer
-        .edit(at, at, "Typed ")
-        .map_err(JsValue::from)
-        .unwrap();
+    let out = renderer.edit(at.into(), at.into(), js("Typed ")).unwrap();
     let out: JsValue = out.into();
     let source = format!("{}Typed {}", &SEED[..middle], &SEED[middle..]);
     assert_eq!(renderer.source(), source);
-    let full = rendered(render(&source, None).map_err(JsValue::from).unwrap());
+    let full = rendered(render(js(&source), None).unwrap());
     assert_eq!(rendered(out.clone()), full, "should equal a full render");
     let change = get(&out, "change");
     assert_eq!(get(&change, "full").as_bool(), Some(false));
@@ -256,8 +235,8 @@ fn renderer_updates_incrementally_as_render_does() {
     let block = blocks.get(0).as_string().unwrap();
     assert!(full.html.contains(&block) && block.contains("Typed "));
     // `update` with a whole source gives the same.
-    let back = renderer.update(SEED).map_err(JsValue::from).unwrap();
-    let expected = rendered(render(SEED, None).map_err(JsValue::from).unwrap());
+    let back = renderer.update(js(SEED)).unwrap();
+    let expected = rendered(render(js(SEED), None).unwrap());
     assert_eq!(rendered(back), expected);
 }
 
@@ -266,9 +245,9 @@ fn renderer_updates_incrementally_as_render_does() {
 /// update to the next, and must never hand out a stale one.
 #[wasm_bindgen_test]
 fn many_edits_stay_equal_to_full_renders() {
-    let mut renderer = Renderer::new(None).map_err(JsValue::from).unwrap();
+    let mut renderer = Renderer::new(None).unwrap();
     let mut source = SEED.to_string();
-    renderer.update(&source).map_err(JsValue::from).unwrap();
+    renderer.update(js(&source)).unwrap();
     let pieces = [
         "x",
         " ",
@@ -303,11 +282,10 @@ fn many_edits_stay_equal_to_full_renders() {
         let text = pieces[next(pieces.len())];
         let utf16 = |b: usize| source[..b].encode_utf16().count() as u32;
         let out = renderer
-            .edit(utf16(from_byte), utf16(to_byte), text)
-            .map_err(JsValue::from)
+            .edit(utf16(from_byte).into(), utf16(to_byte).into(), js(text))
             .unwrap();
         source = format!("{}{}{}", &source[..from_byte], text, &source[to_byte..]);
-        let expected = rendered(render(&source, None).map_err(JsValue::from).unwrap());
+        let expected = rendered(render(js(&source), None).unwrap());
         assert_eq!(rendered(out), expected, "step {step}: {text:?} at {from}");
     }
 }
@@ -327,11 +305,9 @@ fn preview_keeps_unchanged_blocks_and_replaces_changed_ones() {
     };
     let element = document.create_element("div").unwrap();
     document.body().unwrap().append_child(&element).unwrap();
-    let mut preview = Preview::new(element.clone(), None)
-        .map_err(JsValue::from)
-        .unwrap();
+    let mut preview = Preview::new(element.clone().into(), None).unwrap();
     let update = |preview: &mut Preview, source: &str| -> Rendered {
-        rendered(preview.update(source).map_err(JsValue::from).unwrap())
+        rendered(preview.update(js(source)).unwrap())
     };
     let block = |i: u32| element.children().item(i).unwrap();
     // The element shows exactly what a full render gives.
@@ -401,6 +377,148 @@ fn preview_keeps_unchanged_blocks_and_replaces_changed_ones() {
     same_as_full_render(&out.html);
     assert_eq!(element.children().length(), 1);
     element.remove();
+}
+
+/// A source that is not a string, options of the wrong type, a bad offset
+/// or a missing element throw a `TypeError` naming the argument and what
+/// was given (not a wasm memory error), and the module works afterwards.
+#[wasm_bindgen_test]
+fn bad_arguments_throw_type_errors_naming_them() {
+    let object = js_sys::Object::new();
+    for (value, given) in [
+        (JsValue::from(123), "a number (123)"),
+        (object.clone().into(), "an object"),
+        (JsValue::NULL, "null"),
+        (JsValue::UNDEFINED, "undefined"),
+        (js_sys::Array::new().into(), "an array"),
+    ] {
+        let message = error_message(render(value.clone(), None));
+        assert_eq!(
+            message,
+            format!("render: `source` must be a string, got {given}")
+        );
+    }
+    let message = error_message(Renderer::new(Some(JsValue::from(5).unchecked_into())));
+    assert!(
+        message.contains("`options` must be an object") && message.ends_with("got a number (5)"),
+        "{message}"
+    );
+    let message = error_message(render(js("x"), Some(js("md").unchecked_into())));
+    assert!(
+        message.contains("`options`") && message.contains("a string (\"md\")"),
+        "{message}"
+    );
+    let mut renderer = Renderer::new(None).unwrap();
+    let message = error_message(renderer.edit(js("a"), 1.into(), 2.into()));
+    assert!(
+        message.contains("`from` must be a non-negative integer")
+            && message.contains("a string (\"a\")"),
+        "{message}"
+    );
+    let message = error_message(renderer.edit(1.into(), (-1).into(), js("x")));
+    assert!(
+        message.contains("`to`") && message.contains("a number (-1)"),
+        "{message}"
+    );
+    let message = error_message(renderer.edit(1.into(), 1.into(), 2.into()));
+    assert_eq!(
+        message,
+        "Renderer.edit: `text` must be a string, got a number (2)"
+    );
+    let message = error_message(renderer.update(JsValue::TRUE));
+    assert_eq!(
+        message,
+        "Renderer.update: `source` must be a string, got a boolean (true)"
+    );
+    let message = error_message(Preview::new(JsValue::NULL, None));
+    assert_eq!(
+        message,
+        "Preview: `element` must be a DOM Element, got null"
+    );
+    let message = error_message(Preview::new(object.into(), None));
+    assert!(message.ends_with("got an object"), "{message}");
+    // Nothing broke.
+    let out = rendered(renderer.update(js("# Still *fine*")).unwrap());
+    assert!(out.html.contains("<em>fine</em>"), "{}", out.html);
+    assert!(render(js("ok"), None).is_ok());
+}
+
+/// The `isolate` option the package's JavaScript layer passes after a
+/// parser failure: the block is escaped source with an `internal-error`
+/// diagnostic, the rest renders, and a `Renderer` keeps it isolated
+/// across edits elsewhere, as a full render does.
+#[wasm_bindgen_test]
+fn isolated_blocks_are_shown_as_source() {
+    let block = "=\n=\n=\na\n=";
+    let source = format!("# Title\n\n{block}\n\nAfter *this*.\n");
+    let isolate = options(r#"{"isolate": ["=\n=\n=\na\n="]}"#);
+    for format in ["md", "mdx"] {
+        let with_format = options(&format!(
+            r#"{{"format": "{format}", "isolate": ["=\n=\n=\na\n="]}}"#
+        ));
+        let out = rendered(render(js(&source), with_format).unwrap());
+        assert!(
+            out.html
+                .contains("<pre class=\"mdx-error\" data-line=\"3\">=\n=\n=\na\n=</pre>"),
+            "{}",
+            out.html
+        );
+        assert!(
+            out.html.contains("<em>this</em>") && out.html.contains("<h1"),
+            "{}",
+            out.html
+        );
+        let errors: Vec<_> = out
+            .diagnostics
+            .iter()
+            .filter(|d| d.rule_id == "internal-error")
+            .collect();
+        assert_eq!(errors.len(), 1, "{:?}", out.diagnostics);
+        assert_eq!((errors[0].line, errors[0].column), (3, 1));
+    }
+    let mut renderer = Renderer::new(isolate).unwrap();
+    renderer.update(js(&source)).unwrap();
+    let out = renderer.edit(0.into(), 0.into(), js("Intro.\n\n")).unwrap();
+    let expected = render(
+        js(&format!("Intro.\n\n{source}")),
+        options(r#"{"isolate": ["=\n=\n=\na\n="]}"#),
+    )
+    .unwrap();
+    assert_eq!(rendered(out), rendered(expected));
+}
+
+/// With the `panic-trigger` feature (the build `make test` makes for the
+/// containment tests) a block holding the marker panics; isolated, it is
+/// not parsed, so the render goes through. The trap itself is contained
+/// by the package's JavaScript layer: tests/js and tests/e2e show that.
+#[cfg(feature = "panic-trigger")]
+#[wasm_bindgen_test]
+fn the_trigger_block_renders_once_isolated() {
+    let marker = mdx_preview::contain::PANIC_MARKER;
+    let source = format!("Before.\n\n{marker} here\n\nAfter.\n");
+    let isolate = JSON::stringify(&js_sys::Array::of1(&js(&format!("{marker} here"))))
+        .unwrap()
+        .as_string()
+        .unwrap();
+    let out = rendered(
+        render(
+            js(&source),
+            options(&format!(r#"{{"isolate": {isolate}}}"#)),
+        )
+        .unwrap(),
+    );
+    assert!(
+        out.html.contains(&format!(
+            "<pre class=\"mdx-error\" data-line=\"3\">{marker} here</pre>"
+        )),
+        "{}",
+        out.html
+    );
+    assert!(
+        out.html.contains("<p data-line=\"5\">After.</p>"),
+        "{}",
+        out.html
+    );
 }
 
 /// In wasm, numbers are spelled and parsed by the JS engine: check the

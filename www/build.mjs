@@ -4,11 +4,18 @@
 import { build } from "esbuild";
 import { copyFileSync, existsSync, mkdirSync, rmSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { dirname, join } from "node:path";
+import { dirname, join, resolve } from "node:path";
 
 const www = dirname(fileURLToPath(import.meta.url));
-const dist = join(www, "dist");
-const wasm = join(www, "..", "pkg", "mdx_preview_bg.wasm");
+// `--pkg DIR` builds on another build of the package (make www-trigger:
+// target/trigger-pkg) and `--out DIR` writes there instead of www/dist.
+const option = (name) => {
+  const at = process.argv.indexOf(name);
+  return at < 0 ? undefined : resolve(process.argv[at + 1]);
+};
+const pkg = option("--pkg") ?? join(www, "..", "pkg");
+const dist = option("--out") ?? join(www, "dist");
+const wasm = join(pkg, "mdx_preview_bg.wasm");
 if (!existsSync(wasm)) {
   console.error(`${wasm} is missing: run \`make pkg\` first`);
   process.exit(1);
@@ -27,6 +34,15 @@ const result = await build({
   minify: !process.argv.includes("--no-minify"),
   sourcemap: true,
   loader: { ".mdx": "text", ".css": "text" },
+  // The worker imports ../../pkg/mdx_preview.js: take it from `pkg`.
+  plugins: [
+    {
+      name: "pkg",
+      setup(build) {
+        build.onResolve({ filter: /\/pkg\/mdx_preview\.js$/ }, () => ({ path: join(pkg, "mdx_preview.js") }));
+      },
+    },
+  ],
   metafile: true,
   logLevel: "warning",
 });

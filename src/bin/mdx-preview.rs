@@ -18,6 +18,13 @@
 //!
 //! Exit status: 2 on a usage error, an unreadable file or invalid options;
 //! else 1 if any document has an error; else 0.
+//!
+//! A parser panic costs only the block it happened in (the library catches
+//! it: this binary is built with `panic = "unwind"`, see Cargo.toml): the
+//! block is shown as source with an `internal-error` error, which counts as
+//! an error for the exit status, and the other files are rendered as usual.
+//! The panic hook here keeps the first panic of each file for one note
+//! instead of printing every one (the search for the block panics again).
 
 #[path = "mdx-preview/site.rs"]
 mod site;
@@ -85,10 +92,41 @@ Rendering:
   -V, --version        print the version
 
 Exit status: 0 if all is well, 1 if any document has an error, 2 on a usage
-error, an unreadable file or invalid options.
+error, an unreadable file or invalid options. A block the parser fails on
+(a bug) is shown as source with an `internal-error` error, counted as one;
+the other blocks and files render as usual.
 ";
 
+std::thread_local! {
+    /// The first panic since the last [`take_panic`], as `place: message`.
+    static FIRST_PANIC: std::cell::RefCell<Option<String>> = const { std::cell::RefCell::new(None) };
+}
+
+/// Keep the first panic (the library contains it); print nothing.
+fn record_panic(info: &std::panic::PanicHookInfo) {
+    FIRST_PANIC.with(|first| {
+        first.borrow_mut().get_or_insert_with(|| {
+            let place = info
+                .location()
+                .map_or_else(String::new, |l| format!("{}:{}: ", l.file(), l.line()));
+            let message = info
+                .payload()
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| info.payload().downcast_ref::<String>().cloned())
+                .unwrap_or_default();
+            format!("{place}{message}")
+        });
+    });
+}
+
+/// The first panic since the last call, if any.
+fn take_panic() -> Option<String> {
+    FIRST_PANIC.with(|first| first.borrow_mut().take())
+}
+
 fn main() -> ExitCode {
+    std::panic::set_hook(Box::new(record_panic));
     let cli = match parse_args(std::env::args_os().skip(1)) {
         Ok(Command::Run(cli)) => cli,
         Ok(Command::Help) => return print_and_exit(USAGE),
@@ -379,6 +417,11 @@ fn render_document(cli: &Cli, path: &Path, sites: &mut Sites) -> Option<Document
             return None;
         }
     };
+    if let Some(panic) = take_panic() {
+        eprintln!(
+            "mdx-preview: {file}: note: the parser panicked ({panic}); the block is shown as source [internal-error]"
+        );
+    }
     let Some(checked) = checked else {
         return Some(Document {
             rendered,

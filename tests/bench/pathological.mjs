@@ -1,5 +1,7 @@
 // Pathological inputs for `make bench`: the shapes of cmark's pathological
-// tests, plus MDX ones, each sized to about 1 KB, 10 KB and 100 KB.
+// tests, plus MDX ones and other hostile ones, each sized to about 1 KB,
+// 10 KB and 100 KB. tests/hostile.rs renders the same shapes natively
+// (no timing there).
 //
 // Each pattern is a function of a repeat count `n`; `sized(pattern, bytes)`
 // finds the largest `n` whose text fits in `bytes`. Run as
@@ -40,6 +42,20 @@ export const CMARK = [
   { id: "nul-bytes", label: "U+0000 in input", make: (n) => rep("abc\u0000de\u0000", n) },
 ];
 
+/** Shapes from issue 13 (hostile input at 100 KB in wasm) and others that
+ * take markdown-rs long. */
+export const HOSTILE = [
+  { id: "star-markers", label: "`* ` runs (one thematic break)", make: (n) => rep("* ", n) },
+  { id: "dash-markers", label: "`- ` runs (one thematic break)", make: (n) => rep("- ", n) },
+  { id: "list-markers", label: "nested list markers `- - … x`", make: (n) => rep("- ", n) + "x" },
+  { id: "ordered-markers", label: "nested list markers `1. 1. … x`", make: (n) => rep("1. ", n) + "x" },
+  { id: "unclosed-comment-lines", label: "unclosed `<!--` over many lines", make: (n) => "<!--\n" + rep("a\n", n) },
+  { id: "a-tags", label: "`<a>` runs", make: (n) => rep("<a>", n) },
+  { id: "b-tags", label: "`<b>` runs (nesting)", make: (n) => rep("<b>", n) },
+  { id: "blank-lines", label: "blank lines only", make: (n) => rep("\n", n) },
+  { id: "short-lines", label: "one-character lines", make: (n) => rep("a\n", n) },
+];
+
 /** MDX shapes. */
 export const MDX = [
   { id: "deep-jsx", label: "deep JSX nesting", make: (n) => rep("<div>", n) + "x" + rep("</div>", n) + "\n", only: "mdx" },
@@ -49,7 +65,7 @@ export const MDX = [
   { id: "expression-runs", label: "many expressions", make: (n) => rep("{1} ", n) + "\n", only: "mdx" },
 ];
 
-export const PATTERNS = [...CMARK, ...MDX];
+export const PATTERNS = [...CMARK, ...MDX, ...HOSTILE];
 export const SIZES = [1024, 10 * 1024, 100 * 1024];
 
 /** The pattern's text for the largest `n` that fits in `bytes`. */

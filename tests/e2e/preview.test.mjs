@@ -17,30 +17,38 @@ import { CHROMIUM, CHROMIUM_ARGS, chart, freshPage, png } from "./support.mjs";
 
 const ROOT = new URL("../../", import.meta.url);
 const DIST = fileURLToPath(new URL("www/dist/", ROOT));
+// The page built on the panic-trigger package (make www-trigger).
+const TRIGGER_DIST = fileURLToPath(new URL("target/www-trigger/", ROOT));
 const SAMPLE = readFileSync(new URL("www/sample/review-2025-11-11.mdx", ROOT), "utf8");
 const SCREENSHOT = fileURLToPath(new URL("tests/e2e/screenshot.png", ROOT));
 // Generous: the machine may be busy compiling.
 const WAIT = { timeout: 60_000 };
 
 let server;
+let triggerServer;
 let browser;
 let base;
+let triggerBase;
 
 before(async () => {
   server = await serve({ dir: DIST, port: 0, host: "127.0.0.1" });
   base = `http://127.0.0.1:${server.address().port}/`;
+  triggerServer = await serve({ dir: TRIGGER_DIST, port: 0, host: "127.0.0.1" });
+  triggerBase = `http://127.0.0.1:${triggerServer.address().port}/`;
   browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
 });
 
 after(async () => {
   await browser?.close();
   await new Promise((resolve) => server?.close(resolve));
+  await new Promise((resolve) => triggerServer?.close(resolve));
 });
 
-/** A fresh page on the sample post, its first render shown. */
-async function openPage(t, { query = "", viewport = { width: 1500, height: 900 } } = {}) {
+/** A fresh page on the sample post, its first render shown (`trigger`:
+ * the page built on the panic-trigger package). */
+async function openPage(t, { query = "", viewport = { width: 1500, height: 900 }, trigger = false } = {}) {
   const { page, events } = await freshPage(browser, t, { viewport, acceptDownloads: true });
-  await page.goto(base + query);
+  await page.goto((trigger ? triggerBase : base) + query);
   await page.waitForFunction(() => window.mdxPreview?.shownSeq > 0, null, WAIT);
   return { page, events };
 }
@@ -479,6 +487,55 @@ test("a 1 MB document keeps the editor responsive while it renders", async (t) =
     `1 MB (${big.length} chars): render ${timings.renderMs.toFixed(0)} ms in the worker, ` +
       `page update ${timings.showMs.toFixed(0)} ms on the main thread, ${timings.replaced} of ${timings.blocks} blocks replaced`,
   );
+});
+
+test("a block the parser panics on is shown as source, with a problem; the rest of the page stays (panic-trigger build)", async (t) => {
+  const { page, events } = await openPage(t, { trigger: true });
+  await settled(page);
+  await page.evaluate(() => {
+    document.querySelector("#preview > h2").dataset.marker = "kept";
+  });
+  // A new block holding the marker at the end (inserted, not typed: the
+  // editor would continue the list the post ends with): the renderer
+  // panics on that block.
+  const marker = "MDX_PREVIEW_PANIC_TRIGGER";
+  await page.evaluate((text) => {
+    const { view } = window.mdxPreview;
+    const end = view.state.doc.length;
+    view.dispatch({ changes: { from: end, insert: text }, selection: { anchor: end + text.length - 1 } });
+    view.focus();
+  }, `\n\n${marker} typed here\n\nAfter the panic.\n`);
+  await page.waitForFunction(
+    (text) => [...document.querySelectorAll("#preview > pre.mdx-error")].some((pre) => pre.textContent === text),
+    `${marker} typed here`,
+    WAIT,
+  );
+  await settled(page);
+  assert.equal((await h2Texts(page)).length, 12, "every section still shown");
+  assert.equal(await page.$eval("#preview > p:last-child", (p) => p.textContent), "After the panic.");
+  const problem = await page.$eval('.problem[data-rule="internal-error"]', (p) => p.textContent);
+  assert.match(problem, /parser failed on this block/);
+  assert.equal(await page.$eval("#notice", (n) => n.hidden), true, "no error notice");
+  assert.notEqual(await page.$eval("#status", (s) => s.dataset.kind), "error");
+  // The renderer keeps working, incrementally: a keystroke elsewhere
+  // replaces one block and keeps the others' nodes.
+  await page.keyboard.type(" More.");
+  await page.waitForFunction(
+    () => document.querySelector("#preview > p:last-child")?.textContent === "After the panic. More.",
+    null,
+    WAIT,
+  );
+  assert.equal(await page.$eval("#preview > h2", (h) => h.dataset.marker ?? null), "kept");
+  assert.equal(await page.evaluate(() => window.mdxPreview.timings.incremental), true);
+  // Without the marker the block renders again and the problem goes.
+  await page.evaluate((text) => {
+    const { view } = window.mdxPreview;
+    const at = view.state.doc.toString().indexOf(text);
+    view.dispatch({ changes: { from: at, to: at + text.length, insert: "Fixed" } });
+  }, marker);
+  await page.waitForFunction(() => !document.querySelector('.problem[data-rule="internal-error"]'), null, WAIT);
+  assert.equal(await page.$$eval("#preview > pre.mdx-error", (l) => l.length), 0);
+  assert.deepEqual(events.errors, []);
 });
 
 test("a render over the time budget is abandoned with a notice; the last preview stays", async (t) => {

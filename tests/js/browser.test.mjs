@@ -6,7 +6,9 @@
 //     packed tarball (tests/js/vite/, built by `make test-js` into
 //     target/vite-consumer/dist).
 // Both run tests/js/pages/checks.mjs and publish its result on
-// window.__result. Run from the repository root after `make test-js`.
+// window.__result. /plain/contain.html runs tests/js/pages/contain.mjs on
+// the panic-trigger build (target/trigger-pkg): a Preview in a real DOM
+// through a panic. Run from the repository root after `make test-js`.
 import assert from "node:assert/strict";
 import { readFile } from "node:fs/promises";
 import http from "node:http";
@@ -26,6 +28,8 @@ const mounts = {
   "/pkg/": join(root, "pkg"),
   "/vite/": join(root, "target/vite-consumer/dist"),
   "/plain/": join(root, "tests/js/pages"),
+  // The panic-trigger build (make trigger-pkg), for the containment page.
+  "/trigger-pkg/": join(root, "target/trigger-pkg"),
 };
 const types = {
   ".html": "text/html; charset=utf-8",
@@ -125,6 +129,16 @@ function checkResult(result) {
   assert.equal(result.editedText, "first paragraph, edited");
   assert.equal(result.optionError?.isError, true);
   assert.match(result.optionError.message, /toc\.minLevel/);
+  assert.deepEqual(result.sourceError, {
+    isTypeError: true,
+    message: "render: `source` must be a string, got a number (123)",
+  });
+  assert.equal(
+    result.panicked.html,
+    '<h1 data-line="1" id="user-content-a">A</h1>\n<pre class="mdx-error" data-line="3">=\n=\n=\na\n=</pre>\n<p data-line="9">B <em>b</em></p>\n',
+  );
+  assert.deepEqual(result.panicked.diagnostics, [["internal-error", 3]]);
+  assert.equal(result.panicked.after, '<p data-line="1"><em>fine</em></p>\n');
 }
 
 test("a plain <script type=module> page, no bundler", async () => {
@@ -133,4 +147,19 @@ test("a plain <script type=module> page, no bundler", async () => {
 
 test("a Vite production build of a consumer app", async () => {
   checkResult(await resultOf("/vite/"));
+});
+
+test("a panic in a Preview costs only its block, and the Preview keeps working (panic-trigger build)", async () => {
+  const result = await resultOf("/plain/contain.html");
+  assert.deepEqual(result.first, ["H1", "P", "P"]);
+  assert.deepEqual(result.panicked.tags, ["H1", "P", "PRE", "P"]);
+  assert.equal(result.panicked.pre, "MDX_PREVIEW_PANIC_TRIGGER here");
+  assert.deepEqual(result.panicked.diagnostics, [["internal-error", 5]]);
+  assert.equal(result.panicked.sameAsRender, true, "the element shows what render() gives");
+  assert.deepEqual(result.edited.tags, ["H1", "P", "PRE", "P"]);
+  assert.equal(result.edited.text, "first, edited");
+  assert.equal(result.edited.kept, true, "an incremental update again: unchanged blocks keep their nodes");
+  assert.deepEqual(result.removed.tags, ["H1", "P", "P"]);
+  assert.deepEqual(result.removed.diagnostics, []);
+  assert.deepEqual(result.renderer, [["internal-error", 1]]);
 });

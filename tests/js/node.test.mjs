@@ -43,7 +43,7 @@ test("diagnostic positions count UTF-16 code units", () => {
   assert.equal(source.slice(d.offset, d.endOffset), "blog_missing");
 });
 
-test("invalid options throw an Error naming the option", () => {
+test("invalid options throw a TypeError naming the option", () => {
   const cases = [
     [{ toc: { minLevel: 0 } }, "toc.minLevel"],
     [{ toc: { maxLevel: "3" } }, "toc.maxLevel"],
@@ -56,11 +56,11 @@ test("invalid options throw an Error naming the option", () => {
     [{ assets: { "./a.png": 1 } }, 'assets["./a.png"]'],
   ];
   for (const [options, name] of cases) {
-    assert.throws(() => render("# x", options), (e) => e instanceof Error && e.message.includes(`\`${name}\``),
+    assert.throws(() => render("# x", options), (e) => e instanceof TypeError && e.message.includes(`\`${name}\``),
       JSON.stringify(options));
     assert.throws(() => new Renderer(options), Error);
   }
-  assert.throws(() => render("# x", "md"), /invalid options/);
+  assert.throws(() => render("# x", "md"), (e) => e instanceof TypeError && /`options` must be an object/.test(e.message));
   // undefined and null are the defaults, and so are fields set to them.
   assert.deepEqual(render("## a", undefined), render("## a"));
   assert.deepEqual(render("## a", null), render("## a"));
@@ -85,4 +85,129 @@ test("a document never throws", () => {
 
 test("Preview is exported (it needs a DOM element, see tests/wasm.rs)", () => {
   assert.equal(typeof Preview, "function");
+});
+
+test("bad arguments throw a TypeError naming the argument and what was given", () => {
+  const cases = [
+    [() => render(123), "render: `source` must be a string, got a number (123)"],
+    [() => render({}), "render: `source` must be a string, got an object"],
+    [() => render(null), "render: `source` must be a string, got null"],
+    [() => render(), "render: `source` must be a string, got undefined"],
+    [() => new Renderer(5), "Renderer: `options` must be an object, undefined or null, got a number (5)"],
+    [() => new Renderer([]), "Renderer: `options` must be an object, undefined or null, got an array"],
+    [() => new Renderer().edit("a", 1, 2), 'Renderer.edit: `from` must be a non-negative integer (a UTF-16 offset), got a string ("a")'],
+    [() => new Renderer().edit(0, 1.5, "x"), "Renderer.edit: `to` must be a non-negative integer (a UTF-16 offset), got a number (1.5)"],
+    [() => new Renderer().edit(0, 0, 2), "Renderer.edit: `text` must be a string, got a number (2)"],
+    [() => new Renderer().update(["a"]), "Renderer.update: `source` must be a string, got an array"],
+    [() => new Renderer().render(Symbol("s")), "Renderer.render: `source` must be a string, got a symbol"],
+    [() => new Preview(null), "Preview: `element` must be a DOM Element, got null"],
+  ];
+  for (const [call, message] of cases) {
+    assert.throws(call, (e) => e instanceof TypeError && e.message === message, message);
+  }
+  // The module works afterwards.
+  assert.match(render("# Fine *here*").html, /<em>here<\/em>/);
+  assert.match(new Renderer().update("*x*").html, /<em>x<\/em>/);
+});
+
+// Containment. markdown-rs 1.0.0 panics on `=\n=\n=\na\n=` (upstream
+// issue 31): the package catches the trap, gets a fresh instance and shows
+// that block as source with an internal-error diagnostic.
+test("a markdown-rs panic costs only its block", () => {
+  for (const format of ["md", "mdx"]) {
+    const out = render("# Before\n\n=\n=\n=\na\n=\n\nAfter *this*.\n", { format });
+    assert.match(out.html, /^<h1 data-line="1" id="user-content-before">Before<\/h1>/);
+    assert.match(out.html, /<pre class="mdx-error" data-line="3">=\n=\n=\na\n=<\/pre>/);
+    assert.match(out.html, /<p data-line="9">After <em>this<\/em>.<\/p>/);
+    assert.deepEqual(
+      out.diagnostics.map((d) => [d.ruleId, d.severity, d.line, d.column]),
+      [["internal-error", "error", 3, 1]],
+    );
+    assert.match(out.diagnostics[0].message, /parser failed on this block/);
+  }
+  assert.equal(render("## after").toc[0].text, "after", "the module works afterwards");
+});
+
+// The build with the panic-trigger feature (make trigger-pkg), next to this
+// scratch project: a block holding the marker panics in the wasm.
+const trigger = await import(new URL("../trigger-pkg/node.mjs", import.meta.url));
+const MARKER = "MDX_PREVIEW_PANIC_TRIGGER";
+
+test("the published package has no panic trigger; the trigger build has", async () => {
+  const wasm = (url) => readFile(new URL(url, import.meta.url));
+  const published = await wasm("./node_modules/mdx-preview/mdx_preview_bg.wasm");
+  assert.equal(published.includes(MARKER), false, "pkg/ must not have the trigger");
+  assert.equal((await wasm("../trigger-pkg/mdx_preview_bg.wasm")).includes(MARKER), true);
+  assert.doesNotThrow(() => render(`${MARKER}\n`));
+});
+
+test("render: the blocks that panic are isolated, the rest renders", () => {
+  const source = `# Title\n\n${MARKER} one\n\nKept.\n\n- a\n- ${MARKER} two\n\n## End\n`;
+  const out = trigger.render(source);
+  assert.deepEqual(
+    out.diagnostics.map((d) => [d.ruleId, d.line, d.column, d.endColumn]),
+    [["internal-error", 3, 1, MARKER.length + 5], ["internal-error", 7, 1, 4]],
+  );
+  assert.match(out.html, new RegExp(`<pre class="mdx-error" data-line="3">${MARKER} one</pre>`));
+  assert.match(out.html, new RegExp(`<pre class="mdx-error" data-line="7">- a\n- ${MARKER} two</pre>`));
+  assert.match(out.html, /<p data-line="5">Kept.<\/p>/);
+  assert.deepEqual(out.toc.map((t) => t.text), ["End"]);
+  assert.equal(out.title, "Title");
+  // What the package does is what a render with those blocks isolated gives.
+  assert.deepEqual(out, trigger.render(source, { isolate: [`${MARKER} one`, `- a\n- ${MARKER} two`] }));
+  assert.equal(trigger.render("# Fine").title, "Fine", "the module works afterwards");
+});
+
+test("a document that fails whatever is isolated is shown as source", () => {
+  const source = "# A\n\nMDX_PREVIEW_PANIC_ALWAYS <b>\n";
+  const out = trigger.render(source, { sourceLines: false });
+  assert.equal(out.html, '<pre class="mdx-error"># A\n\nMDX_PREVIEW_PANIC_ALWAYS &#60;b&#62;\n</pre>');
+  assert.deepEqual(out.diagnostics.map((d) => [d.ruleId, d.line, d.endColumn]), [["internal-error", 1, 4]]);
+  assert.deepEqual([out.toc, out.title, out.frontmatter], [[], null, null]);
+});
+
+test("a Renderer keeps working after a panic, incrementally, with the block isolated", () => {
+  const renderer = new trigger.Renderer({ format: "mdx" });
+  let source = "# Title\n\nFirst.\n\nSecond 😀.\n";
+  renderer.update(source);
+  // A keystroke that completes the marker: that edit panics.
+  const at = source.indexOf("First.");
+  let out = renderer.edit(at, at, `${MARKER}\n\n`);
+  source = source.slice(0, at) + `${MARKER}\n\n` + source.slice(at);
+  assert.equal(renderer.source(), source, "the wasm side was fed the current source");
+  assert.equal(out.change.full, true, "rebuilt");
+  assert.deepEqual(out.diagnostics.map((d) => [d.ruleId, d.line]), [["internal-error", 3]]);
+  const expected = (text) => {
+    const { html, toc, diagnostics, frontmatter, title } = trigger.render(text);
+    return { html, toc, diagnostics, frontmatter, title };
+  };
+  const { change, ...rest } = out;
+  assert.deepEqual(rest, expected(source));
+  // Edits elsewhere stay incremental and keep the block isolated.
+  const end = source.length;
+  out = renderer.edit(end, end, "\nThird.\n");
+  source += "\nThird.\n";
+  assert.equal(out.change.full, false, "incremental again");
+  assert.ok(out.change.start >= 2, "the blocks before the edit are kept");
+  assert.deepEqual({ ...out, change: undefined }, { ...expected(source), change: undefined });
+  // Edits inside a surrogate pair, then a panic: the source kept in
+  // JavaScript for the new wasm-side object follows the same rules.
+  const emoji = source.indexOf("😀") + 1;
+  renderer.edit(emoji, emoji, "x");
+  source = source.replace("😀", "x");
+  renderer.edit(0, 0, `${MARKER} again\n\n`);
+  source = `${MARKER} again\n\n${source}`;
+  assert.equal(renderer.source(), source);
+  out = renderer.update(`${source}\n${MARKER}\n`);
+  assert.equal(out.diagnostics.filter((d) => d.ruleId === "internal-error").length, 3);
+  // Another renderer made before the panic (its wasm object was lost with
+  // the instance) is given a new one and keeps its source.
+  const other = new trigger.Renderer();
+  other.update("# Other\n");
+  trigger.render(`${MARKER}\n`);
+  assert.equal(other.edit(8, 8, "More.\n").html, expected("# Other\nMore.\n").html);
+  assert.equal(other.source(), "# Other\nMore.\n");
+  renderer.free();
+  other.free();
+  assert.throws(() => other.update("x"), /used after free/);
 });

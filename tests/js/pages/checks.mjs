@@ -21,6 +21,16 @@ export async function runChecks(mod, seed) {
   } catch (error) {
     optionError = { isError: error instanceof Error, message: String(error.message) };
   }
+  let sourceError = null;
+  try {
+    mod.render(123);
+  } catch (error) {
+    sourceError = { isTypeError: error instanceof TypeError, message: String(error.message) };
+  }
+
+  // markdown-rs 1.0.0 panics on this block (upstream issue 31): the
+  // package contains it to the block.
+  const panicked = mod.render("# A\n\n=\n=\n=\na\n=\n\nB *b*\n");
 
   return {
     keys: Object.keys(out).sort(),
@@ -35,5 +45,11 @@ export async function runChecks(mod, seed) {
     editedReplaced: before[1] !== after[1],
     editedText: after[1]?.textContent ?? null,
     optionError,
+    sourceError,
+    panicked: {
+      html: panicked.html,
+      diagnostics: panicked.diagnostics.map((d) => [d.ruleId, d.line]),
+      after: mod.render("*fine*").html,
+    },
   };
 }

@@ -1,0 +1,411 @@
+// The package's entry (pkg/mdx_preview.js; src/js/finish-pkg.mjs puts it
+// there): the wasm-bindgen glue (mdx_preview_glue.js) with every render
+// contained, so that a parser bug never takes down the preview.
+//
+// A panic in the wasm (markdown-rs 1.0.0 has a few, see src/guard.rs) or any
+// other trap (a stack overflow) leaves the instance unusable:
+// `__resetInstance` asks wasm-bindgen for a fresh one at the next call (its
+// reinit machinery, src/wasm.rs). Then the document is rendered
+// again with the block that failed isolated: the top-level blocks are
+// narrowed down by bisection (halves of the failing range are rendered,
+// never the whole document again), and the blocks found are passed in the
+// `isolate` option, which shows them as escaped source with an
+// `internal-error` diagnostic (src/contain.rs does the same natively). A
+// `Renderer` or `Preview` gets a new wasm-side object, fed its current
+// source, and keeps working. When even that fails, the whole document is
+// shown as escaped source with one `internal-error` diagnostic, built here.
+//
+// The classes are wrapped generically: every method of the glue's class is
+// forwarded, so methods added there need nothing here; `update`, `edit` and
+// `render` are the ones that take a new source.
+import * as glue from "./mdx_preview_glue.js";
+
+export * from "./mdx_preview_glue.js";
+export { default, initSync } from "./mdx_preview_glue.js";
+
+/** Where the Rust panic hook lists the messages of panics (src/wasm.rs). */
+const PANICS = Symbol.for("mdx-preview.panics");
+/** Most rounds of search and isolation (as contain::MAX_ROUNDS). */
+const MAX_ROUNDS = 8;
+/** What the writer is told (as src/contain.rs). */
+const MESSAGE_WHOLE =
+  "The renderer failed on this document (an internal error, not a mistake in the document): it is shown as source";
+
+/** Bumped whenever the wasm instance is replaced: objects made before are stale. */
+let epoch = 0;
+/** Panics listed by the hook that were already seen. */
+let seenPanics = 0;
+/** The first trap since the last recovery that was not a panic, to log. */
+let firstTrap = null;
+
+/** Whether `error` means the wasm instance broke (rather than a thrown error). */
+function isTrap(error) {
+  if (error instanceof WebAssembly.RuntimeError) return true;
+  const message = String(error?.message ?? "");
+  if (error instanceof RangeError && /call stack/i.test(message)) return true;
+  // Firefox's stack overflow; an object left borrowed or made before a reset.
+  return /too much recursion|recursive use of an object|stale object from previous Wasm instance|Module terminated/.test(
+    message,
+  );
+}
+
+/** After a trap: make sure the next call gets a fresh instance. */
+function afterTrap(error) {
+  const panics = globalThis[PANICS]?.length ?? 0;
+  // A panic was logged by the panic hook; log other traps once.
+  if (panics <= seenPanics) firstTrap ??= error;
+  seenPanics = panics;
+  try {
+    glue.__resetInstance();
+  } catch {
+    // Nothing more can be done; the next call tells.
+  }
+  epoch += 1;
+}
+
+/** Run `recover`, then log what went wrong once and clear the panic record
+ * (so that the next panic is logged again). */
+function recovering(recover) {
+  try {
+    return recover();
+  } finally {
+    if (firstTrap !== null && !(globalThis[PANICS]?.length > 0)) {
+      console.error(`mdx-preview: the renderer trapped (${firstTrap}); the failing block is shown as source`);
+    }
+    delete globalThis[PANICS];
+    seenPanics = 0;
+    firstTrap = null;
+  }
+}
+
+/** `options` with `isolate` set to `isolate`. */
+function withIsolate(options, isolate) {
+  return { ...(options ?? {}), isolate };
+}
+
+/** The caller's own `isolate` list. */
+function ownIsolate(options) {
+  return Array.isArray(options?.isolate) ? options.isolate : [];
+}
+
+/** Top-level blocks of `source` as [start, end) UTF-16 ranges: runs of
+ * non-blank lines, a fenced code block with its blank lines being one (as
+ * contain::blocks). */
+function blocks(source) {
+  const found = [];
+  let current = null;
+  let fence = null;
+  let start = 0;
+  while (start <= source.length) {
+    let end = source.indexOf("\n", start);
+    if (end < 0) end = source.length;
+    let contentEnd = end;
+    if (contentEnd > start && source[contentEnd - 1] === "\r") contentEnd -= 1;
+    const text = source.slice(start, contentEnd);
+    const blank = /^[ \t]*$/.test(text);
+    const marker = fenceMarker(text);
+    if (fence) {
+      if (marker && marker.char === fence.char && marker.length >= fence.length && /^[ \t]*$/.test(marker.rest)) {
+        fence = null;
+      }
+    } else if (marker) {
+      fence = marker;
+    }
+    if (blank && !fence) {
+      if (current) found.push(current);
+      current = null;
+    } else if (!blank) {
+      if (current) current[1] = contentEnd;
+      else current = [start, contentEnd];
+    }
+    if (end === source.length) break;
+    start = end + 1;
+  }
+  if (current) found.push(current);
+  return found;
+}
+
+/** A code fence line: its marker, length and what follows, or null. */
+function fenceMarker(text) {
+  const match = /^ {0,3}(`{3,}|~{3,})(.*)$/.exec(text);
+  if (!match || (match[1][0] === "`" && match[2].includes("`"))) return null;
+  return { char: match[1][0], length: match[1].length, rest: match[2] };
+}
+
+/** The blocks to isolate, given that rendering blocks 0..count together
+ * fails and `fails(start, end)` says whether rendering blocks start..end
+ * alone fails (as contain::culprits): every block that fails alone, and
+ * where neither half fails alone, the last block of the shortest failing
+ * prefix. In block order. */
+function culprits(count, fails) {
+  const found = [];
+  const failing = [[0, count]];
+  while (failing.length > 0) {
+    const [start, end] = failing.pop();
+    if (end - start <= 1) {
+      if (end > start) found.push(start);
+      continue;
+    }
+    const middle = start + Math.floor((end - start) / 2);
+    const leftFails = fails(start, middle);
+    const rightFails = fails(middle, end);
+    if (!leftFails && !rightFails) {
+      // start..middle passes, start..end fails: find where between.
+      let passes = middle;
+      let failsAt = end;
+      while (failsAt - passes > 1) {
+        const at = passes + Math.floor((failsAt - passes) / 2);
+        if (fails(start, at)) failsAt = at;
+        else passes = at;
+      }
+      found.push(failsAt - 1);
+      continue;
+    }
+    if (rightFails) failing.push([middle, end]);
+    if (leftFails) failing.push([start, middle]);
+  }
+  return found;
+}
+
+/** Isolate blocks of `source` until `whole(isolate)` gives a result (as
+ * contain::isolating): `{ isolate, result }`, or null after MAX_ROUNDS.
+ * `part(text, isolate)` says whether a part of the source fails. */
+function isolating(source, isolate, part, whole) {
+  isolate = [...isolate];
+  for (let round = 0; round < MAX_ROUNDS; round++) {
+    const candidates = blocks(source).filter(([start, end]) => !isolate.includes(source.slice(start, end)));
+    const found = culprits(candidates.length, (start, end) =>
+      part(source.slice(candidates[start][0], candidates[end - 1][1]), isolate),
+    );
+    if (found.length === 0) return null;
+    for (const at of found) isolate.push(source.slice(candidates[at][0], candidates[at][1]));
+    const result = whole(isolate);
+    if (result !== undefined) return { isolate, result };
+  }
+  return null;
+}
+
+/** `run()`'s value, or undefined if it trapped. */
+function attempt(run) {
+  try {
+    return run();
+  } catch (error) {
+    if (!isTrap(error)) throw error;
+    afterTrap(error);
+    return undefined;
+  }
+}
+
+/** Whether rendering `text` with `options` and `isolate` traps. */
+function partFails(options) {
+  return (text, isolate) => attempt(() => glue.render(text, withIsolate(options, isolate))) === undefined;
+}
+
+/** The whole of `source` as escaped source with one `internal-error`
+ * diagnostic (as contain::last_resort). */
+function lastResort(source, options) {
+  const escaped = source.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+  const line = options?.sourceLines === false ? "" : ' data-line="1"';
+  const firstLine = source.search(/[\r\n]/);
+  const end = firstLine < 0 ? source.length : firstLine;
+  return {
+    html: `<pre class="mdx-error"${line}>${escaped}</pre>`,
+    toc: [],
+    diagnostics: [
+      {
+        severity: "error",
+        ruleId: "internal-error",
+        message: MESSAGE_WHOLE,
+        line: 1,
+        column: 1,
+        endLine: 1,
+        endColumn: end + 1,
+        offset: 0,
+        endOffset: end,
+      },
+    ],
+    frontmatter: null,
+    title: null,
+  };
+}
+
+/** An update result for a result without blocks: rebuild from its html. */
+function asUpdate(result) {
+  return { ...result, change: { start: 0, removed: 0, blocks: [result.html], lineShift: 0, full: true } };
+}
+
+/** Render `source`; a parser failure costs only the block it happened in. */
+export function render(source, options) {
+  const result = attempt(() => glue.render(source, options));
+  if (result !== undefined) return result;
+  return recovering(() => {
+    const found = isolating(source, ownIsolate(options), partFails(options), (isolate) =>
+      attempt(() => glue.render(source, withIsolate(options, isolate))),
+    );
+    return found?.result ?? lastResort(source, options);
+  });
+}
+
+/** `source` after `edit(from, to, text)`, as the Rust engine applies it:
+ * offsets clamped, `to < from` inserts at `from`, an offset inside a
+ * surrogate pair takes in the whole character. */
+function applyEdit(source, [from, to, text]) {
+  const length = source.length;
+  const inPair = (at) =>
+    at > 0 && at < length && (source.charCodeAt(at) & 0xfc00) === 0xdc00 && (source.charCodeAt(at - 1) & 0xfc00) === 0xd800;
+  let start = Math.min(from, length);
+  let end = Math.min(Math.max(to, from), length);
+  if (inPair(start)) start -= 1;
+  if (inPair(end)) end += 1;
+  return source.slice(0, start) + text + source.slice(Math.max(end, start));
+}
+
+const STATE = Symbol("mdx-preview.state");
+/** Edits kept before they are applied to the kept source. */
+const MAX_PENDING_EDITS = 64;
+
+/** A wrapper class for the glue's class `Raw`, whose constructor takes its
+ * options at argument `optionsAt`; `show(args, html)` puts a result that
+ * did not come from `Raw` where `Raw` would have (a `Preview`'s element). */
+function contain(Raw, optionsAt, show = () => {}) {
+  class Contained {
+    constructor(...args) {
+      // Argument errors (TypeError) are thrown as they are.
+      const make = () => new Raw(...args);
+      const raw = attempt(make) ?? make();
+      this[STATE] = { args, raw, epoch, source: null, edits: [], isolate: ownIsolate(args[optionsAt]) };
+    }
+
+    free() {
+      const state = this[STATE];
+      if (state.raw !== null && state.epoch === epoch) state.raw.free();
+      state.raw = null;
+    }
+  }
+  if (Symbol.dispose) Contained.prototype[Symbol.dispose] = Contained.prototype.free;
+  Object.defineProperty(Contained, "name", { value: Raw.name });
+
+  const own = (state) => state.args[optionsAt];
+  /** A new wasm-side object with what is isolated (the old one freed). */
+  const fresh = (state) => {
+    if (state.raw !== null && state.epoch === epoch) attempt(() => state.raw.free());
+    const args = [...state.args];
+    args[optionsAt] = withIsolate(own(state), state.isolate);
+    state.raw = new Raw(...args);
+    state.epoch = epoch;
+  };
+  /** The current source (null before the first update). */
+  const current = (state) => {
+    if (state.edits.length > 0) {
+      state.source = state.edits.reduce(applyEdit, state.source ?? "");
+      state.edits = [];
+    }
+    return state.source;
+  };
+  /** Render `source` anew with a new wasm-side object, isolating the blocks
+   * that fail: the update result. `failed`: it is known to fail with what
+   * is isolated now. */
+  const renderAnew = (state, source, failed) => {
+    state.source = source;
+    state.edits = [];
+    if (!failed) {
+      fresh(state);
+      const result = attempt(() => state.raw.update(source));
+      if (result !== undefined) return result;
+    }
+    const found = isolating(source, state.isolate, partFails(own(state)), (isolate) => {
+      state.isolate = isolate;
+      fresh(state);
+      return attempt(() => state.raw.update(source));
+    });
+    if (found) return found.result;
+    // Not even that: the whole of it as source; the next call tries again.
+    state.epoch = -1;
+    const result = asUpdate(lastResort(source, own(state)));
+    show(state.args, result.html);
+    return result;
+  };
+  /** A new wasm-side object fed the current source (after a reset). */
+  const revive = (state) => {
+    const source = current(state);
+    if (source === null) fresh(state);
+    else recovering(() => renderAnew(state, source, false));
+  };
+  /** After `invoke` (`method`) trapped: its result all the same. */
+  const recover = (state, method, args, invoke) =>
+    recovering(() => {
+      if (method === "update") return renderAnew(state, args[0], true);
+      if (method === "edit") return renderAnew(state, applyEdit(current(state) ?? "", args), true);
+      if (method === "render") {
+        const found = isolating(args[0], state.isolate, partFails(own(state)), (isolate) =>
+          attempt(() => glue.render(args[0], withIsolate(own(state), isolate))),
+        );
+        revive(state);
+        return found?.result ?? lastResort(args[0], own(state));
+      }
+      // Anything else takes no source: a fresh object, then once more.
+      revive(state);
+      return invoke(state.raw);
+    });
+  const call = (self, method, args, invoke = (raw) => raw[method](...args)) => {
+    const state = self[STATE];
+    if (state.raw === null) throw new Error(`${Raw.name}: used after free()`);
+    if (state.epoch !== epoch) revive(state);
+    let result;
+    try {
+      result = invoke(state.raw);
+    } catch (error) {
+      if (!isTrap(error)) throw error;
+      afterTrap(error);
+      return recover(state, method, args, invoke);
+    }
+    if (method === "update") {
+      state.source = args[0];
+      state.edits = [];
+    } else if (method === "edit") {
+      state.edits.push(args);
+      if (state.edits.length > MAX_PENDING_EDITS) current(state);
+    }
+    return result;
+  };
+
+  for (const name of Object.getOwnPropertyNames(Raw.prototype)) {
+    if (name === "constructor" || name === "free" || name.startsWith("__")) continue;
+    const descriptor = Object.getOwnPropertyDescriptor(Raw.prototype, name);
+    if (typeof descriptor.value === "function") {
+      const method = {
+        [name](...args) {
+          return call(this, name, args);
+        },
+      }[name];
+      Object.defineProperty(Contained.prototype, name, { ...descriptor, value: method });
+    } else {
+      Object.defineProperty(Contained.prototype, name, {
+        ...descriptor,
+        get:
+          descriptor.get &&
+          function () {
+            return call(this, name, [], (raw) => raw[name]);
+          },
+        set:
+          descriptor.set &&
+          function (value) {
+            call(this, name, [value], (raw) => {
+              raw[name] = value;
+            });
+          },
+      });
+    }
+  }
+  return Contained;
+}
+
+/** A renderer whose options are parsed and checked once (see the glue's `Renderer`). */
+export const Renderer = contain(glue.Renderer, 0);
+
+/** A live preview in a DOM element (see the glue's `Preview`). */
+export const Preview = contain(glue.Preview, 1, ([element], html) => {
+  const template = element.ownerDocument.createElement("template");
+  template.innerHTML = html;
+  element.replaceChildren(template.content);
+});
