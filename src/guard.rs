@@ -25,9 +25,7 @@
 use crate::diagnostic::{Report, Severity};
 use crate::lines::{Line, container_prefix, is_blank, is_thematic_break};
 use crate::options::Format;
-use crate::prepass::{
-    Braces, CodeSpans, Prepared, angle_destination, fault, jsx_tag_spans, open_jsx_tags, tag_end,
-};
+use crate::prepass::{Braces, Prepared, TagScan, fault, jsx_tag_spans, open_jsx_tags, tag_end};
 
 /// Most container markers (`>`, list items) allowed in front of one line.
 pub(crate) const MAX_CONTAINER_DEPTH: usize = 48;
@@ -244,42 +242,31 @@ pub(crate) fn check_block(
         reason = Some(format!("JSX nested more than {MAX_JSX_DEPTH} levels deep"));
     }
     if reason.is_none() && format == Format::Mdx {
-        if let Some((tag_start, tag_end)) = unclosed_text_tag(source, block) {
-            let tag = &source[tag_start..tag_end];
-            fault(
-                masked,
-                prepared,
-                start,
-                end,
-                Report::new(
-                    Severity::Error,
+        let tag_error = unclosed_text_tag(source, block)
+            .map(|(tag_start, tag_end)| {
+                let tag = &source[tag_start..tag_end];
+                (
                     "end-tag-mismatch",
                     format!("Expected a closing tag for `{tag}` before the end of this block"),
                     tag_start,
                     tag_end,
-                ),
-            );
-            return;
-        }
-    }
-    if reason.is_none() && format == Format::Mdx {
-        if let Some((tag_start, name_end)) = unfinished_text_tag(source, block) {
-            let name = &source[tag_start..name_end];
-            fault(
-                masked,
-                prepared,
-                start,
-                end,
-                Report::new(
-                    Severity::Error,
+                )
+            })
+            .or_else(|| {
+                let (tag_start, name_end) = unfinished_text_tag(source, block)?;
+                let name = &source[tag_start..name_end];
+                Some((
                     "unexpected-eof",
                     format!(
                         "The tag `{name}` is never finished before the end of this block: add `>` (or `/>`), or write `\\<` for a less-than sign"
                     ),
                     tag_start,
                     name_end,
-                ),
-            );
+                ))
+            });
+        if let Some((rule_id, message, from, to)) = tag_error {
+            let report = Report::new(Severity::Error, rule_id, message, from, to);
+            fault(masked, prepared, start, end, report);
             return;
         }
     }
@@ -381,24 +368,14 @@ fn unfinished_text_tag(source: &str, block: &[Line]) -> Option<(usize, usize)> {
     if !bytes[start..end].contains(&b'<') {
         return None;
     }
-    let code = CodeSpans::new(bytes, start, end);
-    let braces = Braces::new(bytes, start, end);
+    let scan = TagScan::new(source, start, end);
     let mut at = start;
     while at < end {
+        if let Some(next) = scan.step_over(at) {
+            at = next;
+            continue;
+        }
         match bytes[at] {
-            b'`' => at = code.end(bytes, at),
-            b'\\' => at += 2,
-            b'{' => at = braces.skip(at),
-            b'<' if bytes[at..end].starts_with(b"<!--") => {
-                at = source[at + 4..end]
-                    .find("-->")
-                    .map_or(end, |i| at + 4 + i + 3);
-            }
-            b'<' if angle_destination(bytes, start, at) => {
-                at = source[at..end]
-                    .find(['>', '\n', '\r'])
-                    .map_or(end, |i| at + i + 1);
-            }
             b'<' => {
                 let name_at = at + 1 + usize::from(bytes.get(at + 1) == Some(&b'/'));
                 let starts_name = source[name_at.min(end)..end]
@@ -409,7 +386,7 @@ fn unfinished_text_tag(source: &str, block: &[Line]) -> Option<(usize, usize)> {
                     at += 1;
                     continue;
                 }
-                if let Some(tag_end) = tag_end(&bytes[..end], name_at, Some(&braces)) {
+                if let Some(tag_end) = tag_end(&bytes[..end], name_at, Some(&scan.braces)) {
                     at = tag_end;
                     continue;
                 }

@@ -523,6 +523,13 @@ impl Incremental {
         if self.tally.document_wide > 0 {
             return whole(self, "document-wide");
         }
+        // ```` ```mdx-code-block ```` wrappers pair lines anywhere in the
+        // document, each pairing depending on every wrapper before it
+        // (`lines::mdx_code_blocks`): where one is or was, the whole
+        // document is rendered (a search, not a parse, when there is none).
+        if source.contains("mdx-code-block") || self.source.contains("mdx-code-block") {
+            return whole(self, "mdx-code-block");
+        }
         // The block the edit starts in, and the one before when that one
         // can take in what follows it (a list, a footnote, indented code):
         // whether it does depends on the block's first line, and the parser

@@ -20,6 +20,9 @@
 //! The static evaluator ([`crate::js`]) then decides what of a valid
 //! expression the preview can show.
 
+// Words that cannot be an identifier in an expression (module code is
+// strict: `let`, `static`, `yield`… are reserved too).
+use crate::js::RESERVED;
 use markdown::{MdxExpressionKind, MdxSignal};
 
 /// Deepest nesting checked; deeper is taken as valid (not an error).
@@ -38,12 +41,115 @@ pub struct SyntaxError {
     pub message: String,
     /// The text ends too early.
     pub eof: bool,
+    /// When it ends inside a string, template, comment or attribute value:
+    /// the characters that text added after it must hold for the answer to
+    /// change (none of them: still cut short at the end).
+    pub awaits: Option<&'static str>,
+}
+
+/// The last text [`signal`] found cut short inside a string, template,
+/// comment or attribute value, its kind, and what it awaits (see
+/// [`SyntaxError::awaits`]). markdown-rs asks again at every later `}` with
+/// a longer text: while what was added holds none of those characters the
+/// answer is the same, so a `{` + `` ` `` followed by thousands of `}`
+/// costs a comparison per `}`, not a parse.
+struct Awaiting {
+    value: String,
+    kind: u8,
+    /// `None`: cut short otherwise (the text is parsed again).
+    awaits: Option<&'static str>,
+    /// How many times in a row this expression was found cut short.
+    times: usize,
+}
+
+/// Most times one expression is found cut short before [`signal`] gives
+/// up on it: markdown-rs copies the whole text at every `}` it asks about,
+/// so an expression that never ends before thousands of `}` would cost
+/// time quadratic in its length. The build reads it in full; the preview
+/// reports it as too complex.
+pub const MAX_EOF_ANSWERS: usize = 2000;
+
+/// The rule id of an expression [`signal`] gave up on.
+pub const TOO_COMPLEX: &str = "input-too-complex";
+
+thread_local! {
+    static AWAITING: std::cell::RefCell<Option<Awaiting>> = const { std::cell::RefCell::new(None) };
+}
+
+fn kind_code(kind: &MdxExpressionKind) -> u8 {
+    match kind {
+        MdxExpressionKind::Expression => 0,
+        MdxExpressionKind::AttributeExpression => 1,
+        MdxExpressionKind::AttributeValueExpression => 2,
+    }
 }
 
 /// markdown-rs's callback: check `value` (the text between the braces) as
 /// an expression of `kind`.
 pub fn signal(value: &str, kind: &MdxExpressionKind) -> MdxSignal {
-    match check(value, kind) {
+    let code = kind_code(kind);
+    // The same expression as last time, longer: (still cut short, times).
+    let again = AWAITING.with(|awaiting| {
+        awaiting.borrow().as_ref().and_then(|last| {
+            let longer = last.kind == code
+                && value.len() > last.value.len()
+                && value.starts_with(last.value.as_str());
+            longer.then(|| {
+                let tail = &value[last.value.len()..];
+                let short = last
+                    .awaits
+                    .is_some_and(|awaits| !tail.contains(|c| awaits.contains(c)));
+                (short, last.times)
+            })
+        })
+    });
+    let times = again.map_or(0, |(_, times)| times);
+    if times >= MAX_EOF_ANSWERS {
+        AWAITING.with(|awaiting| *awaiting.borrow_mut() = None);
+        return MdxSignal::Error(
+            format!(
+                "This expression runs past {MAX_EOF_ANSWERS} `}}` without ending; it is too complex to check"
+            ),
+            0,
+            Box::new("mdx-preview".into()),
+            Box::new(TOO_COMPLEX.into()),
+        );
+    }
+    let result = if again.is_some_and(|(short, _)| short) {
+        Err(SyntaxError {
+            at: value.len(),
+            message: String::new(),
+            eof: true,
+            awaits: None,
+        })
+    } else {
+        check(value, kind)
+    };
+    AWAITING.with(|awaiting| {
+        let mut awaiting = awaiting.borrow_mut();
+        match &result {
+            Err(error) if error.eof => {
+                let awaits = if again.is_some_and(|(short, _)| short) {
+                    awaiting.as_ref().and_then(|last| last.awaits)
+                } else {
+                    error.awaits
+                };
+                let last = awaiting.get_or_insert_with(|| Awaiting {
+                    value: String::new(),
+                    kind: code,
+                    awaits,
+                    times: 0,
+                });
+                last.value.clear();
+                last.value.push_str(value);
+                last.kind = code;
+                last.awaits = awaits;
+                last.times = times + 1;
+            }
+            _ => *awaiting = None,
+        }
+    });
+    match result {
         Ok(()) => MdxSignal::Ok,
         // Not what the last text tried lacked: which `}` that was depends
         // on how far the parsed text goes (a partial render must say what
@@ -177,46 +283,6 @@ pub fn expression_end_within(
     Ok(None)
 }
 
-/// Words that cannot be an identifier in an expression.
-const RESERVED: &[&str] = &[
-    "break",
-    "case",
-    "catch",
-    "class",
-    "const",
-    "continue",
-    "debugger",
-    "default",
-    "delete",
-    "do",
-    "else",
-    "enum",
-    "export",
-    "extends",
-    "false",
-    "finally",
-    "for",
-    "function",
-    "if",
-    "import",
-    "in",
-    "instanceof",
-    "new",
-    "null",
-    "return",
-    "super",
-    "switch",
-    "this",
-    "throw",
-    "true",
-    "try",
-    "typeof",
-    "var",
-    "void",
-    "while",
-    "with",
-];
-
 /// Binary and logical operators, longest first.
 const BINARY: &[&str] = &[
     ">>>", "===", "!==", "**", "&&", "||", "??", "==", "!=", "<=", ">=", "<<", ">>", "+", "-", "*",
@@ -278,6 +344,16 @@ impl<'a> Parser<'a> {
             at,
             message: message.into(),
             eof: at >= self.src.len(),
+            awaits: None,
+        }
+    }
+
+    /// The text ends inside a construct that only one of `awaits` (added
+    /// text) could end.
+    fn unterminated(&self, message: &str, awaits: &'static str) -> SyntaxError {
+        SyntaxError {
+            awaits: Some(awaits),
+            ..self.error(self.src.len(), message)
         }
     }
 
@@ -303,7 +379,7 @@ impl<'a> Parser<'a> {
                         self.newline |= after[..close].contains(is_line_terminator);
                         self.pos += 2 + close + 2;
                     }
-                    None => return Err(self.error(self.src.len(), "unterminated comment")),
+                    None => return Err(self.unterminated("unterminated comment", "/")),
                 }
             } else {
                 match rest.chars().next() {
@@ -568,6 +644,9 @@ impl<'a> Parser<'a> {
         }
     }
 
+    /// A parenthesized list, `(a, ...b)`: a call's arguments, or a
+    /// function's parameters (`(a, {b}, [c] = [], ...d)`, patterns read as
+    /// the expressions they look like).
     fn arguments(&mut self, depth: usize) -> Result {
         self.expect("(")?;
         loop {
@@ -681,7 +760,10 @@ impl<'a> Parser<'a> {
         self.pos += 1;
         loop {
             match self.peek() {
-                None => return Err(self.error(self.src.len(), "unterminated string")),
+                None => {
+                    let awaits = if quote == '"' { "\"\n\r" } else { "'\n\r" };
+                    return Err(self.unterminated("unterminated string", awaits));
+                }
                 Some('\\') => {
                     self.pos += 1;
                     if let Some(c) = self.peek() {
@@ -727,7 +809,7 @@ impl<'a> Parser<'a> {
         self.pos += 1;
         loop {
             match self.peek() {
-                None => return Err(self.error(self.src.len(), "unterminated template")),
+                None => return Err(self.unterminated("unterminated template", "`")),
                 Some('\\') => {
                     self.pos += 1;
                     if let Some(c) = self.peek() {
@@ -878,7 +960,7 @@ impl<'a> Parser<'a> {
         }
         self.skip()?;
         if self.at("(") {
-            self.parameters(depth)?;
+            self.arguments(depth)?;
             return self.block_body();
         }
         if method {
@@ -937,25 +1019,6 @@ impl<'a> Parser<'a> {
         Ok(())
     }
 
-    /// A function's parameters: `(a, {b}, [c] = [], ...d)`.
-    fn parameters(&mut self, depth: usize) -> Result {
-        self.expect("(")?;
-        loop {
-            self.skip()?;
-            if self.eat(")") {
-                return Ok(());
-            }
-            self.eat("...");
-            self.assignment(depth + 1)?;
-            self.skip()?;
-            if self.eat(",") {
-                continue;
-            }
-            self.expect(")")?;
-            return Ok(());
-        }
-    }
-
     /// `function` seen: `*`, a name, parameters and a body.
     fn function_rest(&mut self, depth: usize) -> Result {
         self.skip()?;
@@ -964,7 +1027,7 @@ impl<'a> Parser<'a> {
         if let Some(name) = self.word() {
             self.pos += name.len();
         }
-        self.parameters(depth)?;
+        self.arguments(depth)?;
         self.block_body()
     }
 
@@ -1016,7 +1079,7 @@ impl<'a> Parser<'a> {
                     self.pos += 1;
                     loop {
                         match self.peek() {
-                            None => return Err(self.error(self.src.len(), "unterminated template")),
+                            None => return Err(self.unterminated("unterminated template", "`")),
                             Some('\\') => {
                                 self.pos += 1;
                                 if let Some(c) = self.peek() {
@@ -1245,7 +1308,10 @@ impl<'a> Parser<'a> {
                 self.pos += end + 1;
                 Ok(())
             }
-            None => Err(self.error(self.src.len(), "unterminated attribute value")),
+            None => Err(self.unterminated(
+                "unterminated attribute value",
+                if quote == '"' { "\"" } else { "'" },
+            )),
         }
     }
 

@@ -759,6 +759,7 @@ fn rule_id(id: &str) -> &'static str {
         "unexpected-closing-slash" => "unexpected-closing-slash",
         "unexpected-attribute" => "unexpected-attribute",
         crate::js_syntax::RULE_ID => crate::js_syntax::RULE_ID,
+        crate::js_syntax::TOO_COMPLEX => crate::js_syntax::TOO_COMPLEX,
         _ => "mdx-syntax",
     }
 }
@@ -846,6 +847,11 @@ fn unclosed_expression(text: &str) -> Option<usize> {
             block_start = next_block(block_start + width);
             continue;
         }
+        if is_esm_block(&text[start..end]) {
+            // ESM (`export const a = {…}`): its braces are JavaScript's.
+            block_start = next_block(end);
+            continue;
+        }
         let code = crate::prepass::CodeSpans::new(bytes, start, end);
         let mut at = start.max(after);
         while at < end {
@@ -870,6 +876,16 @@ fn unclosed_expression(text: &str) -> Option<usize> {
         block_start = next_block(end);
     }
     None
+}
+
+/// Whether a block is MDX's ESM: it starts with `import` or `export` and
+/// a space, `{` or `*`, at the start of its line.
+fn is_esm_block(block: &str) -> bool {
+    ["import", "export"].iter().any(|word| {
+        block
+            .strip_prefix(word)
+            .is_some_and(|rest| rest.starts_with([' ', '\t', '{', '*']))
+    })
 }
 
 /// Byte offset of the last `{` in `text` that no `}` closes.

@@ -631,30 +631,15 @@ pub(crate) fn jsx_tag_spans(
     let mut spans: Vec<(usize, usize, Option<usize>)> = Vec::new();
     // Indexes into `spans` of the tags still open.
     let mut open: Vec<usize> = Vec::new();
-    let code = CodeSpans::new(bytes, start, end);
-    let braces = Braces::new(bytes, start, end);
+    let scan = TagScan::new(source, start, end);
+    let braces = &scan.braces;
     let mut at = start;
     while at < end {
+        if let Some(next) = scan.step_over(at) {
+            at = next;
+            continue;
+        }
         match bytes[at] {
-            b'`' => at = code.end(bytes, at),
-            b'\\' => at += 2,
-            // An expression: tags in its strings are not JSX. Skip to the
-            // matching brace; unbalanced: skip the brace.
-            b'{' => at = braces.skip(at),
-            // An HTML comment (masked by the comment pass, which runs after
-            // the blocks are checked): its tags are not JSX.
-            b'<' if bytes[at..end].starts_with(b"<!--") => {
-                at = source[at + 4..end]
-                    .find("-->")
-                    .map_or(end, |i| at + 4 + i + 3);
-            }
-            // A link destination in angle brackets (`[a](<https://x.com>)`,
-            // `[a]: <url>`) is not a tag.
-            b'<' if angle_destination(bytes, start, at) => {
-                at = source[at..end]
-                    .find(['>', '\n', '\r'])
-                    .map_or(end, |i| at + i + 1);
-            }
             b'<' => {
                 let closing = bytes.get(at + 1) == Some(&b'/');
                 let name_at = at + 1 + usize::from(closing);
@@ -666,7 +651,7 @@ pub(crate) fn jsx_tag_spans(
                     at += 1;
                     continue;
                 }
-                let Some(tag_end) = tag_end(&bytes[..end], name_at, Some(&braces)) else {
+                let Some(tag_end) = tag_end(&bytes[..end], name_at, Some(braces)) else {
                     at += 1;
                     continue;
                 };
@@ -697,9 +682,55 @@ pub(crate) fn jsx_tag_spans(
     spans
 }
 
+/// What a scan for JSX tags in `source[start..end]` steps over: code
+/// spans, escapes, expressions (tags in their strings are not JSX; one
+/// that never closes: its brace), HTML comments (masked by the comment
+/// pass, which runs after the blocks are checked) and link destinations
+/// in angle brackets (`[a](<https://x.com>)`, `[a]: <url>`).
+pub(crate) struct TagScan<'a> {
+    source: &'a str,
+    start: usize,
+    end: usize,
+    code: CodeSpans,
+    /// The range's expressions.
+    pub(crate) braces: Braces<'a>,
+}
+
+impl<'a> TagScan<'a> {
+    pub(crate) fn new(source: &'a str, start: usize, end: usize) -> TagScan<'a> {
+        let bytes = source.as_bytes();
+        TagScan {
+            source,
+            start,
+            end,
+            code: CodeSpans::new(bytes, start, end),
+            braces: Braces::new(bytes, start, end),
+        }
+    }
+
+    /// Where the scan goes on when what is at `at` is stepped over; `None`
+    /// when it is not (a `<` there may start a tag).
+    pub(crate) fn step_over(&self, at: usize) -> Option<usize> {
+        let (source, end) = (self.source, self.end);
+        let bytes = source.as_bytes();
+        Some(match bytes[at] {
+            b'`' => self.code.end(bytes, at),
+            b'\\' => at + 2,
+            b'{' => self.braces.skip(at),
+            b'<' if bytes[at..end].starts_with(b"<!--") => source[at + 4..end]
+                .find("-->")
+                .map_or(end, |i| at + 4 + i + 3),
+            b'<' if angle_destination(bytes, self.start, at) => source[at..end]
+                .find(['>', '\n', '\r'])
+                .map_or(end, |i| at + i + 1),
+            _ => return None,
+        })
+    }
+}
+
 /// Whether the `<` at `at` opens a link destination: it follows `](` or
 /// `]:` (spaces or tabs between).
-pub(crate) fn angle_destination(bytes: &[u8], start: usize, at: usize) -> bool {
+fn angle_destination(bytes: &[u8], start: usize, at: usize) -> bool {
     let mut before = at;
     while before > start && matches!(bytes[before - 1], b' ' | b'\t') {
         before -= 1;
