@@ -31,14 +31,12 @@
 //! prove all this without depending on a parser bug.
 
 use crate::Rendered;
-use crate::diagnostic::{Report, Severity};
+use crate::diagnostic::Report;
 use crate::hast::{Element, Node};
 use crate::options::Options;
 use crate::prepass::{self, Fault, Prepared};
+use crate::rules::Rule;
 use std::ops::Range;
-
-/// The rule id of a block the renderer failed on.
-pub const INTERNAL_ERROR: &str = "internal-error";
 
 /// What the writer is told about such a block.
 const MESSAGE: &str = "The parser failed on this block (an internal error, not a mistake in the document): it is shown as source; the rest is rendered";
@@ -77,8 +75,7 @@ pub fn prepare(source: &str, options: &Options) -> Prepared {
                 .find(['\n', '\r'])
                 .map_or(range.end, |at| range.start + at);
             prepared.reports.push(Report::new(
-                Severity::Error,
-                INTERNAL_ERROR,
+                Rule::InternalError,
                 MESSAGE,
                 range.start,
                 first_line_end,
@@ -304,8 +301,7 @@ pub fn last_resort(source: &str, options: &Options) -> Rendered {
     pre.children.push(Node::text(source));
     let index = crate::diagnostic::LineIndex::new(source);
     let report = Report::new(
-        Severity::Error,
-        INTERNAL_ERROR,
+        Rule::InternalError,
         MESSAGE_WHOLE,
         0,
         source.find(['\n', '\r']).unwrap_or(source.len()),
@@ -390,8 +386,8 @@ mod tests {
         assert_eq!(prepared.faults, [Fault { start: 3, end: 10 }]);
         let report = &prepared.reports[0];
         assert_eq!(
-            (report.rule_id, report.start, report.end),
-            (INTERNAL_ERROR, 3, 6)
+            (report.rule, report.start, report.end),
+            (Rule::InternalError, 3, 6)
         );
     }
 

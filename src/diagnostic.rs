@@ -6,6 +6,7 @@
 //! units editors use: 1-based lines, 1-based columns in UTF-16 code units
 //! and 0-based offsets in UTF-16 code units.
 
+use crate::rules::Rule;
 use serde::{Deserialize, Serialize};
 
 /// How bad a problem is.
@@ -36,8 +37,8 @@ impl Severity {
 pub struct Report {
     /// How bad it is.
     pub severity: Severity,
-    /// Stable kebab-case id of the rule (`"undefined-identifier"`).
-    pub rule_id: &'static str,
+    /// What kind of problem it is.
+    pub rule: Rule,
     /// Human readable message (may use markdown code spans).
     pub message: String,
     /// Byte offset where the problem starts.
@@ -49,22 +50,23 @@ pub struct Report {
 }
 
 impl Report {
-    /// A report without a suggestion.
-    pub fn new(
-        severity: Severity,
-        rule_id: &'static str,
-        message: impl Into<String>,
-        start: usize,
-        end: usize,
-    ) -> Self {
+    /// A report of `rule`, with its default severity and no suggestion.
+    pub fn new(rule: Rule, message: impl Into<String>, start: usize, end: usize) -> Self {
         Report {
-            severity,
-            rule_id,
+            severity: rule.severity(),
+            rule,
             message: message.into(),
             start,
             end: end.max(start),
             suggestion: None,
         }
+    }
+
+    /// The same report with another severity than the rule's default.
+    #[must_use]
+    pub fn with_severity(mut self, severity: Severity) -> Self {
+        self.severity = severity;
+        self
     }
 
     /// Attach a suggested replacement for the reported range.
@@ -200,7 +202,7 @@ impl<'a> LineIndex<'a> {
         let (end_line, end_column, end_offset) = self.point(report.end.max(report.start));
         Diagnostic {
             severity: report.severity,
-            rule_id: report.rule_id.to_string(),
+            rule_id: report.rule.id().to_string(),
             message: report.message.clone(),
             line,
             column,

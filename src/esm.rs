@@ -364,7 +364,21 @@ impl<'a> Esm<'a> {
                 ));
             }
         };
-        let mut end = source_span.end;
+        let end = self.import_attributes(source_span.end)?;
+        let end = self.finish(end, "the import")?;
+        Ok(Statement::Import {
+            bindings,
+            source,
+            source_span,
+            span: Span::new(start, end),
+        })
+    }
+
+    /// Import attributes after the module source (`with { type: "json" }`,
+    /// or the older `assert` on the same line), skipped whole; returns
+    /// where the statement's text ends, `end` without them.
+    fn import_attributes(&mut self, end: usize) -> Result<usize, JsError> {
+        let mut end = end;
         let (mut look, newline) = trivia_after(self.src, self.pos)?;
         let keyword_start = look.pos;
         let keyword = look.read_ident().unwrap_or_default();
@@ -392,13 +406,7 @@ impl<'a> Esm<'a> {
             self.pos = close;
             end = close;
         }
-        let end = self.finish(end, "the import")?;
-        Ok(Statement::Import {
-            bindings,
-            source,
-            source_span,
-            span: Span::new(start, end),
-        })
+        Ok(end)
     }
 
     /// `{a, b as c, 'd' as e}` after its `{`; returns the span of the `}`.

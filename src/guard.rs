@@ -14,7 +14,7 @@
 //! - the caps in [`check_block`] bound time and stack on hostile input
 //!   (markdown-rs is quadratic or recurses deeply on some shapes; not
 //!   reported upstream: measured by `tests/bench/pathological.mjs`, tested
-//!   by `tests/hostile.rs`): such a block is shown as text with an
+//!   by `tests/hostile_input_limits.rs`): such a block is shown as text with an
 //!   `input-too-complex` warning.
 //!
 //! The known panics that no guard handles any more (setext underlines
@@ -26,6 +26,7 @@ use crate::diagnostic::{Report, Severity};
 use crate::lines::{Line, container_prefix, is_blank, is_thematic_break};
 use crate::options::Format;
 use crate::prepass::{Braces, Prepared, TagScan, fault, jsx_tag_spans, open_jsx_tags, tag_end};
+use crate::rules::Rule;
 
 /// Most container markers (`>`, list items) allowed in front of one line.
 pub(crate) const MAX_CONTAINER_DEPTH: usize = 48;
@@ -141,12 +142,11 @@ pub(crate) fn hide_open_references(
             line.start,
             block_end,
             Report::new(
-                Severity::Error,
-                "input-too-complex",
+                Rule::InputTooComplex,
                 "An attribute value ending in a character reference without `;` cannot be read in a document holding the control character U+001A: add the `;` or remove that character",
                 at,
                 at + 1,
-            ),
+            ).with_severity(Severity::Error),
         );
     }
 }
@@ -164,6 +164,60 @@ pub(crate) fn check_block(
         return;
     };
     let (start, end) = (first.start, last.end);
+    let reason = too_complex(format, source, block, start..end);
+    if reason.is_none() && format == Format::Mdx {
+        let tag_error = unclosed_text_tag(source, block)
+            .map(|(tag_start, tag_end)| {
+                let tag = &source[tag_start..tag_end];
+                Report::new(
+                    Rule::EndTagMismatch,
+                    format!("Expected a closing tag for `{tag}` before the end of this block"),
+                    tag_start,
+                    tag_end,
+                )
+            })
+            .or_else(|| {
+                let (tag_start, name_end) = unfinished_text_tag(source, block)?;
+                let name = &source[tag_start..name_end];
+                Some(Report::new(
+                    Rule::UnexpectedEof,
+                    format!(
+                        "The tag `{name}` is never finished before the end of this block: add `>` (or `/>`), or write `\\<` for a less-than sign"
+                    ),
+                    tag_start,
+                    name_end,
+                ))
+            });
+        if let Some(report) = tag_error {
+            fault(masked, prepared, start, end, report);
+            return;
+        }
+    }
+    if let Some(reason) = reason {
+        fault(
+            masked,
+            prepared,
+            start,
+            end,
+            Report::new(
+                Rule::InputTooComplex,
+                format!("This block is too complex to render ({reason}); it is shown as text"),
+                start,
+                first.end,
+            ),
+        );
+    }
+}
+
+/// Why the block `range` (its `block` lines) is too complex for markdown-rs
+/// to parse in bounded time and stack, if it is (the caps above).
+fn too_complex(
+    format: Format,
+    source: &str,
+    block: &[Line],
+    range: std::ops::Range<usize>,
+) -> Option<String> {
+    let (start, end) = (range.start, range.end);
     let text = &source[start..end];
     let mut reason = None;
     for line in block {
@@ -241,50 +295,7 @@ pub(crate) fn check_block(
     if reason.is_none() && format == Format::Mdx && jsx_depth(source, start, end) > MAX_JSX_DEPTH {
         reason = Some(format!("JSX nested more than {MAX_JSX_DEPTH} levels deep"));
     }
-    if reason.is_none() && format == Format::Mdx {
-        let tag_error = unclosed_text_tag(source, block)
-            .map(|(tag_start, tag_end)| {
-                let tag = &source[tag_start..tag_end];
-                (
-                    "end-tag-mismatch",
-                    format!("Expected a closing tag for `{tag}` before the end of this block"),
-                    tag_start,
-                    tag_end,
-                )
-            })
-            .or_else(|| {
-                let (tag_start, name_end) = unfinished_text_tag(source, block)?;
-                let name = &source[tag_start..name_end];
-                Some((
-                    "unexpected-eof",
-                    format!(
-                        "The tag `{name}` is never finished before the end of this block: add `>` (or `/>`), or write `\\<` for a less-than sign"
-                    ),
-                    tag_start,
-                    name_end,
-                ))
-            });
-        if let Some((rule_id, message, from, to)) = tag_error {
-            let report = Report::new(Severity::Error, rule_id, message, from, to);
-            fault(masked, prepared, start, end, report);
-            return;
-        }
-    }
-    if let Some(reason) = reason {
-        fault(
-            masked,
-            prepared,
-            start,
-            end,
-            Report::new(
-                Severity::Warning,
-                "input-too-complex",
-                format!("This block is too complex to render ({reason}); it is shown as text"),
-                start,
-                first.end,
-            ),
-        );
-    }
+    reason
 }
 
 /// A JSX tag left open in running text (a paragraph, a heading, a link

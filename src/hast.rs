@@ -13,7 +13,17 @@ pub enum Node {
     Text(String),
     /// Raw HTML from markdown, before [`crate::raw_html::assemble`] turns it
     /// into elements (serialized as escaped text if it ever got here).
-    Raw(crate::raw_html::Raw),
+    Raw(Raw),
+}
+
+/// A piece of raw HTML from markdown, waiting to be assembled into elements
+/// ([`crate::raw_html::assemble`]).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Raw {
+    /// The HTML as written.
+    pub html: String,
+    /// Byte offset where it starts in the source.
+    pub offset: usize,
 }
 
 /// An element.

@@ -503,15 +503,7 @@ impl Incremental {
         new_end: usize,
     ) -> (usize, usize, Vec<Rendering>) {
         let count = self.entries.len();
-        let mut starts = Vec::with_capacity(count + 1);
-        let mut at = 0;
-        for entry in &self.entries {
-            starts.push(at);
-            at += entry.rendering.len;
-        }
-        starts.push(at);
-        let delta = new_end as isize - old_end as isize;
-        let moved = |old: usize| (old as isize + delta) as usize;
+        let starts = self.starts();
         let whole = |this: &mut Self, why| {
             this.work.whole = Some(why);
             (
@@ -553,137 +545,174 @@ impl Incremental {
             first = first.min(open);
             sentinel = count;
         }
+        let window = Window {
+            source,
+            starts: &starts,
+            delta: new_end as isize - old_end as isize,
+        };
         let mut grown = false;
         let mut tried_alone = false;
         // The sentinel to take whole because the block before it came out
         // able to take in what follows.
         let mut after_continuing = None;
         loop {
-            let window_start = starts[first];
-            if sentinel >= count {
-                // To the end of the document: nothing to check after it.
-                let renderings =
-                    self.render_window(source, window_start..source.len(), first..count);
-                if first > 0
-                    && renderings[0].masked_start
-                    && self.entries[first - 1].rendering.continues
+            let attempt = if sentinel >= count {
+                self.through_the_end(&window, first)
+            } else {
+                let mut attempt = Attempt::Undecided;
+                if !tried_alone
+                    && window.blank_before(sentinel)
+                    && !self.entries[sentinel - 1].rendering.continues
                 {
-                    // Hidden from the parser, it may join the block before.
-                    first = self.reach_back(first - 1);
-                    continue;
+                    tried_alone = true;
+                    attempt = self.alone(&window, first, sentinel);
                 }
-                if !self.same_context(first..count, &renderings) {
-                    return whole(self, "context");
+                if let Attempt::Undecided = attempt {
+                    let force = after_continuing == Some(sentinel);
+                    attempt = self.with_probe(&window, first, sentinel, force);
                 }
-                return (first, count, renderings);
-            }
-            // The window runs to the sentinel and takes in its first line,
-            // the probe: the probe must come out as a block of its own,
-            // where it was, as it does alone. Then the parser starts the
-            // sentinel afresh, and everything from it on is as before. (A
-            // sentinel holding ESM or definitions is taken whole, as they
-            // are the context of the window.)
-            let probe_start = moved(starts[sentinel]);
-            // Most often the window alone tells: when a blank line still
-            // ends it, and its last block can take in nothing after it (not
-            // a list, a footnote or indented code) and leaves nothing open
-            // or running on at its end, the parser starts the sentinel
-            // afresh whatever it holds.
-            let blank_before = {
-                let before = &source[..probe_start];
-                let before = before
-                    .strip_suffix("\r\n")
-                    .or_else(|| before.strip_suffix(['\n', '\r']))
-                    .unwrap_or(before);
-                let line = before.rsplit(['\n', '\r']).next().unwrap_or("");
-                line.trim_matches([' ', '\t']).is_empty() && before.len() < probe_start
+                attempt
             };
-            if !tried_alone && blank_before && !self.entries[sentinel - 1].rendering.continues {
-                tried_alone = true;
-                let renderings =
-                    self.render_window(source, window_start..probe_start, first..sentinel);
-                if first > 0
-                    && renderings[0].masked_start
-                    && self.entries[first - 1].rendering.continues
-                {
-                    first = self.reach_back(first - 1);
-                    continue;
-                }
-                let closed = renderings.iter().all(|r| !r.open)
-                    && renderings
-                        .last()
-                        .is_some_and(|last| !last.continues && !last.reaches_end);
-                if closed {
-                    if !self.same_context(first..sentinel, &renderings) {
+            match attempt {
+                Attempt::Done(end, renderings) => {
+                    if !self.same_context(first..end, &renderings) {
                         return whole(self, "context");
                     }
-                    return (first, sentinel, renderings);
+                    return (first, end, renderings);
                 }
-            }
-            let probe_end = first_line_end(source, probe_start);
-            let sentinel_block = &self.entries[sentinel].rendering;
-            // A sentinel hidden from the parser from its first line (a
-            // fault) may be taken in by what comes before: taken whole too.
-            // So is one whose first line alone is not clean (an element
-            // opened there, say): parsing it in the window would mean
-            // recovering from its error at every keystroke.
-            //
-            // After a list the parser does not quite start afresh (markdown-rs
-            // 1.0.0 lets `2.` interrupt a paragraph in the next block): a
-            // sentinel after a block that continues is taken whole too.
-            let whole_sentinel = sentinel_block.is_context()
-                || sentinel_block.masked_start
-                || after_continuing == Some(sentinel)
-                || self.entries[sentinel - 1].rendering.continues
-                || self
-                    .probe(source, probe_start..probe_end)
-                    .is_none_or(|probe| probe.open || !probe.diagnostics.is_empty());
-            let window_end = if whole_sentinel {
-                moved(starts[sentinel + 1])
-            } else {
-                probe_end
-            };
-            let blocks = first..sentinel + usize::from(whole_sentinel);
-            let mut renderings = self.render_window(source, window_start..window_end, blocks);
-            if first > 0
-                && renderings[0].masked_start
-                && self.entries[first - 1].rendering.continues
-            {
-                first = self.reach_back(first - 1);
-                continue;
-            }
-            let last = renderings.len() - 1;
-            let before: usize = renderings[..last].iter().map(|r| r.len).sum();
-            let expected = if whole_sentinel {
-                Some((*self.entries[sentinel].rendering).clone())
-            } else {
-                self.probe(source, probe_start..probe_end)
-            };
-            if !whole_sentinel && last > 0 && renderings[last - 1].continues {
-                after_continuing = Some(sentinel);
-                continue;
-            }
-            let holds = window_start + before == probe_start
-                && renderings[..last].iter().all(|r| !r.open)
-                && expected.is_some_and(|expected| renderings[last] == expected);
-            if holds {
-                // The sentinel is kept as it is.
-                renderings.pop();
-                if !self.same_context(first..sentinel, &renderings) {
-                    return whole(self, "context");
+                Attempt::Back(earlier) => first = earlier,
+                Attempt::WholeSentinel => after_continuing = Some(sentinel),
+                Attempt::Grow | Attempt::Undecided => {
+                    // Grow once while small, then run to the end.
+                    let small =
+                        4 * (starts[sentinel + 1] - starts[first]) * SMALL_WINDOW < source.len();
+                    if grown || !small {
+                        sentinel = count;
+                    } else {
+                        grown = true;
+                        let blocks = sentinel + 1 - first;
+                        sentinel = (sentinel + 3 * blocks).min(count);
+                    }
                 }
-                return (first, sentinel, renderings);
-            }
-            // Grow once while small, then run to the end.
-            let small = 4 * (starts[sentinel + 1] - starts[first]) * SMALL_WINDOW < source.len();
-            if grown || !small {
-                sentinel = count;
-            } else {
-                grown = true;
-                let blocks = sentinel + 1 - first;
-                sentinel = (sentinel + 3 * blocks).min(count);
             }
         }
+    }
+
+    /// Where each block starts, and the source's length at the end.
+    fn starts(&self) -> Vec<usize> {
+        let mut starts = Vec::with_capacity(self.entries.len() + 1);
+        let mut at = 0;
+        for entry in &self.entries {
+            starts.push(at);
+            at += entry.rendering.len;
+        }
+        starts.push(at);
+        starts
+    }
+
+    /// A window from block `first` to the end of the document: nothing to
+    /// check after it.
+    fn through_the_end(&mut self, window: &Window, first: usize) -> Attempt {
+        let count = self.entries.len();
+        let range = window.starts[first]..window.source.len();
+        let renderings = self.render_window(window.source, range, first..count);
+        match self.back(first, &renderings) {
+            Some(earlier) => Attempt::Back(earlier),
+            None => Attempt::Done(count, renderings),
+        }
+    }
+
+    /// The window up to the sentinel, alone. Most often it tells: when a
+    /// blank line still ends it, and its last block can take in nothing
+    /// after it (not a list, a footnote or indented code) and leaves
+    /// nothing open or running on at its end, the parser starts the
+    /// sentinel afresh whatever it holds.
+    fn alone(&mut self, window: &Window, first: usize, sentinel: usize) -> Attempt {
+        let range = window.starts[first]..window.moved(sentinel);
+        let renderings = self.render_window(window.source, range, first..sentinel);
+        if let Some(earlier) = self.back(first, &renderings) {
+            return Attempt::Back(earlier);
+        }
+        let closed = renderings.iter().all(|r| !r.open)
+            && renderings
+                .last()
+                .is_some_and(|last| !last.continues && !last.reaches_end);
+        if closed {
+            Attempt::Done(sentinel, renderings)
+        } else {
+            Attempt::Undecided
+        }
+    }
+
+    /// The window up to the sentinel and its first line, the probe: the
+    /// probe must come out as a block of its own, where it was, as it does
+    /// alone. Then the parser starts the sentinel afresh, and everything
+    /// from it on is as before. The sentinel is taken whole instead (and
+    /// must come out as it was) when it holds ESM or definitions (the
+    /// context of the window), when it is hidden from the parser from its
+    /// first line (a fault, which what comes before may take in), when its
+    /// first line alone is not clean (an element opened there: parsing it
+    /// in the window would mean recovering from its error at every
+    /// keystroke), and after a block that continues (markdown-rs 1.0.0 lets
+    /// `2.` interrupt a paragraph in the block after a list), or when
+    /// `force`d.
+    fn with_probe(
+        &mut self,
+        window: &Window,
+        first: usize,
+        sentinel: usize,
+        force: bool,
+    ) -> Attempt {
+        let source = window.source;
+        let probe_start = window.moved(sentinel);
+        let probe_end = first_line_end(source, probe_start);
+        let sentinel_block = &self.entries[sentinel].rendering;
+        let whole_sentinel = force
+            || sentinel_block.is_context()
+            || sentinel_block.masked_start
+            || self.entries[sentinel - 1].rendering.continues
+            || self
+                .probe(source, probe_start..probe_end)
+                .is_none_or(|probe| probe.open || !probe.diagnostics.is_empty());
+        let window_end = if whole_sentinel {
+            window.moved(sentinel + 1)
+        } else {
+            probe_end
+        };
+        let blocks = first..sentinel + usize::from(whole_sentinel);
+        let range = window.starts[first]..window_end;
+        let mut renderings = self.render_window(source, range, blocks);
+        if let Some(earlier) = self.back(first, &renderings) {
+            return Attempt::Back(earlier);
+        }
+        let last = renderings.len() - 1;
+        if !whole_sentinel && last > 0 && renderings[last - 1].continues {
+            return Attempt::WholeSentinel;
+        }
+        let before: usize = renderings[..last].iter().map(|r| r.len).sum();
+        let expected = if whole_sentinel {
+            Some((*self.entries[sentinel].rendering).clone())
+        } else {
+            self.probe(source, probe_start..probe_end)
+        };
+        let holds = window.starts[first] + before == probe_start
+            && renderings[..last].iter().all(|r| !r.open)
+            && expected.is_some_and(|expected| renderings[last] == expected);
+        if holds {
+            // The sentinel is kept as it is.
+            renderings.pop();
+            Attempt::Done(sentinel, renderings)
+        } else {
+            Attempt::Grow
+        }
+    }
+
+    /// Where the window must start instead of at `first`, when its first
+    /// block came out hidden from the parser from its first line and the
+    /// block before can take it in.
+    fn back(&self, first: usize, renderings: &[Rendering]) -> Option<usize> {
+        (first > 0 && renderings[0].masked_start && self.entries[first - 1].rendering.continues)
+            .then(|| self.reach_back(first - 1))
     }
 
     /// After a panic (in the parser or in our code) while rendering an
@@ -975,9 +1004,31 @@ impl Incremental {
 
     /// Put the blocks together into the document's result.
     fn assemble(&mut self, first: bool) -> Update {
-        // Heading ids: one slugger over the whole document, run again only
-        // when the document's list of headings changed (the same blocks with
-        // headings in the same order: the same headings).
+        self.assign_heading_ids();
+        let (blocks, diagnostics, lines) = self.assembled_blocks();
+        let frontmatter = self
+            .entries
+            .iter()
+            .find_map(|e| e.rendering.frontmatter.clone());
+        let title = pipeline::title(
+            frontmatter.as_ref(),
+            self.entries.iter().flat_map(|e| &e.rendering.headings),
+        );
+        let change = self.change(first, lines);
+        Update {
+            change,
+            work: std::mem::take(&mut self.work),
+            blocks,
+            diagnostics,
+            frontmatter,
+            title,
+        }
+    }
+
+    /// Give every heading its id: one slugger over the whole document, run
+    /// again only when the document's list of headings changed (the same
+    /// blocks with headings in the same order: the same headings).
+    fn assign_heading_ids(&mut self) {
         let heading_blocks: Vec<u64> = self
             .entries
             .iter()
@@ -1020,7 +1071,12 @@ impl Incremental {
                 entry.ids = Rc::new(ids.to_vec());
             }
         }
+    }
 
+    /// Each block's HTML and TOC where it now is (made again only for blocks
+    /// that changed or moved to other lines), the blocks' diagnostics, and
+    /// the document's line count.
+    fn assembled_blocks(&mut self) -> (Vec<Rc<Assembled>>, Vec<Reports>, usize) {
         // A TOCInline shows every heading: blocks holding one are filled
         // again when the document's `toc` changes.
         if self.tally.toc_inline > 0 {
@@ -1094,15 +1150,12 @@ impl Incremental {
             base_utf16 += rendering.utf16;
         }
         self.diagnostics_hint = diagnostics.len();
-        let frontmatter = self
-            .entries
-            .iter()
-            .find_map(|e| e.rendering.frontmatter.clone());
-        let title = pipeline::title(
-            frontmatter.as_ref(),
-            self.entries.iter().flat_map(|e| &e.rendering.headings),
-        );
+        (blocks, diagnostics, base_line)
+    }
 
+    /// Which blocks changed since the last update (the document now has
+    /// `lines` lines).
+    fn change(&mut self, first: bool, lines: usize) -> BlockChange {
         let now: Vec<Identity> = self
             .entries
             .iter()
@@ -1140,26 +1193,63 @@ impl Incremental {
                 start: same,
                 removed: self.previous.len() - same - tail,
                 inserted: now.len() - same - tail,
-                line_shift: base_line as isize - self.previous_lines as isize,
+                line_shift: lines as isize - self.previous_lines as isize,
                 full: false,
             }
         };
         self.previous = now;
-        self.previous_lines = base_line;
-        Update {
-            change,
-            work: std::mem::take(&mut self.work),
-            blocks,
-            diagnostics,
-            frontmatter,
-            title,
-        }
+        self.previous_lines = lines;
+        change
     }
 }
 
 /// What tells whether a block changed between updates: its serial, its
 /// heading ids and, for a block with a TOCInline, the `toc` it shows.
 type Identity = (u64, Rc<Vec<String>>, Option<Rc<Vec<TocItem>>>);
+
+/// The document after an edit, and where its old blocks started.
+struct Window<'a> {
+    source: &'a str,
+    /// Where each old block started, and the old length at the end.
+    starts: &'a [usize],
+    /// How much the edit moved what follows it.
+    delta: isize,
+}
+
+impl Window<'_> {
+    /// Where old block `block` (after the edit) starts now.
+    fn moved(&self, block: usize) -> usize {
+        (self.starts[block] as isize + self.delta) as usize
+    }
+
+    /// Whether the line before old block `block` (a sentinel) is still
+    /// blank.
+    fn blank_before(&self, block: usize) -> bool {
+        let at = self.moved(block);
+        let before = &self.source[..at];
+        let before = before
+            .strip_suffix("\r\n")
+            .or_else(|| before.strip_suffix(['\n', '\r']))
+            .unwrap_or(before);
+        let line = before.rsplit(['\n', '\r']).next().unwrap_or("");
+        line.trim_matches([' ', '\t']).is_empty() && before.len() < at
+    }
+}
+
+/// What one rendering of a window concluded.
+enum Attempt {
+    /// Its renderings replace the old blocks from the window's first up to
+    /// this one.
+    Done(usize, Vec<Rendering>),
+    /// The window must start at this earlier block.
+    Back(usize),
+    /// The sentinel must be taken whole.
+    WholeSentinel,
+    /// The window does not hold: make it larger.
+    Grow,
+    /// Not decided by this way of rendering it.
+    Undecided,
+}
 
 /// Whether a block makes every update a full render: footnotes (numbered
 /// document-wide) or error recovery that gave up.

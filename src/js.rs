@@ -227,7 +227,10 @@ pub fn number_to_string(n: f64) -> String {
     // keeps float formatting code out of the wasm.
     #[cfg(target_arch = "wasm32")]
     {
-        crate::wasm::number_to_string(n)
+        js_sys::Number::from(n)
+            .to_string_with_radix(10)
+            .map(String::from)
+            .unwrap_or_default()
     }
     #[cfg(not(target_arch = "wasm32"))]
     {
@@ -270,7 +273,7 @@ pub fn parse_decimal(text: &str) -> Option<f64> {
     }
     #[cfg(target_arch = "wasm32")]
     {
-        Some(crate::wasm::parse_float(text))
+        Some(js_sys::Number::parse_float(text))
     }
     #[cfg(not(target_arch = "wasm32"))]
     {

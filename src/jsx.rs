@@ -2,10 +2,11 @@
 //! React's rules for turning props into HTML attributes and `style` objects
 //! into CSS. Used by the mdast → HTML stage for every JSX element.
 
-use crate::diagnostic::{Report, Severity};
+use crate::diagnostic::Report;
 use crate::js::number_to_string;
 use crate::js::{Expr, Node as JsNode, parse_expression};
 use crate::options::Options;
+use crate::rules::Rule;
 use crate::scope::{Scope, Value, absolute};
 use markdown::mdast::{AttributeContent, AttributeValue};
 
@@ -92,8 +93,7 @@ impl Evaluator<'_> {
             Ok(None) => None,
             Err(error) => {
                 self.reports.push(Report::new(
-                    Severity::Warning,
-                    "unsupported-expression",
+                    Rule::UnsupportedExpression,
                     format!("{}; it is left out of the preview", error.message),
                     absolute(stops, error.span.start),
                     absolute(stops, error.span.end),
@@ -125,10 +125,7 @@ impl Evaluator<'_> {
             Expr::Require(specifier) => {
                 let url = crate::scope::resolve(specifier, self.options);
                 if url.is_none() {
-                    self.reports.push(Report::new(
-                        Severity::Warning,
-                        "missing-asset",
-                        format!(
+                    self.reports.push(Report::new(Rule::MissingAsset, format!(
                             "No URL for the asset `{specifier}`: pass it in `assets` (or set `baseUrl`); it is shown as a placeholder"
                         ),
                         absolute(stops, node.span.start),
@@ -144,10 +141,7 @@ impl Evaluator<'_> {
                         end: end.map(index_argument),
                     };
                 }
-                self.reports.push(Report::new(
-                    Severity::Warning,
-                    "unsupported-expression",
-                    format!(
+                self.reports.push(Report::new(Rule::UnsupportedExpression, format!(
                         "member access `{name}.slice` is not statically evaluable; it is left out of the preview"
                     ),
                     absolute(stops, node.span.start),
@@ -167,10 +161,7 @@ impl Evaluator<'_> {
                         };
                     }
                     if DOCUSAURUS_NAMES.contains(&name.as_str()) {
-                        self.reports.push(Report::new(
-                            Severity::Warning,
-                            "unsupported-expression",
-                            format!(
+                        self.reports.push(Report::new(Rule::UnsupportedExpression, format!(
                                 "`{name}` is given by Docusaurus when the site is built; the preview has no value for it and leaves it out"
                             ),
                             start,
@@ -187,8 +178,7 @@ impl Evaluator<'_> {
                     }
                     Some(Value::Literal(_)) => {
                         self.reports.push(Report::new(
-                            Severity::Warning,
-                            "unsupported-expression",
+                            Rule::UnsupportedExpression,
                             format!("`{name}` refers to itself through other constants"),
                             start,
                             end,
@@ -197,8 +187,7 @@ impl Evaluator<'_> {
                     }
                     Some(Value::Module { specifier }) => {
                         self.reports.push(Report::new(
-                            Severity::Warning,
-                            "unsupported-expression",
+                            Rule::UnsupportedExpression,
                             format!(
                                 "`{name}` is imported from `{specifier}`, which the preview does not load"
                             ),
@@ -210,8 +199,7 @@ impl Evaluator<'_> {
                     Some(Value::Unknown) => Static::Unknown,
                     None => {
                         let mut report = Report::new(
-                            Severity::Error,
-                            "undefined-identifier",
+                            Rule::UndefinedIdentifier,
                             format!(
                                 "`{name}` is not defined: import it or declare it with `export const`"
                             ),
@@ -240,8 +228,7 @@ impl Evaluator<'_> {
                 AttributeContent::Expression(expression) => {
                     let start = absolute(&expression.stops, 0).saturating_sub(1);
                     self.reports.push(Report::new(
-                        Severity::Warning,
-                        "unsupported-spread",
+                        Rule::UnsupportedSpread,
                         "Spread attributes (`{...props}`) are not evaluated in the preview",
                         start,
                         absolute(&expression.stops, expression.value.len()) + 1,
@@ -418,8 +405,7 @@ pub fn html_attributes(
         if name == "dangerouslysetinnerhtml" {
             let (start, end) = find_attribute(source, element, &prop);
             reports.push(Report::new(
-                Severity::Warning,
-                "unsafe-attribute",
+                Rule::UnsafeAttribute,
                 "`dangerouslySetInnerHTML` is never rendered in the preview",
                 start,
                 end,
@@ -437,8 +423,7 @@ pub fn html_attributes(
                 Static::String(css) => {
                     let (start, end) = find_attribute(source, element, "style");
                     let mut report = Report::new(
-                        Severity::Warning,
-                        "style-string",
+                        Rule::StyleString,
                         "`style` must be an object in MDX (React throws on a string): write `style={{…}}`",
                         start,
                         end,

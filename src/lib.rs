@@ -31,6 +31,7 @@ pub mod parse;
 pub mod pipeline;
 pub mod prepass;
 pub mod raw_html;
+pub mod rules;
 pub mod sanitize;
 pub mod scope;
 pub mod slug;

@@ -14,8 +14,10 @@
 use crate::diagnostic::{Diagnostic, LineIndex, Report};
 use crate::hast::{self, Element, Node, Slot, Slotted};
 use crate::options::Options;
+use crate::prepass::Prepared;
 use crate::sanitize::Schema;
 use crate::slug::Slugger;
+use crate::to_hast::Converted;
 use crate::{Rendered, TocEntry};
 use markdown::mdast;
 use std::collections::BTreeSet;
@@ -141,25 +143,14 @@ pub fn blocks(
 ) -> Vec<Block> {
     let skip = context.before.len();
     let end = skip + source.len();
-    let full = if context.before.is_empty() && context.after.is_empty() {
-        std::borrow::Cow::Borrowed(source)
-    } else {
-        let mut full = String::with_capacity(end + context.after.len() + 1);
-        full.push_str(&context.before);
-        full.push_str(source);
-        if !context.after.is_empty() {
-            full.push('\n');
-            full.push_str(&context.after);
-        }
-        std::borrow::Cow::Owned(full)
-    };
+    let full = with_context(source, context);
     let full = full.as_ref();
 
     let mut prepared = crate::contain::prepare(full, options);
     let tree = crate::parse::parse(&mut prepared, options, min_chunked);
     let syntax = Syntax::of(&tree, full, &prepared.masked);
     let mut reports = std::mem::take(&mut prepared.reports);
-    let converted = crate::to_hast::to_hast(
+    let mut converted = crate::to_hast::to_hast(
         tree,
         full,
         &prepared,
@@ -169,10 +160,78 @@ pub fn blocks(
     );
     crate::order::sort_by_key(&mut reports, |r| (r.start, r.end));
     let index = LineIndex::new(full);
+    let cuts = cuts(full, &index, &converted, &prepared, skip..end);
 
-    // Cut where a top-level node starts on a line of its own after a blank
-    // line (the pre-pass and error recovery work on blank-line separated
-    // blocks), nothing before it reaching past that line's start.
+    let items = std::mem::take(&mut converted.items);
+    let marks = BlockMarks::new(&mut converted, &prepared);
+    let whole = Whole {
+        full,
+        options,
+        schema,
+        index: &index,
+        prepared: &prepared,
+        syntax: &syntax,
+        converted: &converted,
+        marks: &marks,
+    };
+    let mut items = items.into_iter().peekable();
+    let mut reports = reports.into_iter().peekable();
+    let mut blocks = Vec::with_capacity(cuts.len() - 1);
+    for (number, pair) in cuts.windows(2).enumerate() {
+        let piece = Piece {
+            start: pair[0],
+            stop: pair[1],
+            last: number + 2 == cuts.len(),
+        };
+        // Top-level nodes (nothing of the context), each followed by a line
+        // ending.
+        let mut nodes = Vec::new();
+        while let Some((node, at, _)) = items.next_if(|(_, s, _)| *s < piece.stop || piece.last) {
+            if at < skip || at > end {
+                hast::dispose(vec![node]);
+            } else {
+                nodes.push(node);
+                nodes.push(Node::text("\n"));
+            }
+        }
+        let mut block_reports = Vec::new();
+        while let Some(report) = reports.next_if(|r| r.start < piece.stop || piece.last) {
+            if piece.inside(report.start) {
+                block_reports.push(report);
+            }
+        }
+        blocks.push(whole.block(&piece, nodes, block_reports));
+    }
+    blocks
+}
+
+/// `source` with its context around it.
+fn with_context<'a>(source: &'a str, context: &Context) -> std::borrow::Cow<'a, str> {
+    if context.before.is_empty() && context.after.is_empty() {
+        return std::borrow::Cow::Borrowed(source);
+    }
+    let mut full =
+        String::with_capacity(context.before.len() + source.len() + context.after.len() + 1);
+    full.push_str(&context.before);
+    full.push_str(source);
+    if !context.after.is_empty() {
+        full.push('\n');
+        full.push_str(&context.after);
+    }
+    std::borrow::Cow::Owned(full)
+}
+
+/// Where blocks start in `full[shown]`: where a top-level node starts on a
+/// line of its own after a blank line (the pre-pass and error recovery work
+/// on blank-line separated blocks), nothing before it reaching past that
+/// line's start. The first cut is `shown.start`, the last `shown.end`.
+fn cuts(
+    full: &str,
+    index: &LineIndex,
+    converted: &Converted,
+    prepared: &Prepared,
+    shown: std::ops::Range<usize>,
+) -> Vec<usize> {
     let mut things: Vec<(usize, usize)> = converted
         .items
         .iter()
@@ -181,10 +240,10 @@ pub fn blocks(
         .chain(prepared.spans.iter().copied())
         .collect();
     crate::order::sort_by_key(&mut things, |&(start, end)| (start, end));
-    let mut cuts = vec![skip];
-    let mut reach = skip;
+    let mut cuts = vec![shown.start];
+    let mut reach = shown.start;
     for (start, stop) in things {
-        if start < skip || start >= end {
+        if !shown.contains(&start) {
             reach = reach.max(stop);
             continue;
         }
@@ -199,44 +258,95 @@ pub fn blocks(
         }
         reach = reach.max(stop);
     }
-    cuts.push(end);
+    cuts.push(shown.end);
+    cuts
+}
 
-    // Everything asked of each block, sorted by position, so that a block
-    // finds its own part by binary search (a long document has thousands of
-    // blocks).
-    let mut uses = converted.uses;
-    crate::order::sort_by_key(&mut uses, |(at, _)| (*at, 0));
-    let mut imports = converted.imports;
-    crate::order::sort_by_key(&mut imports, |(_, span)| (span.0, 0));
-    let open = Marks::new(
-        prepared
-            .open
-            .iter()
-            .chain(&converted.open_elements)
-            .copied(),
-    );
-    let footnotes = Marks::new(converted.footnote_nodes.iter().map(|f| f.0));
-    let truncates = Marks::new(prepared.truncate_markers.iter().copied());
-    let opaque = Intervals::new(prepared.spans.iter().copied());
-    let faults = Intervals::new(prepared.faults.iter().map(|f| (f.start, f.end)));
+/// One block's range, `start..stop` of the full text.
+struct Piece {
+    start: usize,
+    stop: usize,
+    /// The last block: it also holds what is at its very end.
+    last: bool,
+}
 
-    let mut items = converted.items.into_iter().peekable();
-    let mut reports = reports.into_iter().peekable();
-    let mut blocks = Vec::with_capacity(cuts.len() - 1);
-    for (number, pair) in cuts.windows(2).enumerate() {
-        let (start, stop) = (pair[0], pair[1]);
-        let last = number + 2 == cuts.len();
-        let inside = |at: usize| at >= start && (at < stop || (last && at == stop));
-        let upto = if last { stop + 1 } else { stop };
-        let mine = |list: &[usize]| {
-            let from = list.partition_point(|&at| at < start);
-            from < list.len() && list[from] < upto
-        };
-        fn part<T>(list: &[T], at: impl Fn(&T) -> usize, start: usize, upto: usize) -> &[T] {
-            let from = list.partition_point(|item| at(item) < start);
-            let to = list.partition_point(|item| at(item) < upto);
-            &list[from..to.max(from)]
+impl Piece {
+    fn inside(&self, at: usize) -> bool {
+        at >= self.start && (at < self.stop || (self.last && at == self.stop))
+    }
+
+    /// End of the positions that belong to the block (exclusive).
+    fn upto(&self) -> usize {
+        self.stop + usize::from(self.last)
+    }
+
+    /// The items of `list` (sorted by `at`) at positions of the block.
+    fn part<'l, T>(&self, list: &'l [T], at: impl Fn(&T) -> usize) -> &'l [T] {
+        let from = list.partition_point(|item| at(item) < self.start);
+        let to = list.partition_point(|item| at(item) < self.upto());
+        &list[from..to.max(from)]
+    }
+
+    /// Whether one of `marks` is in the block.
+    fn holds(&self, marks: &Marks) -> bool {
+        !self.part(&marks.0, |&at| at).is_empty()
+    }
+}
+
+/// Everything asked of each block, sorted by position, so that a block
+/// finds its own part by binary search (a long document has thousands of
+/// blocks).
+struct BlockMarks {
+    uses: Vec<(usize, String)>,
+    imports: Vec<(String, (usize, usize))>,
+    open: Marks,
+    footnotes: Marks,
+    truncates: Marks,
+    opaque: Intervals,
+    faults: Intervals,
+}
+
+impl BlockMarks {
+    fn new(converted: &mut Converted, prepared: &Prepared) -> BlockMarks {
+        let mut uses = std::mem::take(&mut converted.uses);
+        crate::order::sort_by_key(&mut uses, |(at, _)| (*at, 0));
+        let mut imports = std::mem::take(&mut converted.imports);
+        crate::order::sort_by_key(&mut imports, |(_, span)| (span.0, 0));
+        BlockMarks {
+            uses,
+            imports,
+            open: Marks::new(
+                prepared
+                    .open
+                    .iter()
+                    .chain(&converted.open_elements)
+                    .copied(),
+            ),
+            footnotes: Marks::new(converted.footnote_nodes.iter().map(|f| f.0)),
+            truncates: Marks::new(prepared.truncate_markers.iter().copied()),
+            opaque: Intervals::new(prepared.spans.iter().copied()),
+            faults: Intervals::new(prepared.faults.iter().map(|f| (f.start, f.end))),
         }
+    }
+}
+
+/// What every block of one render reads from.
+struct Whole<'a> {
+    full: &'a str,
+    options: &'a Options,
+    schema: &'a Schema,
+    index: &'a LineIndex<'a>,
+    prepared: &'a Prepared,
+    syntax: &'a Syntax,
+    converted: &'a Converted,
+    marks: &'a BlockMarks,
+}
+
+impl Whole<'_> {
+    /// The block `piece`, from its top-level `nodes` and its `reports`.
+    fn block(&self, piece: &Piece, mut nodes: Vec<Node>, mut reports: Vec<Report>) -> Block {
+        let (start, stop) = (piece.start, piece.stop);
+        let index = self.index;
         let base_line = index.line(start) - 1;
         let base_utf16 = index.point(start).2;
         let relative = |report: &Report| {
@@ -247,16 +357,8 @@ pub fn blocks(
             diagnostic.end_offset -= base_utf16;
             diagnostic
         };
-
-        // Top-level nodes, each followed by a line ending.
-        let mut nodes = Vec::new();
-        while let Some((mut node, at, _)) = items.next_if(|(_, s, _)| *s < stop || last) {
-            // Nothing of the context is shown.
-            if at < skip || at > end {
-                hast::dispose(vec![node]);
-                continue;
-            }
-            if let Node::Element(element) = &mut node {
+        for node in &mut nodes {
+            if let Node::Element(element) = node {
                 let line = element
                     .get("data-line")
                     .and_then(|l| l.parse::<usize>().ok());
@@ -265,91 +367,99 @@ pub fn blocks(
                     element.set("data-line", relative.to_string());
                 }
             }
-            nodes.push(node);
-            nodes.push(Node::text("\n"));
         }
         let has_items = !nodes.is_empty();
-        if last {
-            if let Some(section) = &converted.footnotes {
-                nodes.push(section.clone());
-                nodes.push(Node::text("\n"));
-            }
+        let footnote_section = self.converted.footnotes.as_ref().filter(|_| piece.last);
+        if let Some(section) = footnote_section {
+            nodes.push(section.clone());
+            nodes.push(Node::text("\n"));
         }
-        let mut block_reports = Vec::new();
-        while let Some(report) = reports.next_if(|r| r.start < stop || last) {
-            if inside(report.start) {
-                block_reports.push(report);
-            }
-        }
-        let nodes = crate::sanitize::sanitize(nodes, schema, &mut block_reports);
-        crate::order::sort_by_key(&mut block_reports, |r| (r.start, r.end));
-        let headings = headings(&nodes, options, &index, base_line);
+        let nodes = crate::sanitize::sanitize(nodes, self.schema, &mut reports);
+        crate::order::sort_by_key(&mut reports, |r| (r.start, r.end));
+        let headings = headings(&nodes, self.options, index, base_line);
         let html = hast::to_html_slotted(&nodes, needs_id);
         hast::dispose(nodes);
 
-        let used: BTreeSet<&String> = part(&uses, |(at, _)| *at, start, upto)
+        let marks = self.marks;
+        let used: BTreeSet<&String> = piece
+            .part(&marks.uses, |(at, _)| *at)
             .iter()
             .map(|(_, name)| name)
             .collect();
-        let text = &full[start..stop];
-        blocks.push(Block {
+        let text = &self.full[start..stop];
+        Block {
             len: stop - start,
             line_breaks: line_breaks(text),
             utf16: text.encode_utf16().count(),
             has_items,
             html,
             headings,
-            diagnostics: block_reports.iter().map(relative).collect(),
+            diagnostics: reports.iter().map(relative).collect(),
             used: used.into_iter().cloned().collect(),
-            imports: part(&imports, |(_, span)| span.0, start, upto)
+            imports: piece
+                .part(&marks.imports, |(_, span)| span.0)
                 .iter()
                 .map(|(name, span)| {
                     let report = crate::scope::unused_import(name, *span);
                     (name.clone(), relative(&report))
                 })
                 .collect(),
-            esm: part(&syntax.esm, |(at, _)| *at, start, upto)
+            esm: piece
+                .part(&self.syntax.esm, |(at, _)| *at)
                 .iter()
                 .map(|(_, text)| format!("{text}\n\n"))
                 .collect(),
-            definitions: part(&syntax.definitions, |(at, _)| *at, start, upto)
+            definitions: piece
+                .part(&self.syntax.definitions, |(at, _)| *at)
                 .iter()
                 .map(|(_, definition)| definition.clone())
                 .collect(),
-            frontmatter: if syntax.yaml.is_some_and(inside) {
-                converted.frontmatter.clone()
+            frontmatter: if self.syntax.yaml.is_some_and(|at| piece.inside(at)) {
+                self.converted.frontmatter.clone()
             } else {
                 None
             },
-            open: mine(&open.0)
-                || (options.format == crate::options::Format::Mdx
-                    && reads_on(full, start, stop, &opaque)),
-            continues: part(&syntax.tops, |(at, _)| *at, start, upto)
+            open: piece.holds(&marks.open)
+                || (self.options.format == crate::options::Format::Mdx
+                    && reads_on(self.full, start, stop, &marks.opaque)),
+            continues: piece
+                .part(&self.syntax.tops, |(at, _)| *at)
                 .last()
                 .is_some_and(|(_, continues)| *continues),
-            reaches_end: part(&converted.children, |(at, _)| *at, start, upto)
-                .last()
-                .is_some_and(|&(_, end)| {
-                    let content = text.trim_end_matches([' ', '\t', '\n', '\r']).len();
-                    let ending = match text.as_bytes().get(content..content + 2) {
-                        Some(b"\r\n") => 2,
-                        _ => 1,
-                    };
-                    end > start + (content + ending).min(text.len())
-                }),
-            masked_start: {
-                let line_end = text.find(['\n', '\r']).map_or(stop, |i| start + i);
-                let blank = |t: &str| t.bytes().all(|b| b == b' ' || b == b'\t');
-                !blank(&full[start..line_end])
-                    && (blank(&prepared.masked[start..line_end]) || faults.contains(start))
-            },
-            footnotes: mine(&footnotes.0) || (last && converted.footnotes.is_some()),
-            truncate: mine(&truncates.0),
-            too_deep: converted.too_deep.is_some_and(inside),
-            gave_up: prepared.gave_up,
-        });
+            reaches_end: self.reaches_end(piece, text),
+            masked_start: self.masked_start(piece, text),
+            footnotes: piece.holds(&marks.footnotes) || footnote_section.is_some(),
+            truncate: piece.holds(&marks.truncates),
+            too_deep: self.converted.too_deep.is_some_and(|at| piece.inside(at)),
+            gave_up: self.prepared.gave_up,
+        }
     }
-    blocks
+
+    /// Whether the block's last node runs on past its text's last line
+    /// ending (into the blank lines after it).
+    fn reaches_end(&self, piece: &Piece, text: &str) -> bool {
+        piece
+            .part(&self.converted.children, |(at, _)| *at)
+            .last()
+            .is_some_and(|&(_, end)| {
+                let content = text.trim_end_matches([' ', '\t', '\n', '\r']).len();
+                let ending = match text.as_bytes().get(content..content + 2) {
+                    Some(b"\r\n") => 2,
+                    _ => 1,
+                };
+                end > piece.start + (content + ending).min(text.len())
+            })
+    }
+
+    /// Whether the block's first line is hidden from the parser (masked or
+    /// in a fault) though it is not blank.
+    fn masked_start(&self, piece: &Piece, text: &str) -> bool {
+        let start = piece.start;
+        let line_end = text.find(['\n', '\r']).map_or(piece.stop, |i| start + i);
+        let blank = |t: &str| t.bytes().all(|b| b == b' ' || b == b'\t');
+        !blank(&self.full[start..line_end])
+            && (blank(&self.prepared.masked[start..line_end]) || self.marks.faults.contains(start))
+    }
 }
 
 /// Whether a line of `full[start..stop]` outside `spans` (code, comments)

@@ -11,10 +11,11 @@
 //! make markdown-rs slow (quadratic), its tree very deep, or panic where
 //! a guard does better than containment, is masked too.
 
-use crate::diagnostic::{Report, Severity};
+use crate::diagnostic::Report;
 use crate::guard;
 use crate::lines::{Line, LineMap, container_prefix, is_blank, split as lines};
 use crate::options::Format;
+use crate::rules::Rule;
 use std::collections::HashMap;
 
 /// Admonition types Docusaurus knows.
@@ -179,8 +180,7 @@ pub fn prepare(source: &str, format: Format) -> Prepared {
                 line.start,
                 line.end,
                 Report::new(
-                    Severity::Warning,
-                    "unclosed-frontmatter",
+                    Rule::UnclosedFrontmatter,
                     "Front matter is never closed: add a line with `---` after it",
                     line.start,
                     line.end,
@@ -215,8 +215,7 @@ pub fn prepare(source: &str, format: Format) -> Prepared {
             start,
             stop,
             Report::new(
-                Severity::Warning,
-                "unclosed-code-fence",
+                Rule::UnclosedCodeFence,
                 format!(
                     "This code fence is never closed: add a line with `{}` after the code",
                     String::from_utf8_lossy(&vec![fence.marker; fence.length])
@@ -300,8 +299,7 @@ pub fn prepare(source: &str, format: Format) -> Prepared {
                 };
                 if !ADMONITION_TYPES.contains(&kind.as_str()) {
                     let mut report = Report::new(
-                        Severity::Warning,
-                        "unknown-admonition",
+                        Rule::UnknownAdmonition,
                         format!(
                             "Unknown admonition type `{name}`: Docusaurus knows {}",
                             ADMONITION_TYPES.join(", ")
@@ -378,8 +376,7 @@ pub fn prepare(source: &str, format: Format) -> Prepared {
         let admonition = &prepared.admonitions[at];
         prepared.open.push(admonition.open.0);
         prepared.reports.push(Report::new(
-            Severity::Warning,
-            "unclosed-admonition",
+            Rule::UnclosedAdmonition,
             format!(
                 "This `:::{}` admonition is never closed: add a line with `:::` after its content",
                 admonition.kind
@@ -916,8 +913,7 @@ pub(crate) fn unclosed_comment(
         block_start_of(source, lines, index),
         lines[last].end,
         Report::new(
-            Severity::Error,
-            "unclosed-comment",
+            Rule::UnclosedComment,
             "This HTML comment is never closed: add `-->` where it ends",
             at,
             (at + 4).min(lines[index].end),
@@ -1041,7 +1037,7 @@ mod tests {
         let source = "> ".repeat(25_000);
         let prepared = prepare(&source, Format::Md);
         assert_eq!(prepared.faults.len(), 1, "should degrade the block");
-        assert_eq!(prepared.reports[0].rule_id, "input-too-complex");
+        assert_eq!(prepared.reports[0].rule, Rule::InputTooComplex);
         assert!(prepared.masked.trim().is_empty());
     }
 

@@ -9,17 +9,8 @@
 //! when serialized. Comments, doctypes, CDATA and processing instructions
 //! are dropped.
 
-use crate::hast::{Element, Node, is_void};
+use crate::hast::{Element, Node, Raw, is_void};
 use markdown::mdast;
-
-/// A piece of raw HTML waiting to be assembled.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Raw {
-    /// The HTML as written.
-    pub html: String,
-    /// Byte offset where it starts in the source.
-    pub offset: usize,
-}
 
 /// One token of raw HTML.
 #[derive(Clone, Debug, PartialEq)]

@@ -7,8 +7,9 @@
 //! Anything not allowed is removed; elements not known are unwrapped (their
 //! content stays). Removals that change what the writer sees are reported.
 
-use crate::diagnostic::{Report, Severity};
+use crate::diagnostic::Report;
 use crate::hast::{Element, Node};
+use crate::rules::Rule;
 
 /// What is allowed. The default is the policy of DESIGN §5.
 #[derive(Clone, Debug)]
@@ -421,9 +422,9 @@ pub fn sanitize(nodes: Vec<Node>, schema: &Schema, reports: &mut Vec<Report>) ->
 /// Deepest tree walked; deeper content is kept as text.
 const MAX_DEPTH: usize = 512;
 
-fn warn(reports: &mut Vec<Report>, element: &Element, rule: &'static str, message: String) {
+fn warn(reports: &mut Vec<Report>, element: &Element, rule: Rule, message: String) {
     if let Some((start, end)) = element.source {
-        reports.push(Report::new(Severity::Warning, rule, message, start, end));
+        reports.push(Report::new(rule, message, start, end));
     }
 }
 
@@ -455,7 +456,7 @@ fn one(
         warn(
             reports,
             &element,
-            "unsafe-element",
+            Rule::UnsafeElement,
             format!("`<{tag}>` is not allowed in the preview and is removed with its content"),
         );
         return;
@@ -464,7 +465,7 @@ fn one(
         warn(
             reports,
             &element,
-            "unsafe-element",
+            Rule::UnsafeElement,
             "Only disabled checkboxes are allowed as `<input>`; this one is removed".into(),
         );
         return;
@@ -486,7 +487,7 @@ fn one(
             warn(
                 reports,
                 &element,
-                "unknown-element",
+                Rule::UnknownElement,
                 format!("`<{tag}>` is not allowed in the preview: its content is shown without it"),
             );
         }
@@ -706,7 +707,7 @@ fn attributes(element: &mut Element, schema: &Schema, reports: &mut Vec<Report>)
         }
     }
     for message in removed {
-        warn(reports, element, "unsafe-attribute", message);
+        warn(reports, element, Rule::UnsafeAttribute, message);
     }
     if element.tag == "a" {
         // External: the link has a scheme (a colon before any `/`, `?`, `#`).
@@ -729,6 +730,53 @@ enum Verdict {
     Drop,
     /// Removed or changed (to the value, if any), with a message.
     Report(Option<String>, String),
+}
+
+/// Ids and names get the prefix (once: sanitizing twice changes nothing);
+/// so do the ids `aria-describedby` refers to.
+fn prefixed_ids(name: &str, value: &str, prefix: &str) -> Verdict {
+    let prefixed: Vec<String> = value
+        .split_ascii_whitespace()
+        .map(|id| {
+            if id.starts_with(prefix) {
+                id.to_string()
+            } else {
+                format!("{prefix}{id}")
+            }
+        })
+        .collect();
+    if prefixed.is_empty() {
+        Verdict::Drop
+    } else if name == "aria-describedby" {
+        Verdict::Keep(prefixed.join(" "))
+    } else {
+        // An id is one token; keep spaces as written after the first.
+        let value = value.trim();
+        if value.starts_with(prefix) {
+            Verdict::Keep(value.to_string())
+        } else {
+            Verdict::Keep(format!("{prefix}{value}"))
+        }
+    }
+}
+
+/// The classes the schema allows; the others are reported.
+fn classes(value: &str, schema: &Schema) -> Verdict {
+    let (kept, dropped): (Vec<&str>, Vec<&str>) = value
+        .split_ascii_whitespace()
+        .partition(|c| schema.allows_class(c));
+    let kept = (!kept.is_empty()).then(|| kept.join(" "));
+    if dropped.is_empty() {
+        kept.map_or(Verdict::Drop, Verdict::Keep)
+    } else {
+        Verdict::Report(
+            kept,
+            format!(
+                "Class `{}` is not allowed in the preview and is removed",
+                dropped.join(" ")
+            ),
+        )
+    }
 }
 
 fn attribute(tag: &str, name: &str, value: String, schema: &Schema) -> Verdict {
@@ -757,50 +805,8 @@ fn attribute(tag: &str, name: &str, value: String, schema: &Schema) -> Verdict {
         };
     }
     match name {
-        // Ids and names get the prefix (once: sanitizing twice changes
-        // nothing); so do the ids `aria-describedby` refers to.
-        "id" | "name" | "aria-describedby" => {
-            let prefixed: Vec<String> = value
-                .split_ascii_whitespace()
-                .map(|id| {
-                    if id.starts_with(&schema.id_prefix) {
-                        id.to_string()
-                    } else {
-                        format!("{}{}", schema.id_prefix, id)
-                    }
-                })
-                .collect();
-            if prefixed.is_empty() {
-                Verdict::Drop
-            } else if name == "aria-describedby" {
-                Verdict::Keep(prefixed.join(" "))
-            } else {
-                // An id is one token; keep spaces as written after the first.
-                let value = value.trim();
-                if value.starts_with(&schema.id_prefix) {
-                    Verdict::Keep(value.to_string())
-                } else {
-                    Verdict::Keep(format!("{}{}", schema.id_prefix, value))
-                }
-            }
-        }
-        "class" => {
-            let (kept, dropped): (Vec<&str>, Vec<&str>) = value
-                .split_ascii_whitespace()
-                .partition(|c| schema.allows_class(c));
-            let kept = (!kept.is_empty()).then(|| kept.join(" "));
-            if dropped.is_empty() {
-                kept.map_or(Verdict::Drop, Verdict::Keep)
-            } else {
-                Verdict::Report(
-                    kept,
-                    format!(
-                        "Class `{}` is not allowed in the preview and is removed",
-                        dropped.join(" ")
-                    ),
-                )
-            }
-        }
+        "id" | "name" | "aria-describedby" => prefixed_ids(name, &value, &schema.id_prefix),
+        "class" => classes(&value, schema),
         "href" => match safe_url(&value, schema.href_schemes, &[]) {
             Some(url) if url.starts_with('#') && !url[1..].starts_with(&schema.id_prefix) => {
                 Verdict::Keep(format!("#{}{}", schema.id_prefix, &url[1..]))

@@ -7,6 +7,7 @@ use crate::diagnostic::{Report, Severity};
 use crate::esm::{Imported, Statement, parse_esm};
 use crate::js::{Expr, Node as JsNode};
 use crate::options::Options;
+use crate::rules::Rule;
 use std::collections::BTreeMap;
 
 /// File extensions whose import gives a URL (webpack asset modules).
@@ -75,20 +76,21 @@ pub fn absolute(stops: &[(usize, usize)], relative: usize) -> usize {
 
 impl Scope {
     /// Add the bindings of one ESM block (`value` as markdown-rs gives it,
-    /// `stops` to map its offsets into the source).
+    /// `stops` to map its offsets into the source). False when the block
+    /// is not valid JavaScript (reported as `invalid-esm`).
     pub fn add_esm(
         &mut self,
         value: &str,
         stops: &[(usize, usize)],
         options: &Options,
         reports: &mut Vec<Report>,
-    ) {
+    ) -> bool {
         let at = |relative: usize| absolute(stops, relative);
         let (statements, errors) = parse_esm(value);
+        let valid = errors.is_empty();
         for error in errors {
             reports.push(Report::new(
-                Severity::Error,
-                "invalid-esm",
+                Rule::InvalidEsm,
                 error.message,
                 at(error.span.start),
                 at(error.span.end),
@@ -106,8 +108,7 @@ impl Scope {
                     let url = asset.then(|| resolve(&source, options)).flatten();
                     if asset && url.is_none() && !bindings.is_empty() {
                         reports.push(Report::new(
-                            Severity::Warning,
-                            "missing-asset",
+                            Rule::MissingAsset,
                             format!(
                                 "No URL for the asset `{source}`: pass it in `assets` (or set `baseUrl`); it is shown as a placeholder"
                             ),
@@ -136,8 +137,7 @@ impl Scope {
                             Ok(node) => Value::Literal(node),
                             Err(error) => {
                                 reports.push(Report::new(
-                                    Severity::Warning,
-                                    "unsupported-expression",
+                                    Rule::UnsupportedExpression,
                                     format!(
                                         "`{name}` is not statically known ({}); uses of it are left out",
                                         error.message
@@ -152,14 +152,14 @@ impl Scope {
                     }
                 }
                 Statement::Unsupported { what, span } => reports.push(Report::new(
-                    Severity::Info,
-                    "unsupported-esm",
+                    Rule::UnsupportedEsm,
                     format!("{what} is not evaluated in the preview"),
                     at(span.start),
                     at(span.end),
                 )),
             }
         }
+        valid
     }
 
     /// Bind a name, reporting a duplicate.
@@ -178,8 +178,7 @@ impl Scope {
                 .and_then(identifier_from_specifier)
                 .filter(|candidate| *candidate != name && !self.bindings.contains_key(candidate));
             let mut report = Report::new(
-                Severity::Error,
-                "duplicate-import",
+                Rule::DuplicateImport,
                 format!(
                     "`{name}` is already bound: a name can be imported or declared only once (the first binding is kept)"
                 ),
@@ -191,13 +190,15 @@ impl Scope {
                 self.proposed.push(fresh.clone());
             }
             reports.push(report);
-            reports.push(Report::new(
-                Severity::Info,
-                "duplicate-import",
-                format!("`{name}` is first bound here"),
-                first_span.0,
-                first_span.1,
-            ));
+            reports.push(
+                Report::new(
+                    Rule::DuplicateImport,
+                    format!("`{name}` is first bound here"),
+                    first_span.0,
+                    first_span.1,
+                )
+                .with_severity(Severity::Info),
+            );
             return;
         }
         self.bindings.insert(
@@ -245,8 +246,7 @@ impl Scope {
 /// The report for an imported asset nothing uses.
 pub fn unused_import(name: &str, span: (usize, usize)) -> Report {
     Report::new(
-        Severity::Info,
-        "unused-import",
+        Rule::UnusedImport,
         format!("`{name}` is imported but never used"),
         span.0,
         span.1,

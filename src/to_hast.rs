@@ -9,11 +9,12 @@
 //! Shape (after mdxjs-rs): a dispatcher [`State::one`], a children mapper
 //! [`State::all`], and one `transform_*` per node type.
 
-use crate::diagnostic::{LineIndex, Report, Severity};
+use crate::diagnostic::{LineIndex, Report};
 use crate::hast::{Element, Node, dispose_mdast, normalize_url};
 use crate::jsx::{Evaluator, Static, html_attributes};
 use crate::options::{Format, Options};
 use crate::prepass::{Fault, Prepared};
+use crate::rules::Rule;
 use crate::scope::{Scope, resolve};
 use markdown::mdast::{self, AlignKind};
 use std::collections::BTreeMap;
@@ -333,8 +334,7 @@ impl<'a> State<'a> {
                             let offset = yaml_fault(&yaml.value, error.offset, &error.message);
                             let at = (value_start + offset).min(self.source.len());
                             self.reports.push(Report::new(
-                                Severity::Error,
-                                "invalid-frontmatter",
+                                Rule::InvalidFrontmatter,
                                 format!("Front matter: {}", error.message),
                                 at,
                                 at,
@@ -343,12 +343,12 @@ impl<'a> State<'a> {
                     }
                 }
                 mdast::Node::MdxjsEsm(esm) => {
-                    let errors = self.reports.len();
-                    self.scope
-                        .add_esm(&esm.value, &esm.stops, self.options, &mut self.reports);
-                    let failed = self.reports[errors..]
-                        .iter()
-                        .any(|r| r.severity == Severity::Error && r.rule_id == "invalid-esm");
+                    let failed = !self.scope.add_esm(
+                        &esm.value,
+                        &esm.stops,
+                        self.options,
+                        &mut self.reports,
+                    );
                     if let (true, Some(position)) = (failed, &esm.position) {
                         self.broken
                             .push((position.start.offset, position.end.offset));
@@ -643,8 +643,7 @@ impl<'a> State<'a> {
             }
             Err(message) => {
                 self.reports.push(Report::new(
-                    Severity::Warning,
-                    "invalid-title",
+                    Rule::InvalidTitle,
                     format!("This title is shown as text: {}", message.reason),
                     offset,
                     offset + text.len(),
@@ -717,8 +716,7 @@ impl<'a> State<'a> {
                 let (start, end) = span(node);
                 self.too_deep_at = Some(start);
                 self.reports.push(Report::new(
-                    Severity::Warning,
-                    "input-too-complex",
+                    Rule::InputTooComplex,
                     format!(
                         "Content nested more than {MAX_DEPTH} levels deep is shown as plain text"
                     ),
@@ -1524,8 +1522,7 @@ impl<'a> State<'a> {
             _ if self.asset_component(name, &props, at, out) => {}
             _ => {
                 self.reports.push(Report::new(
-                    Severity::Warning,
-                    "unknown-component",
+                    Rule::UnknownComponent,
                     format!("`<{name}>` is not a component the preview knows: its content is shown without it"),
                     at.0,
                     (at.0 + 1 + name.len()).min(at.1),

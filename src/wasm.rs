@@ -217,20 +217,6 @@ extern "C" {
     fn append(out: &js_sys::Array, list: &JsValue);
 }
 
-/// JavaScript's `String(n)`, for [`crate::js::number_to_string`].
-pub(crate) fn number_to_string(n: f64) -> String {
-    js_sys::Number::from(n)
-        .to_string_with_radix(10)
-        .map(String::from)
-        .unwrap_or_default()
-}
-
-/// JavaScript's `parseFloat`, for [`crate::js::parse_decimal`] (which has
-/// checked that `text` is a decimal number).
-pub(crate) fn parse_float(text: &str) -> f64 {
-    js_sys::Number::parse_float(text)
-}
-
 /// Where the panic hook lists the messages of panics for the package's
 /// JavaScript layer: the array `globalThis[Symbol.for(PANICS_KEY)]`.
 const PANICS_KEY: &str = "mdx-preview.panics";

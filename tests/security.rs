@@ -826,8 +826,9 @@ fn assert_safe(html: &str) {
 /// output is re-sanitized with an empty id prefix, since prefixing is what
 /// the first pass did (the default prefix would be added a second time).
 fn fixed_point_problem(html: &str) -> Option<String> {
+    use mdx_preview::hast::Raw;
     use mdx_preview::hast::{Node, to_html};
-    use mdx_preview::raw_html::{Raw, assemble};
+    use mdx_preview::raw_html::assemble;
     use mdx_preview::sanitize::{Schema, sanitize};
     let items = assemble(vec![(
         Node::Raw(Raw {

@@ -31,6 +31,7 @@ mod site;
 #[path = "mdx-preview/watch.rs"]
 mod watch;
 
+use mdx_preview::rules::Rule;
 use mdx_preview::{Diagnostic, Format, FormatRule, Options, Rendered, Severity, render};
 use serde::Serialize;
 use site::Site;
@@ -432,7 +433,7 @@ fn render_document(cli: &Cli, path: &Path, sites: &mut Sites) -> Option<Document
     // renderer's `missing-asset` for the same specifier.
     let ours = &checked.diagnostics;
     rendered.diagnostics.retain(|d| {
-        d.rule_id != "missing-asset"
+        d.rule_id != Rule::MissingAsset.id()
             || !ours
                 .iter()
                 .any(|o| o.offset < d.end_offset.max(d.offset + 1) && d.offset < o.end_offset)

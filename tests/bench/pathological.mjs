@@ -1,6 +1,6 @@
 // Pathological inputs for `make bench`: the shapes of cmark's pathological
 // tests, plus MDX ones and other hostile ones, each sized to about 1 KB,
-// 10 KB and 100 KB. tests/hostile.rs renders the same shapes natively
+// 10 KB and 100 KB. tests/hostile_input_limits.rs renders the same shapes natively
 // (no timing there).
 //
 // Each pattern is a function of a repeat count `n`; `sized(pattern, bytes)`

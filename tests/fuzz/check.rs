@@ -2,7 +2,7 @@
 //!
 //! Shared (through `#[path]`) by the fuzz target
 //! `tests/fuzz/fuzz_targets/render.rs` and the regression tests
-//! `tests/fuzz_regressions.rs`, so a finding replays with exactly the
+//! `tests/panics_fuzz_regressions.rs`, so a finding replays with exactly the
 //! options and checks it was found with.
 //!
 //! Input layout: a [`HEADER_LEN`]-byte header choosing the options (missing

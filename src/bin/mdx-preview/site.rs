@@ -6,6 +6,7 @@
 //! `www/src/site-paths.js`.
 
 use mdx_preview::diagnostic::{LineIndex, Report};
+use mdx_preview::rules::Rule;
 use mdx_preview::{Diagnostic, FormatRule, Severity};
 use std::collections::BTreeMap;
 use std::path::{Component, Path, PathBuf};
@@ -429,13 +430,10 @@ impl Site {
                 continue;
             }
             let report = |severity, message: String| {
-                index.diagnostic(&Report::new(
-                    severity,
-                    "missing-file",
-                    message,
-                    reference.start,
-                    reference.end,
-                ))
+                index.diagnostic(
+                    &Report::new(Rule::MissingFile, message, reference.start, reference.end)
+                        .with_severity(severity),
+                )
             };
             let path = match self.resolve(document, specifier) {
                 Ok(Some(path)) => path,

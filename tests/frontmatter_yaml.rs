@@ -1,7 +1,7 @@
 //! Oracle test for `mdx_preview::frontmatter`: the crate's own YAML reader
 //! must agree with `yaml-rust2` (the library it replaced, kept here as a
 //! dev-dependency, driven by the previous implementation in
-//! `yaml_oracle/oracle.rs`) on a hand-written corpus, on generated
+//! `frontmatter_yaml/oracle.rs`) on a hand-written corpus, on generated
 //! documents and on random mutations of both.
 //!
 //! For every input: when the oracle succeeds ours must give the identical
@@ -10,9 +10,9 @@
 //! checked precisely rather than skipped.
 
 mod common;
-#[path = "yaml_oracle/corpus.rs"]
+#[path = "frontmatter_yaml/corpus.rs"]
 mod corpus;
-#[path = "yaml_oracle/oracle.rs"]
+#[path = "frontmatter_yaml/oracle.rs"]
 mod oracle;
 
 use common::Rng;
@@ -751,7 +751,7 @@ fn large_front_matter_is_linear() {
     assert!(b >= 2 * a - 10 && b <= 2 * a + 100_000, "{a} {b}");
 }
 
-/// `YAML_EXPLORE=file cargo test --test yaml_oracle explore -- --ignored --nocapture`
+/// `YAML_EXPLORE=file cargo test --test frontmatter_yaml explore -- --ignored --nocapture`
 /// prints what both readers make of each `\n====\n`-separated document.
 #[test]
 #[ignore = "a tool for exploring, not a test"]

@@ -10,8 +10,12 @@
 use crate::diagnostic::{LineIndex, Report, Severity};
 use crate::options::{Format, Options};
 use crate::prepass::{Fault, Prepared, block_around, mask};
+use crate::rules::Rule;
 use markdown::mdast::{AttributeContent, AttributeValue, Node};
 use markdown::message::{Message, Place};
+use messages::Unclosed;
+
+pub mod messages;
 use markdown::{Constructs, MdxSignal, ParseOptions};
 use std::collections::HashMap;
 
@@ -541,8 +545,7 @@ fn recover(mut text: String, parse_options: &ParseOptions, prepared: &mut Prepar
                 // Out of attempts: give up on the rest of the document.
                 prepared.gave_up = true;
                 prepared.reports.push(Report::new(
-                    Severity::Warning,
-                    "too-many-errors",
+                    Rule::TooManyErrors,
                     "Too many syntax errors: the rest of the document is shown as text",
                     start,
                     start,
@@ -638,7 +641,7 @@ fn cause_start(
                 // The same stop: the same point, or the end of both texts.
                 let slice_end = from + text[from..end].trim_end().len();
                 let at_end = point >= text.trim_end().len();
-                without_places(&again.reason) == without_places(&message.reason)
+                messages::without_places(&again.reason) == messages::without_places(&message.reason)
                     && matches!(again.place.as_deref(), Some(Place::Point(p))
                         if from + p.offset == point || (at_end && from + p.offset >= slice_end))
             }
@@ -652,33 +655,6 @@ fn cause_start(
     0
 }
 
-/// A markdown-rs reason without the `(line:column)` places it names, which
-/// count from the start of the text parsed.
-fn without_places(reason: &str) -> String {
-    let mut out = String::with_capacity(reason.len());
-    let mut rest = reason;
-    while let Some(at) = rest.find(" (") {
-        out.push_str(&rest[..at]);
-        let after = &rest[at + 2..];
-        let inner_end = after.find(')').unwrap_or(after.len());
-        let inner = &after[..inner_end];
-        let is_place = inner.split_once(':').is_some_and(|(line, column)| {
-            !line.is_empty()
-                && !column.is_empty()
-                && line.bytes().all(|b| b.is_ascii_digit())
-                && column.bytes().all(|b| b.is_ascii_digit())
-        });
-        if is_place {
-            rest = &after[(inner_end + 1).min(after.len())..];
-        } else {
-            out.push_str(" (");
-            rest = after;
-        }
-    }
-    out.push_str(rest);
-    out
-}
-
 /// Where a markdown-rs error is, as a report (and one where the element it
 /// concerns opens), and which blocks to mask.
 fn locate(text: &str, message: &Message) -> (Report, Option<Report>, Vec<(usize, usize)>) {
@@ -689,8 +665,13 @@ fn locate(text: &str, message: &Message) -> (Report, Option<Report>, Vec<(usize,
     };
     let place_start = place_start.min(text.len());
     let place_end = place_end.clamp(place_start, text.len());
-    let opening = opening_point(text, &message.reason);
-    let rule_id = rule_id(&message.rule_id);
+    let opening = messages::opening(&message.reason).and_then(|(line, column)| {
+        let index = LineIndex::new(text);
+        (line <= index.line_count())
+            .then(|| index.byte_offset(line, column))
+            .filter(|&offset| text.is_char_boundary(offset))
+    });
+    let rule = messages::rule(&message.rule_id);
 
     // Where the writer has to look: a bad closing tag is its own fault; an
     // element or expression never closed is at its opening.
@@ -698,19 +679,15 @@ fn locate(text: &str, message: &Message) -> (Report, Option<Report>, Vec<(usize,
         (place_start, place_end)
     } else if let Some(open) = opening {
         (open, tag_end(text, open))
-    } else if rule_id == "unexpected-eof" && message.reason.contains("closing quote") {
-        // An attribute value never closed: point at its opening quote.
-        let quote = if message.reason.contains("U+0027") {
-            '\''
-        } else {
-            '"'
-        };
-        let open = text[..place_start].rfind(quote).unwrap_or(place_start);
-        (open, open + 1)
-    } else if rule_id == "unexpected-eof" && message.reason.contains("brace") {
-        let open = unclosed_expression(&text[..place_start])
-            .or_else(|| unmatched_brace(&text[..place_start]))
-            .unwrap_or(place_start);
+    } else if let Some(unclosed) = messages::unclosed(message) {
+        // An attribute value or expression never closed: point at where it
+        // opens.
+        let open = match unclosed {
+            Unclosed::Quote(quote) => text[..place_start].rfind(quote),
+            Unclosed::Brace => unclosed_expression(&text[..place_start])
+                .or_else(|| unmatched_brace(&text[..place_start])),
+        }
+        .unwrap_or(place_start);
         (open, open + 1)
     } else {
         (place_start, place_end)
@@ -725,59 +702,26 @@ fn locate(text: &str, message: &Message) -> (Report, Option<Report>, Vec<(usize,
             }
         }
     }
-    let mut reason = message.reason.trim_end_matches('.').to_string();
     // markdown-rs names the opening tag's place (in bytes, and relative to
     // what it parsed): say where it is with a report of its own instead.
-    let mut opened_here = None;
-    if let (Some(open), Some(at)) = (opening, reason.rfind(" (")) {
-        let end = reason[at..].find(')').map_or(reason.len(), |i| at + i + 1);
-        reason.replace_range(at..end, "");
-        if is_range {
-            opened_here = Some(Report::new(
-                Severity::Info,
-                rule_id,
+    let reason = messages::reason(message);
+    let opened_here = match (opening, is_range) {
+        (Some(open), true) => Some(
+            Report::new(
+                rule,
                 "The element is opened here",
                 open,
                 tag_end(text, open),
-            ));
-        }
-    }
+            )
+            .with_severity(Severity::Info),
+        ),
+        _ => None,
+    };
     (
-        Report::new(Severity::Error, rule_id, reason, start, end),
+        Report::new(rule, reason, start, end).with_severity(Severity::Error),
         opened_here,
         regions,
     )
-}
-
-/// Map markdown-rs rule ids to ours.
-fn rule_id(id: &str) -> &'static str {
-    match id {
-        "end-tag-mismatch" => "end-tag-mismatch",
-        "unexpected-eof" => "unexpected-eof",
-        "unexpected-character" => "unexpected-character",
-        "unexpected-lazy" => "unexpected-lazy",
-        "unexpected-closing-slash" => "unexpected-closing-slash",
-        "unexpected-attribute" => "unexpected-attribute",
-        crate::js_syntax::RULE_ID => crate::js_syntax::RULE_ID,
-        crate::js_syntax::TOO_COMPLEX => crate::js_syntax::TOO_COMPLEX,
-        _ => "mdx-syntax",
-    }
-}
-
-/// The `(line:column)` of an opening tag that markdown-rs puts in some
-/// reasons (`Expected a closing tag for `<div>` (3:1)`), as a byte offset.
-fn opening_point(text: &str, reason: &str) -> Option<usize> {
-    let open = reason.rfind(" (")?;
-    let inner = reason[open + 2..].split(')').next()?;
-    let (line, column) = inner.split_once(':')?;
-    let line: usize = line.parse().ok()?;
-    let column: usize = column.parse().ok()?;
-    let index = LineIndex::new(text);
-    if line == 0 || line > index.line_count() {
-        return None;
-    }
-    let offset = index.byte_offset(line, column);
-    text.is_char_boundary(offset).then_some(offset)
 }
 
 /// End of a tag starting at `start`: after its `>` on the same line, else
@@ -921,7 +865,7 @@ mod tests {
         assert_eq!(prepared.faults, vec![Fault { start: 5, end: 10 }]);
         assert_eq!(prepared.reports[0].start, 5, "should point at `<div>`");
         assert_eq!(prepared.reports[0].end, 10);
-        assert_eq!(prepared.reports[0].rule_id, "end-tag-mismatch");
+        assert_eq!(prepared.reports[0].rule, Rule::EndTagMismatch);
     }
 
     #[test]
