@@ -30,7 +30,7 @@ section = @printf '\n==> %s\n' '$(1)'
 TRIGGER_PKG := target/trigger-pkg
 TRIGGER_WWW := target/www-trigger
 
-.PHONY: test tools lint fmt preview pkg trigger-pkg test-wasm test-js size www www-trigger test-e2e
+.PHONY: test tools lint fmt preview pkg trigger-pkg test-wasm test-js size www www-trigger test-e2e test-differential
 
 ## test: formatting, lints, the wasm build and every test (unit, doc, integration)
 test: tools
@@ -44,7 +44,7 @@ test: tools
 	cargo test --no-fail-fast
 	$(call section,browser security tests (headless Chromium))
 	npm run -s test:browser
-	@$(MAKE) --no-print-directory test-wasm test-js test-e2e bench-smoke
+	@$(MAKE) --no-print-directory test-wasm test-js test-e2e bench-smoke test-differential
 	$(call section,CommonMark conformance report)
 	@cargo test -q --test commonmark -- --nocapture 2>&1 | grep -E '(CommonMark examples|raw HTML|deliberate)'
 	$(call section,all checks passed)
@@ -207,6 +207,23 @@ www-trigger: www trigger-pkg
 test-e2e: www www-trigger
 	$(call section,end-to-end tests of the live preview (headless Chromium))
 	node --test --test-concurrency=1 tests/e2e/
+
+## test-differential: the corpus as Docusaurus would show it (@mdx-js/mdx 3 + react-dom, Docusaurus emulated) against pkg/, and the errors a site build would report
+# tests/differential/ has its own package.json and lock (npm ci only when
+# missing or stale). The reference's results are kept in
+# target/differential/ (keyed by the documents and the code that made
+# them), so a warm run renders only our side: a few seconds. Fails when a
+# document differs for a reason tests/differential/differences.mjs does
+# not list, when a listed one matches again, on any error the build does
+# not have, or below 97 % error agreement.
+test-differential: pkg
+	@if [ ! -f tests/differential/node_modules/.package-lock.json ] || \
+	    [ tests/differential/package-lock.json -nt tests/differential/node_modules/.package-lock.json ]; then \
+	    echo "==> npm ci (tests/differential)"; \
+	    cd tests/differential && npm ci --no-audit --no-fund; \
+	fi
+	$(call section,node tests/differential/run.mjs (the corpus against Docusaurus))
+	node tests/differential/run.mjs
 
 ## bench: our render against @mdx-js/mdx, marked, markdown-it, markdown-wasm and markdown-rs alone; not part of `test`
 # Peers come from tests/bench/package-lock.json (npm ci there, only when

@@ -29,7 +29,8 @@ pub fn parse(meta: &str) -> CodeMeta {
     while !rest.is_empty() {
         if let Some(after) = rest.strip_prefix("title=") {
             let (title, remaining) = quoted(after);
-            result.title = Some(title);
+            // `title=""` shows no title bar (Docusaurus renders none).
+            result.title = Some(title).filter(|title| !title.is_empty());
             rest = remaining;
         } else if let Some(after) = rest.strip_prefix('{') {
             let end = after.find('}').unwrap_or(after.len());
@@ -103,6 +104,11 @@ mod tests {
         );
         assert_eq!(meta.highlight, vec![(2, 2)]);
         assert_eq!(meta.line_numbers, Some(5), "should read a start number");
+        assert_eq!(
+            parse("title=\"\"").title,
+            None,
+            "should take an empty title as none"
+        );
     }
 
     #[test]

@@ -25,7 +25,7 @@
 use crate::diagnostic::{Report, Severity};
 use crate::lines::{Line, container_prefix, is_blank, is_thematic_break};
 use crate::options::Format;
-use crate::prepass::{Braces, Prepared, fault, jsx_tag_spans, open_jsx_tags};
+use crate::prepass::{Braces, Prepared, TagScan, fault, jsx_tag_spans, open_jsx_tags, tag_end};
 use crate::rules::Rule;
 
 /// Most container markers (`>`, list items) allowed in front of one line.
@@ -166,20 +166,30 @@ pub(crate) fn check_block(
     let (start, end) = (first.start, last.end);
     let reason = too_complex(format, source, block, start..end);
     if reason.is_none() && format == Format::Mdx {
-        if let Some((tag_start, tag_end)) = unclosed_text_tag(source, block) {
-            let tag = &source[tag_start..tag_end];
-            fault(
-                masked,
-                prepared,
-                start,
-                end,
+        let tag_error = unclosed_text_tag(source, block)
+            .map(|(tag_start, tag_end)| {
+                let tag = &source[tag_start..tag_end];
                 Report::new(
                     Rule::EndTagMismatch,
                     format!("Expected a closing tag for `{tag}` before the end of this block"),
                     tag_start,
                     tag_end,
-                ),
-            );
+                )
+            })
+            .or_else(|| {
+                let (tag_start, name_end) = unfinished_text_tag(source, block)?;
+                let name = &source[tag_start..name_end];
+                Some(Report::new(
+                    Rule::UnexpectedEof,
+                    format!(
+                        "The tag `{name}` is never finished before the end of this block: add `>` (or `/>`), or write `\\<` for a less-than sign"
+                    ),
+                    tag_start,
+                    name_end,
+                ))
+            });
+        if let Some(report) = tag_error {
+            fault(masked, prepared, start, end, report);
             return;
         }
     }
@@ -355,6 +365,59 @@ pub(crate) fn unclosed_text_tag(source: &str, block: &[Line]) -> Option<(usize, 
                     .is_none_or(|c| c == '<');
             !alone
         })
+}
+
+/// A tag started in running text and never finished in its block
+/// (`1. Generate <the project`, `## <Highlights`): @mdx-js/mdx fails on
+/// it ("Unexpected end of file in name"), markdown-rs 1.0.0 takes it as
+/// text. The `<` and the end of its name. Tags at the start of a line
+/// (flow JSX, which reads on across blank lines) are the parser's.
+fn unfinished_text_tag(source: &str, block: &[Line]) -> Option<(usize, usize)> {
+    let (first, last) = (block.first()?, block.last()?);
+    let (start, end) = (first.start, last.end);
+    let bytes = source.as_bytes();
+    if !bytes[start..end].contains(&b'<') {
+        return None;
+    }
+    let scan = TagScan::new(source, start, end);
+    let mut at = start;
+    while at < end {
+        if let Some(next) = scan.step_over(at) {
+            at = next;
+            continue;
+        }
+        match bytes[at] {
+            b'<' => {
+                let name_at = at + 1 + usize::from(bytes.get(at + 1) == Some(&b'/'));
+                let starts_name = source[name_at.min(end)..end]
+                    .chars()
+                    .next()
+                    .is_some_and(|c| c.is_alphabetic() || c == '_' || c == '$');
+                if !starts_name {
+                    at += 1;
+                    continue;
+                }
+                if let Some(tag_end) = tag_end(&bytes[..end], name_at, Some(&scan.braces)) {
+                    at = tag_end;
+                    continue;
+                }
+                // Never finished: unless it starts its line (flow).
+                let line = block.iter().rfind(|line| line.start <= at)?;
+                let (offset, _) = container_prefix(&source[line.start..line.end]);
+                if line.start + offset == at {
+                    return None;
+                }
+                let name_end = source[name_at..end]
+                    .find(|c: char| {
+                        !(c.is_alphanumeric() || matches!(c, '_' | '$' | '-' | '.' | ':'))
+                    })
+                    .map_or(end, |i| name_at + i);
+                return Some((at, name_end));
+            }
+            _ => at += 1,
+        }
+    }
+    None
 }
 
 /// How many backtick runs of `text` no later run of the same length closes.

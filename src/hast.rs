@@ -211,6 +211,90 @@ pub enum Slot {
     /// The ` id="…"` attribute of the block's n-th heading that has no id
     /// of its own (numbered from 0).
     HeadingId(usize),
+    /// The content of a `<TOCInline>`: the document's TOC, as it asks.
+    Toc(TocSlice),
+}
+
+/// What a `<TOCInline>` shows: a slice of the document's TOC (Docusaurus's
+/// `toc`: its headings of level 2 and more, in order) as JavaScript's
+/// `slice(start, end)` takes it, then the levels `min..=max`, nested.
+///
+/// In the tree it is the `data-toc` attribute of a `div.toc-inline` (see
+/// [`TocSlice::encode`]); the slotted serializer turns that element's
+/// content into a [`Slot::Toc`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct TocSlice {
+    /// `slice`'s first argument (negative: from the end).
+    pub start: Option<i64>,
+    /// `slice`'s second argument.
+    pub end: Option<i64>,
+    /// Smallest level shown.
+    pub min: u8,
+    /// Largest level shown.
+    pub max: u8,
+}
+
+impl TocSlice {
+    /// The attribute value: `start:end:min:max`, an absent bound empty.
+    ///
+    /// ```
+    /// use mdx_preview::hast::TocSlice;
+    /// let slice = TocSlice { start: Some(2), end: None, min: 2, max: 3 };
+    /// assert_eq!(slice.encode(), "2::2:3");
+    /// assert_eq!(TocSlice::decode("2::2:3"), Some(slice));
+    /// ```
+    pub fn encode(&self) -> String {
+        let bound = |b: Option<i64>| b.map(|b| b.to_string()).unwrap_or_default();
+        format!(
+            "{}:{}:{}:{}",
+            bound(self.start),
+            bound(self.end),
+            self.min,
+            self.max
+        )
+    }
+
+    /// Read [`TocSlice::encode`]'s form back.
+    pub fn decode(value: &str) -> Option<TocSlice> {
+        let mut parts = value.split(':');
+        let mut bound = || -> Option<Option<i64>> {
+            let part = parts.next()?;
+            if part.is_empty() {
+                Some(None)
+            } else {
+                part.parse().ok().map(Some)
+            }
+        };
+        let (start, end) = (bound()?, bound()?);
+        let min = parts.next()?.parse().ok()?;
+        let max = parts.next()?.parse().ok()?;
+        parts.next().is_none().then_some(TocSlice {
+            start,
+            end,
+            min,
+            max,
+        })
+    }
+
+    /// The indexes of a list of `len` items that the slice keeps.
+    pub fn range(&self, len: usize) -> std::ops::Range<usize> {
+        let len = i64::try_from(len).unwrap_or(i64::MAX);
+        let at = |bound: i64| {
+            let index = if bound < 0 { len + bound } else { bound };
+            usize::try_from(index.clamp(0, len)).unwrap_or(0)
+        };
+        let start = self.start.map_or(0, at);
+        let end = self.end.map_or(at(len), at);
+        start..end.max(start)
+    }
+}
+
+/// The element that holds a `<TOCInline>`'s content, and what it asks for.
+fn toc_slice(element: &Element) -> Option<TocSlice> {
+    if element.tag != "div" || element.get("class").is_none_or(|c| c != "toc-inline") {
+        return None;
+    }
+    TocSlice::decode(element.get("data-toc")?)
 }
 
 /// HTML text with slots.
@@ -251,10 +335,14 @@ fn write_html(nodes: &[Node], out: &mut Slotted, needs_id: Option<&dyn Fn(&Eleme
             Some(Node::Raw(raw)) => escape_into(&mut out.text, &raw.html),
             Some(Node::Element(element)) => {
                 let top = stack.len() == 1;
+                let toc = needs_id.and_then(|_| toc_slice(element));
                 let text = &mut out.text;
                 text.push('<');
                 text.push_str(&element.tag);
                 for (name, value) in &element.attributes {
+                    if toc.is_some() && name == "data-toc" {
+                        continue;
+                    }
                     text.push(' ');
                     text.push_str(name);
                     text.push_str("=\"");
@@ -272,7 +360,12 @@ fn write_html(nodes: &[Node], out: &mut Slotted, needs_id: Option<&dyn Fn(&Eleme
                     out.slots.push((text.len(), Slot::HeadingId(headings)));
                     headings += 1;
                 }
-                if is_void(&element.tag) {
+                if let Some(toc) = toc {
+                    // Filled in with the document's TOC.
+                    text.push('>');
+                    out.slots.push((text.len(), Slot::Toc(toc)));
+                    text.push_str("</div>");
+                } else if is_void(&element.tag) {
                     text.push_str(" />");
                 } else {
                     text.push('>');

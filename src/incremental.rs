@@ -51,7 +51,7 @@
 use crate::contain;
 use crate::diagnostic::Diagnostic;
 use crate::options::{Options, OptionsError};
-use crate::pipeline::{self, Block as Rendering, Context};
+use crate::pipeline::{self, Block as Rendering, Context, TocItem};
 use crate::sanitize::Schema;
 use crate::scope::Scope;
 use crate::{Rendered, TocEntry};
@@ -256,6 +256,8 @@ struct Assembled {
     rendering: u64,
     base_line: usize,
     ids: Rc<Vec<String>>,
+    /// The document's `toc` it was filled with, if it holds a TOCInline.
+    toc_items: Option<Rc<Vec<TocItem>>>,
     html: String,
     toc: Vec<TocEntry>,
 }
@@ -278,13 +280,14 @@ struct Entry {
 struct Tally {
     /// Blocks with an excerpt marker, nested too deep, document-wide
     /// (footnotes, recovery that gave up), never closed, with ESM, with
-    /// link definitions.
+    /// link definitions, with a TOCInline.
     truncate: usize,
     too_deep: usize,
     document_wide: usize,
     open: usize,
     esm: usize,
     definitions: usize,
+    toc_inline: usize,
     /// How many blocks use each bound name.
     used: BTreeMap<String, usize>,
     /// A name came to be used or stopped being used.
@@ -307,6 +310,7 @@ impl Tally {
         step(&mut self.open, rendering.open);
         step(&mut self.esm, !rendering.esm.is_empty());
         step(&mut self.definitions, !rendering.definitions.is_empty());
+        step(&mut self.toc_inline, pipeline::has_toc_inline(rendering));
         self.esm_changed |= !rendering.esm.is_empty();
         for name in &rendering.used {
             let count = self.used.entry(name.clone()).or_insert(0);
@@ -332,9 +336,9 @@ pub struct Incremental {
     entries: Vec<Entry>,
     started: bool,
     serial: u64,
-    /// Each block of the previous update (serial, heading ids), to tell
-    /// what changed.
-    previous: Vec<(u64, Rc<Vec<String>>)>,
+    /// Each block of the previous update (serial, heading ids, the `toc`
+    /// a TOCInline in it shows), to tell what changed.
+    previous: Vec<Identity>,
     previous_lines: usize,
     /// Every heading of the last assembly in order, `(explicit, text or
     /// explicit id)`, and the ids the slugger gave them: while the list is
@@ -345,6 +349,9 @@ pub struct Incremental {
     heading_blocks: Vec<u64>,
     /// The names some block uses, at the last assembly.
     used: Rc<BTreeSet<String>>,
+    /// The document's `toc`, at the last assembly of a document with a
+    /// TOCInline (empty otherwise).
+    toc_items: Rc<Vec<TocItem>>,
     /// What the update being made has cost so far.
     work: Work,
     /// Probe lines rendered alone, with their context (a few, newest last).
@@ -378,6 +385,7 @@ impl Incremental {
             heading_ids: Vec::new(),
             heading_blocks: Vec::new(),
             used: Rc::default(),
+            toc_items: Rc::default(),
             work: Work::default(),
             probes: Vec::new(),
             scope: None,
@@ -506,6 +514,13 @@ impl Incremental {
         };
         if self.tally.document_wide > 0 {
             return whole(self, "document-wide");
+        }
+        // ```` ```mdx-code-block ```` wrappers pair lines anywhere in the
+        // document, each pairing depending on every wrapper before it
+        // (`lines::mdx_code_blocks`): where one is or was, the whole
+        // document is rendered (a search, not a parse, when there is none).
+        if source.contains("mdx-code-block") || self.source.contains("mdx-code-block") {
+            return whole(self, "mdx-code-block");
         }
         // The block the edit starts in, and the one before when that one
         // can take in what follows it (a list, a footnote, indented code):
@@ -1062,6 +1077,20 @@ impl Incremental {
     /// that changed or moved to other lines), the blocks' diagnostics, and
     /// the document's line count.
     fn assembled_blocks(&mut self) -> (Vec<Rc<Assembled>>, Vec<Reports>, usize) {
+        // A TOCInline shows every heading: blocks holding one are filled
+        // again when the document's `toc` changes.
+        if self.tally.toc_inline > 0 {
+            let items = pipeline::toc_items(
+                self.entries.iter().flat_map(|e| &e.rendering.headings),
+                &self.heading_ids,
+            );
+            if *self.toc_items != items {
+                self.toc_items = Rc::new(items);
+            }
+        } else if !self.toc_items.is_empty() {
+            self.toc_items = Rc::default();
+        }
+
         if std::mem::take(&mut self.tally.used_changed) {
             self.used = Rc::new(self.tally.used.keys().cloned().collect());
         }
@@ -1072,10 +1101,16 @@ impl Incremental {
         let mut base_utf16 = 0;
         for entry in &mut self.entries {
             let rendering = &entry.rendering;
+            let toc_items = pipeline::has_toc_inline(rendering).then(|| self.toc_items.clone());
             let fresh = entry.assembled.as_ref().is_none_or(|a| {
                 a.rendering != entry.serial
                     || a.base_line != base_line
                     || !Rc::ptr_eq(&a.ids, &entry.ids)
+                    || match (&a.toc_items, &toc_items) {
+                        (Some(old), Some(new)) => !Rc::ptr_eq(old, new),
+                        (None, None) => false,
+                        _ => true,
+                    }
             });
             if fresh {
                 self.serial += 1;
@@ -1084,6 +1119,7 @@ impl Incremental {
                     rendering,
                     base_line,
                     &entry.ids,
+                    toc_items.as_deref().map_or(&[][..], Vec::as_slice),
                     &self.options.id_prefix,
                     &mut html,
                 );
@@ -1092,6 +1128,7 @@ impl Incremental {
                     rendering: entry.serial,
                     base_line,
                     ids: entry.ids.clone(),
+                    toc_items,
                     html,
                     toc: pipeline::toc(rendering, base_line, &entry.ids, &self.options),
                 }));
@@ -1119,10 +1156,13 @@ impl Incremental {
     /// Which blocks changed since the last update (the document now has
     /// `lines` lines).
     fn change(&mut self, first: bool, lines: usize) -> BlockChange {
-        let now: Vec<(u64, Rc<Vec<String>>)> = self
+        let now: Vec<Identity> = self
             .entries
             .iter()
-            .map(|e| (e.serial, e.ids.clone()))
+            .map(|e| {
+                let toc = e.assembled.as_ref().and_then(|a| a.toc_items.clone());
+                (e.serial, e.ids.clone(), toc)
+            })
             .collect();
         let change = if first {
             BlockChange {
@@ -1162,6 +1202,10 @@ impl Incremental {
         change
     }
 }
+
+/// What tells whether a block changed between updates: its serial, its
+/// heading ids and, for a block with a TOCInline, the `toc` it shows.
+type Identity = (u64, Rc<Vec<String>>, Option<Rc<Vec<TocItem>>>);
 
 /// The document after an edit, and where its old blocks started.
 struct Window<'a> {

@@ -61,6 +61,19 @@ pub enum Expr {
     /// A bare identifier, to be resolved by the caller against imports and
     /// exports. `NaN` and `Infinity` are identifiers too.
     Ident(String),
+    /// `require('./a.png').default`: the URL of an asset file, as webpack
+    /// gives it (the way Docusaurus documents for images in JSX).
+    Require(String),
+    /// `name.slice(start, end)` with number literals (each optional): a
+    /// slice of a list the caller knows (Docusaurus's `toc`).
+    Slice {
+        /// The identifier sliced.
+        name: String,
+        /// First index (negative: from the end).
+        start: Option<f64>,
+        /// Index after the last (negative: from the end).
+        end: Option<f64>,
+    },
 }
 
 impl Expr {
@@ -77,6 +90,8 @@ impl Expr {
             Expr::Array(_) => "array",
             Expr::Object(_) => "object",
             Expr::Ident(_) => "identifier",
+            Expr::Require(_) => "require",
+            Expr::Slice { .. } => "slice",
         }
     }
 }
@@ -532,9 +547,67 @@ impl<'a> Parser<'a> {
     /// access, arrow function, tagged template). Leaves the cursor right
     /// after the value.
     pub(crate) fn parse_value(&mut self, depth: usize) -> Result<Node, JsError> {
-        let node = self.parse_primary(depth)?;
+        let mut node = self.parse_primary(depth)?;
+        if let Expr::Ident(name) = &node.expr {
+            if let Some(special) = self.special_postfix(name, node.span.start) {
+                node = special;
+            }
+        }
         self.check_postfix(&node)?;
         Ok(node)
+    }
+
+    /// After identifier `name` (starting at `start`): the two calls that
+    /// have a static value, `require('…').default` and `name.slice(…)`
+    /// with number literals. `None` (cursor unmoved) for anything else.
+    fn special_postfix(&mut self, name: &str, start: usize) -> Option<Node> {
+        let mut look = Parser::new(self.src, self.pos);
+        let eat = |look: &mut Parser<'_>, wanted: char| -> Option<()> {
+            look.skip_trivia().ok()?;
+            (look.peek() == Some(wanted)).then(|| look.pos += wanted.len_utf8())
+        };
+        let expr = if name == "require" {
+            eat(&mut look, '(')?;
+            look.skip_trivia().ok()?;
+            if !matches!(look.peek(), Some('\'' | '"')) {
+                return None;
+            }
+            let (specifier, end) = parse_string_literal(self.src, look.pos).ok()?;
+            look.pos = end;
+            eat(&mut look, ')')?;
+            eat(&mut look, '.')?;
+            look.skip_trivia().ok()?;
+            (look.read_ident()? == "default").then_some(())?;
+            Expr::Require(specifier)
+        } else {
+            eat(&mut look, '.')?;
+            look.skip_trivia().ok()?;
+            (look.read_ident()? == "slice").then_some(())?;
+            eat(&mut look, '(')?;
+            let mut numbers = Vec::new();
+            loop {
+                look.skip_trivia().ok()?;
+                if look.peek() == Some(')') || numbers.len() == 2 {
+                    break;
+                }
+                match look.parse_primary(0).ok()?.expr {
+                    Expr::Number(value) => numbers.push(value),
+                    _ => return None,
+                }
+                look.skip_trivia().ok()?;
+                if look.peek() == Some(',') {
+                    look.pos += 1;
+                }
+            }
+            eat(&mut look, ')')?;
+            Expr::Slice {
+                name: name.to_string(),
+                start: numbers.first().copied(),
+                end: numbers.get(1).copied(),
+            }
+        };
+        self.pos = look.pos;
+        Some(node(expr, start, look.pos))
     }
 
     fn parse_primary(&mut self, depth: usize) -> Result<Node, JsError> {
@@ -1784,6 +1857,51 @@ mod tests {
             Expr::Ident("NaN".into()),
             "should leave NaN to the caller as an identifier"
         );
+    }
+
+    #[test]
+    fn docusaurus_forms() {
+        assert_eq!(
+            parse("require('./a.png').default"),
+            Expr::Require("./a.png".into()),
+            "should read an asset's require"
+        );
+        assert_eq!(
+            parse("require ( \"./b.svg\" ) . default"),
+            Expr::Require("./b.svg".into()),
+            "should allow spaces"
+        );
+        assert_eq!(
+            parse("toc.slice(2)"),
+            Expr::Slice {
+                name: "toc".into(),
+                start: Some(2.0),
+                end: None
+            },
+            "should read a slice"
+        );
+        assert_eq!(
+            parse("toc.slice(1, -1)"),
+            Expr::Slice {
+                name: "toc".into(),
+                start: Some(1.0),
+                end: Some(-1.0)
+            },
+            "should read both bounds"
+        );
+        for source in [
+            "require('./a.png')",
+            "require(x).default",
+            "require('./a.png').default.b",
+            "toc.slice(a)",
+            "toc.slice(1, 2, 3)",
+            "toc.map(1)",
+        ] {
+            assert!(
+                parse_expression(source).is_err(),
+                "should still reject `{source}`"
+            );
+        }
     }
 
     #[test]

@@ -5,6 +5,7 @@
 use crate::diagnostic::Report;
 use crate::js::number_to_string;
 use crate::js::{Expr, Node as JsNode, parse_expression};
+use crate::options::Options;
 use crate::rules::Rule;
 use crate::scope::{Scope, Value, absolute};
 use markdown::mdast::{AttributeContent, AttributeValue};
@@ -26,6 +27,13 @@ pub enum Static {
     Object(Vec<(String, Static)>),
     /// An imported asset: URL if known, and its specifier.
     Asset(Option<String>, String),
+    /// Docusaurus's `toc` (the document's headings), or a `slice` of it.
+    Toc {
+        /// `slice`'s first argument.
+        start: Option<i64>,
+        /// `slice`'s second argument.
+        end: Option<i64>,
+    },
     /// Not statically known (already reported).
     Unknown,
 }
@@ -50,12 +58,30 @@ impl Static {
     }
 }
 
-/// What evaluation needs: the scope and where to report.
+/// What evaluation needs: the scope, the options (asset URLs) and where
+/// to report.
 pub struct Evaluator<'a> {
     /// Names bound by the document.
     pub scope: &'a mut Scope,
+    /// The render's options.
+    pub options: &'a Options,
     /// Where problems go.
     pub reports: &'a mut Vec<Report>,
+}
+
+/// Names Docusaurus's MDX loader binds in every document (its exports),
+/// besides `toc`: using them is no error, but the preview has no value
+/// for them.
+const DOCUSAURUS_NAMES: &[&str] = &["frontMatter", "contentTitle", "metadata", "assets"];
+
+/// A JavaScript number as an index argument (`ToIntegerOrInfinity`).
+fn index_argument(value: f64) -> i64 {
+    if value.is_nan() {
+        0
+    } else {
+        // Saturating: ±Infinity and huge values clamp.
+        value.trunc() as i64
+    }
 }
 
 impl Evaluator<'_> {
@@ -96,9 +122,54 @@ impl Evaluator<'_> {
                     .map(|(key, value)| (key.clone(), self.resolve(value, stops, depth)))
                     .collect(),
             ),
+            Expr::Require(specifier) => {
+                let url = crate::scope::resolve(specifier, self.options);
+                if url.is_none() {
+                    self.reports.push(Report::new(Rule::MissingAsset, format!(
+                            "No URL for the asset `{specifier}`: pass it in `assets` (or set `baseUrl`); it is shown as a placeholder"
+                        ),
+                        absolute(stops, node.span.start),
+                        absolute(stops, node.span.end),
+                    ));
+                }
+                Static::Asset(url, specifier.clone())
+            }
+            Expr::Slice { name, start, end } => {
+                if name == "toc" && !self.scope.bindings.contains_key("toc") {
+                    return Static::Toc {
+                        start: start.map(index_argument),
+                        end: end.map(index_argument),
+                    };
+                }
+                self.reports.push(Report::new(Rule::UnsupportedExpression, format!(
+                        "member access `{name}.slice` is not statically evaluable; it is left out of the preview"
+                    ),
+                    absolute(stops, node.span.start),
+                    absolute(stops, node.span.end),
+                ));
+                Static::Unknown
+            }
             Expr::Ident(name) => {
                 let start = absolute(stops, node.span.start);
                 let end = absolute(stops, node.span.end);
+                if !self.scope.bindings.contains_key(name) {
+                    // Bound by Docusaurus in every document.
+                    if name == "toc" {
+                        return Static::Toc {
+                            start: None,
+                            end: None,
+                        };
+                    }
+                    if DOCUSAURUS_NAMES.contains(&name.as_str()) {
+                        self.reports.push(Report::new(Rule::UnsupportedExpression, format!(
+                                "`{name}` is given by Docusaurus when the site is built; the preview has no value for it and leaves it out"
+                            ),
+                            start,
+                            end,
+                        ));
+                        return Static::Unknown;
+                    }
+                }
                 match self.scope.lookup(name).cloned() {
                     Some(Value::Asset { specifier, url }) => Static::Asset(url, specifier),
                     // Constants refer to their own source positions: no stops.

@@ -21,6 +21,7 @@ pub mod guard;
 pub mod hast;
 pub mod incremental;
 pub mod js;
+pub mod js_syntax;
 pub mod json;
 pub mod jsx;
 pub mod lines;
@@ -41,7 +42,7 @@ pub mod toc;
 pub mod wasm;
 
 pub use diagnostic::{Diagnostic, Severity};
-pub use options::{Format, Options, OptionsError, SanitizeOptions, TocOptions};
+pub use options::{Format, FormatRule, Options, OptionsError, SanitizeOptions, TocOptions};
 
 use serde::{Deserialize, Serialize};
 

@@ -2,7 +2,10 @@
 //!
 //! One pass over the lines says which are front matter and which are
 //! fenced code (top-level fences, and fences in block quotes and list items,
-//! which end with their container), and which fences are never closed. The
+//! which end with their container), and which fences are never closed.
+//! Before it, the ```` ```mdx-code-block ```` wrappers Docusaurus takes out
+//! of a document before parsing it are found: their content is the
+//! document's, their fence lines nothing. The
 //! pre-pass's passes (admonitions, heading ids, the complexity caps, HTML
 //! comments) all skip the same code lines, and the ranges it finds become
 //! [`crate::prepass::Prepared::spans`], where neither the chunked parser
@@ -212,6 +215,9 @@ pub struct LineMap {
     pub opaque: Vec<bool>,
     /// Fenced code, in order.
     pub fences: Vec<Fence>,
+    /// ```` ```mdx-code-block ```` wrappers: the indexes of their opening
+    /// and closing lines, in order (see [`mdx_code_blocks`]).
+    pub wrappers: Vec<(usize, usize)>,
 }
 
 impl LineMap {
@@ -231,6 +237,7 @@ impl LineMap {
             body: 0,
             unclosed_front_matter: false,
             fences: Vec::new(),
+            wrappers: Vec::new(),
             lines: Vec::new(),
         };
         if text(0).trim_end() == "---" {
@@ -242,14 +249,24 @@ impl LineMap {
                 }
             }
         }
-        // Where each top-level fence's closing line is, found once from
-        // the end: (marker, shortest closing length) → nearest line after.
+        map.wrappers = mdx_code_blocks(source, &lines, map.body);
+        // Wrapper lines are neither fences nor code.
+        let mut wrapper = vec![false; lines.len()];
+        for &(open, close) in &map.wrappers {
+            wrapper[open] = true;
+            wrapper[close] = true;
+        }
         let mut index = map.body;
         // The next closing fence line of each marker at the top level, for
         // telling an MDX fence that never closes in one pass.
-        let closers = next_closers(source, &lines, map.body);
+        let closers = next_closers(source, &lines, map.body, &wrapper);
         while index < lines.len() {
-            let Some((marker, length, _)) = fence(text(index)) else {
+            let found = if wrapper[index] {
+                None
+            } else {
+                fence(text(index))
+            };
+            let Some((marker, length, _)) = found else {
                 index += 1;
                 continue;
             };
@@ -314,12 +331,15 @@ struct Closers {
     tilde: Vec<(usize, usize)>,
 }
 
-fn next_closers(source: &str, lines: &[Line], from: usize) -> Closers {
+fn next_closers(source: &str, lines: &[Line], from: usize, skip: &[bool]) -> Closers {
     let mut closers = Closers {
         backtick: Vec::new(),
         tilde: Vec::new(),
     };
     for (index, line) in lines.iter().enumerate().skip(from) {
+        if skip[index] {
+            continue;
+        }
         let text = &source[line.start..line.end];
         if let Some((marker, length, info)) = fence(text) {
             if container_prefix(text).1 == 0 && is_blank(info) {
@@ -354,6 +374,64 @@ impl Closers {
             .find(|&&(line, n)| n >= length && check(line))
             .map(|&(line, _)| line)
     }
+}
+
+/// The ```` ```mdx-code-block ```` wrappers of a document, as Docusaurus
+/// finds them before MDX reads the document (in both formats): a line of
+/// three backticks, optional spaces and `mdx-code-block`, ended by `\n`, up
+/// to the first later line that is the three backticks alone (ended by
+/// `\n` or the end), with at least one line between; then the same with
+/// four backticks over what is left. Docusaurus replaces each by its
+/// content. As its search does, the line right after a wrapper cannot open
+/// the next one of the same kind, and code fences are not looked at.
+/// Returns the opening and closing line indexes, in order.
+///
+/// ```
+/// use mdx_preview::lines::{mdx_code_blocks, split};
+/// let source = "a\n\n```mdx-code-block\n<Tabs>\n```\n";
+/// assert_eq!(mdx_code_blocks(source, &split(source), 0), [(2, 4)]);
+/// ```
+pub fn mdx_code_blocks(source: &str, lines: &[Line], from: usize) -> Vec<(usize, usize)> {
+    let bytes = source.as_bytes();
+    let text = |index: usize| &source[lines[index].start..lines[index].end];
+    let ends_in_newline = |index: usize| bytes.get(lines[index].end) == Some(&b'\n');
+    let mut taken = vec![false; lines.len()];
+    let mut found = Vec::new();
+    for ticks in ["```", "````"] {
+        let mut index = from;
+        while index < lines.len() {
+            let opens = !taken[index]
+                && ends_in_newline(index)
+                && text(index)
+                    .strip_prefix(ticks)
+                    .is_some_and(|rest| rest.trim_start_matches(' ') == "mdx-code-block");
+            if !opens {
+                index += 1;
+                continue;
+            }
+            // The lines left after `index` (earlier wrappers are gone).
+            let mut after = (index + 1..lines.len()).filter(|&i| !taken[i]);
+            let Some(first_inner) = after.next() else {
+                break;
+            };
+            let close = after.find(|&i| {
+                text(i) == ticks && (ends_in_newline(i) || lines[i].end == source.len())
+            });
+            let Some(close) = close else {
+                index = first_inner;
+                continue;
+            };
+            taken[index] = true;
+            taken[close] = true;
+            found.push((index, close));
+            // The line ending after the closing line is part of the match.
+            index = (close + 1..lines.len())
+                .find(|&i| !taken[i])
+                .map_or(lines.len(), |next| next + 1);
+        }
+    }
+    crate::order::sort_by_key(&mut found, |&(open, close)| (open, close));
+    found
 }
 
 #[cfg(test)]
@@ -395,6 +473,36 @@ mod tests {
         assert_eq!(map.body, 3);
         let open = LineMap::read("---\na: 1\n", Format::Mdx);
         assert!(open.unclosed_front_matter, "should see it is never closed");
+    }
+
+    #[test]
+    fn mdx_code_blocks_are_found_as_docusaurus_finds_them() {
+        let source = "```mdx-code-block\nimport A from 'a';\n```\n\n````mdx-code-block\n<Tabs>\n\n```js\nx\n```\n\n</Tabs>\n````\n";
+        let map = LineMap::read(source, Format::Mdx);
+        assert_eq!(
+            map.wrappers,
+            [(0, 2), (4, 12)],
+            "should pair 3 and 4 backticks"
+        );
+        assert_eq!(map.fences.len(), 1, "should leave the inner fence a fence");
+        assert!(!map.opaque[5], "should not read the content as code");
+        // Closing lines must be the backticks alone; CRLF is not matched.
+        assert!(
+            mdx_code_blocks(
+                "```mdx-code-block\nx\n``` \n",
+                &split("```mdx-code-block\nx\n``` \n"),
+                0
+            )
+            .is_empty()
+        );
+        let crlf = "```mdx-code-block\r\nx\r\n```\r\n";
+        assert!(mdx_code_blocks(crlf, &split(crlf), 0).is_empty());
+        // A wrapper needs a line between its fences.
+        let empty = "```mdx-code-block\n```\n";
+        assert!(mdx_code_blocks(empty, &split(empty), 0).is_empty());
+        // The line right after a wrapper cannot open the next one.
+        let twice = "```mdx-code-block\na\n```\n```mdx-code-block\nb\n```\n";
+        assert_eq!(mdx_code_blocks(twice, &split(twice), 0), [(0, 2)]);
     }
 
     #[test]

@@ -17,6 +17,81 @@ pub enum Format {
     Md,
 }
 
+/// How Docusaurus picks a document's format (its `markdown.format`
+/// setting): everything MDX (its default), everything Markdown, or by
+/// file extension (`'detect'`: `.md` and the other Markdown extensions are
+/// Markdown, the rest MDX).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum FormatRule {
+    /// Every file is MDX (Docusaurus 3's default).
+    #[default]
+    Mdx,
+    /// Every file is Markdown.
+    Md,
+    /// By extension.
+    Detect,
+}
+
+impl FormatRule {
+    /// Read `mdx`, `md` or `detect`.
+    pub fn parse(value: &str) -> Option<FormatRule> {
+        match value {
+            "mdx" => Some(FormatRule::Mdx),
+            "md" => Some(FormatRule::Md),
+            "detect" => Some(FormatRule::Detect),
+            _ => None,
+        }
+    }
+
+    /// The format of the file at `path` (a name or a path) whose text is
+    /// `source`, as Docusaurus decides it: the front matter's `format`
+    /// (`md`, `mdx` or `detect`) first, then this rule.
+    ///
+    /// ```
+    /// use mdx_preview::{Format, FormatRule};
+    /// assert_eq!(FormatRule::Mdx.format_of("a.md", "# A\n"), Format::Mdx);
+    /// assert_eq!(FormatRule::Detect.format_of("a.md", "# A\n"), Format::Md);
+    /// assert_eq!(FormatRule::Detect.format_of("a.mdx", "# A\n"), Format::Mdx);
+    /// assert_eq!(FormatRule::Mdx.format_of("a.md", "---\nformat: md\n---\n"), Format::Md);
+    /// ```
+    pub fn format_of(self, path: &str, source: &str) -> Format {
+        let rule = front_matter_format(source).unwrap_or(self);
+        match rule {
+            FormatRule::Mdx => Format::Mdx,
+            FormatRule::Md => Format::Md,
+            FormatRule::Detect => {
+                let extension = path.rsplit_once('.').map_or("", |(_, e)| e);
+                let markdown = [
+                    "md", "markdown", "mdown", "mkdn", "mkd", "mdwn", "mkdown", "ron",
+                ];
+                if markdown.contains(&extension) {
+                    Format::Md
+                } else {
+                    Format::Mdx
+                }
+            }
+        }
+    }
+}
+
+/// The `format` key of a document's front matter, if it has one of the
+/// three values.
+fn front_matter_format(source: &str) -> Option<FormatRule> {
+    let source = source.strip_prefix('\u{FEFF}').unwrap_or(source);
+    let body = source
+        .strip_prefix("---\n")
+        .or_else(|| source.strip_prefix("---\r\n"))?;
+    if !body.contains("format") {
+        return None;
+    }
+    let lines = crate::lines::split(body);
+    let close = lines
+        .iter()
+        .find(|line| body[line.start..line.end].trim_end() == "---")?;
+    let value = crate::frontmatter::parse(&body[..close.start]).ok()?;
+    FormatRule::parse(value.get("format")?.as_str()?)
+}
+
 /// Which heading levels go into the table of contents.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct TocOptions {

@@ -481,7 +481,7 @@ fn reads_on(full: &str, start: usize, stop: usize, spans: &Intervals) -> bool {
             && bytes.get(1).is_some_and(|&b| {
                 b.is_ascii_alphabetic() || matches!(b, b'/' | b'>' | b'$' | b'_') || b >= 0x80
             })
-            && crate::prepass::tag_end(bytes, 1).is_none()
+            && crate::prepass::tag_end(bytes, 1, None).is_none()
     })
 }
 
@@ -678,9 +678,128 @@ pub fn heading_ids<'b>(headings: impl Iterator<Item = &'b HeadingInfo>) -> Vec<S
         .collect()
 }
 
+/// A heading of the document's TOC as Docusaurus's `toc` has it (level 2
+/// and more, with some text), for `<TOCInline>`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TocItem {
+    /// 2 to 6.
+    pub level: u8,
+    /// Its id, without the id prefix.
+    pub id: String,
+    /// Its HTML (as [`HeadingInfo::value`]).
+    pub value: String,
+}
+
+/// The document's `toc` (see [`TocItem`]) from its headings and their ids.
+pub fn toc_items<'b>(
+    headings: impl Iterator<Item = &'b HeadingInfo>,
+    ids: &[String],
+) -> Vec<TocItem> {
+    headings
+        .zip(ids)
+        .filter(|(heading, _)| heading.level >= 2 && !heading.text.is_empty())
+        .map(|(heading, id)| TocItem {
+            level: heading.level,
+            id: id.clone(),
+            value: heading.value.clone(),
+        })
+        .collect()
+}
+
+/// Whether a block holds a `<TOCInline>` (its HTML depends on every
+/// heading of the document).
+pub fn has_toc_inline(block: &Block) -> bool {
+    block
+        .html
+        .slots
+        .iter()
+        .any(|(_, slot)| matches!(slot, Slot::Toc(_)))
+}
+
+/// A `<TOCInline>`'s content, as Docusaurus's TOCInline shows it: the
+/// slice of `toc` it was given, nested by level (a heading's parent is the
+/// nearest heading before it of a smaller level), then the levels outside
+/// `min..=max` left out with their children lifted; a list of links.
+fn write_toc_inline(items: &[TocItem], slice: hast::TocSlice, id_prefix: &str, out: &mut String) {
+    let items = &items[slice.range(items.len())];
+    // Parents by Docusaurus's rule: the last index seen at each smaller
+    // level (levels 2 to 6; not reset when a smaller level comes again).
+    let mut children: Vec<Vec<usize>> = vec![Vec::new(); items.len()];
+    let mut roots = Vec::new();
+    let mut last_of_level: [Option<usize>; 7] = [None; 7];
+    for (index, item) in items.iter().enumerate() {
+        let level = usize::from(item.level.clamp(2, 6));
+        let parent = last_of_level[2..level].iter().flatten().max().copied();
+        match parent {
+            Some(parent) => children[parent].push(index),
+            None => roots.push(index),
+        }
+        last_of_level[level] = Some(index);
+    }
+    // Levels outside the range give their place to their children.
+    let shown = |level: u8| (slice.min..=slice.max).contains(&level);
+    let kept = |list: &[usize]| -> Vec<usize> {
+        let mut out = Vec::new();
+        let mut stack: Vec<usize> = list.iter().rev().copied().collect();
+        while let Some(index) = stack.pop() {
+            if shown(items[index].level) {
+                out.push(index);
+            } else {
+                stack.extend(children[index].iter().rev());
+            }
+        }
+        out
+    };
+    // Depth is at most five levels: a small explicit stack of lists.
+    let mut stack: Vec<std::vec::IntoIter<usize>> = Vec::new();
+    let top = kept(&roots);
+    if top.is_empty() {
+        return;
+    }
+    out.push_str("<ul>");
+    stack.push(top.into_iter());
+    while let Some(list) = stack.last_mut() {
+        match list.next() {
+            Some(index) => {
+                let item = &items[index];
+                out.push_str("<li><a href=\"#");
+                hast::escape_into(out, id_prefix);
+                hast::escape_into(out, &item.id);
+                out.push_str("\">");
+                // Written by the serializer from the sanitized heading.
+                out.push_str(&item.value);
+                out.push_str("</a>");
+                let inner = kept(&children[index]);
+                if inner.is_empty() {
+                    out.push_str("</li>");
+                } else {
+                    out.push_str("<ul>");
+                    stack.push(inner.into_iter());
+                }
+            }
+            None => {
+                stack.pop();
+                out.push_str(if stack.is_empty() {
+                    "</ul>"
+                } else {
+                    "</ul></li>"
+                });
+            }
+        }
+    }
+}
+
 /// A block's HTML with its slots filled, for a block whose first line is
-/// `base_line` (0-based) and whose headings got `ids`.
-pub fn fill(block: &Block, base_line: usize, ids: &[String], id_prefix: &str, out: &mut String) {
+/// `base_line` (0-based), whose headings got `ids`, in a document whose
+/// `toc` is `toc` (needed only when the block [`has_toc_inline`]).
+pub fn fill(
+    block: &Block,
+    base_line: usize,
+    ids: &[String],
+    toc: &[TocItem],
+    id_prefix: &str,
+    out: &mut String,
+) {
     let html = &block.html;
     // Slots number the headings without an id of their own.
     let slugged: Vec<&String> = block
@@ -706,6 +825,7 @@ pub fn fill(block: &Block, base_line: usize, ids: &[String], id_prefix: &str, ou
                     out.push('"');
                 }
             }
+            Slot::Toc(slice) => write_toc_inline(toc, slice, id_prefix, out),
         }
     }
     out.push_str(&html.text[from..]);
@@ -773,6 +893,11 @@ pub fn title<'b>(
 /// Put blocks together into the document's result.
 pub fn assemble(blocks: &[Block], options: &Options) -> Rendered {
     let ids = heading_ids(blocks.iter().flat_map(|b| &b.headings));
+    let document_toc = if blocks.iter().any(has_toc_inline) {
+        toc_items(blocks.iter().flat_map(|b| &b.headings), &ids)
+    } else {
+        Vec::new()
+    };
     let used = used_names(blocks.iter());
     let mut html = String::with_capacity(blocks.iter().map(|b| b.html.text.len() + 16).sum());
     let mut toc_entries = Vec::new();
@@ -783,7 +908,14 @@ pub fn assemble(blocks: &[Block], options: &Options) -> Rendered {
     for block in blocks {
         let block_ids = &ids[next_heading..next_heading + block.headings.len()];
         next_heading += block.headings.len();
-        fill(block, base_line, block_ids, &options.id_prefix, &mut html);
+        fill(
+            block,
+            base_line,
+            block_ids,
+            &document_toc,
+            &options.id_prefix,
+            &mut html,
+        );
         toc_entries.extend(toc(block, base_line, block_ids, options));
         for diagnostic in block_diagnostics(block, &used) {
             diagnostics.push(shift(diagnostic, base_line, base_utf16));

@@ -188,6 +188,18 @@ pub fn prepare(source: &str, format: Format) -> Prepared {
             );
         }
     }
+    // ```` ```mdx-code-block ```` wrappers: their fence lines are nothing
+    // (Docusaurus takes them out), their content is the document's. One
+    // span each, so a wrapper is never cut apart: whether its closing line
+    // closes it depends on everything between.
+    for &(open, close) in &map.wrappers {
+        mask(&mut masked, lines[open].start, lines[open].end);
+        mask(&mut masked, lines[close].start, lines[close].end);
+        prepared.spans.push((lines[open].start, lines[close].end));
+    }
+    // What is never closed (front matter, a fence, an admonition) is a
+    // warning: a site build takes it (the rest of the document is code, or
+    // in the admonition), but that is rarely what the writer meant.
     for fence in &map.fences {
         let (start, stop) = (lines[fence.first].start, lines[fence.last].end);
         if !fence.unclosed {
@@ -269,9 +281,18 @@ pub fn prepare(source: &str, format: Format) -> Prepared {
                 let title_text = rest.trim();
                 let title_start = line.end - rest.trim_start().len();
                 let title = if let Some(inner) = title_text.strip_prefix('[') {
-                    let inner_end = inner.rfind(']').unwrap_or(inner.len());
+                    // `[label]`, maybe followed by `{attributes}` (unused).
+                    let inner_end = inner
+                        .rfind("]{")
+                        .filter(|_| inner.ends_with('}'))
+                        .or_else(|| inner.rfind(']'))
+                        .unwrap_or(inner.len());
                     Some((inner[..inner_end].trim().to_string(), title_start + 1))
-                } else if title_text.is_empty() {
+                } else if title_text.is_empty()
+                    || (title_text.starts_with('{') && title_text.ends_with('}'))
+                {
+                    // No title, or only `{attributes}` (`:::info{#my-id}`):
+                    // the type is the title, as in Docusaurus.
                     None
                 } else {
                     Some((title_text.to_string(), title_start))
@@ -320,7 +341,7 @@ pub fn prepare(source: &str, format: Format) -> Prepared {
             block_first = Some(index);
         }
 
-        heading_id(source, line, &mut masked, &mut prepared);
+        heading_id(source, line, format, &mut masked, &mut prepared);
         // The truncate marker on a line of its own: `{/* truncate */}` in
         // MDX (left for the parser, which drops comments), or an HTML
         // comment in markdown (left for markdown-rs; MDX masks it below).
@@ -416,7 +437,18 @@ pub(crate) fn fault(
 }
 
 /// Mask `{#custom-id}` at the end of an ATX heading and record the id.
-fn heading_id(source: &str, line: Line, masked: &mut [u8], prepared: &mut Prepared) {
+/// Docusaurus 3.10's comment form is read too: in MDX a comment alone in
+/// an expression at the end, `{/* #custom-id */}` (its first word, after
+/// the `#`); in Markdown an HTML comment, `<!-- #custom-id -->`. In MDX a
+/// comment there that is not an id (`# Title {/* note */}`) is masked as
+/// well, so that it leaves no trailing space in the heading's text.
+fn heading_id(
+    source: &str,
+    line: Line,
+    format: Format,
+    masked: &mut [u8],
+    prepared: &mut Prepared,
+) {
     let text = &source[line.start..line.end];
     let (offset, _) = container_prefix(text);
     let rest = &text[offset..];
@@ -425,6 +457,15 @@ fn heading_id(source: &str, line: Line, masked: &mut [u8], prepared: &mut Prepar
         return;
     }
     let trimmed = text.trim_end();
+    if let Some((open, id)) = comment_heading_id(trimmed, format) {
+        if open > offset + hashes {
+            mask(masked, line.start + open, line.start + trimmed.len());
+            if let Some(id) = id {
+                prepared.heading_ids.push((line.start, id));
+            }
+            return;
+        }
+    }
     let Some(without_brace) = trimmed.strip_suffix('}') else {
         return;
     };
@@ -445,24 +486,82 @@ fn heading_id(source: &str, line: Line, masked: &mut [u8], prepared: &mut Prepar
     prepared.heading_ids.push((line.start, id.to_string()));
 }
 
+/// A comment at the end of a heading line (`trimmed`): where it starts, and
+/// the id it gives, if its first word is `#id`. MDX: `{/* … */}` holding
+/// one comment and nothing else; Markdown: `<!-- … -->`, only as an id.
+fn comment_heading_id(trimmed: &str, format: Format) -> Option<(usize, Option<String>)> {
+    let (open, inner) = match format {
+        Format::Mdx => {
+            let body = trimmed.strip_suffix('}')?;
+            let open = body.rfind('{')?;
+            let inner = body[open + 1..].trim();
+            let comment = inner.strip_prefix("/*")?.strip_suffix("*/")?;
+            if comment.contains("*/") {
+                return None;
+            }
+            (open, comment)
+        }
+        Format::Md => {
+            let body = trimmed.strip_suffix("-->")?;
+            let open = body.rfind("<!--")?;
+            (open, &body[open + 4..])
+        }
+    };
+    let word = inner.trim().split(' ').next().unwrap_or("");
+    let id = word
+        .strip_prefix('#')
+        .filter(|id| !id.is_empty())
+        .map(String::from);
+    match (format, id) {
+        (Format::Md, None) => None,
+        (_, id) => Some((open, id)),
+    }
+}
+
 /// The end of a JSX tag whose name starts at `from` (just after its `>`),
 /// skipping quoted and braced values; `None` when it does not end in
-/// `bytes`.
-pub(crate) fn tag_end(bytes: &[u8], from: usize) -> Option<usize> {
+/// `bytes`. With `braces` (of a range holding the tag), `{…}` is read as
+/// the parser reads it (see [`Braces`]); without, braces are counted and
+/// only braces count inside them.
+pub(crate) fn tag_end(bytes: &[u8], from: usize, braces: Option<&Braces>) -> Option<usize> {
     let mut quote = None;
-    let mut braces = 0usize;
-    for (index, &byte) in bytes.iter().enumerate().skip(from) {
+    let mut depth = 0usize;
+    let mut index = from;
+    while index < bytes.len() {
+        let byte = bytes[index];
         match (quote, byte) {
             (Some(q), b) if b == q => quote = None,
             (Some(_), _) => {}
-            // Quotes delimit attribute values; inside a `{…}` value only
-            // braces count (as in markdown-rs, see `Braces`).
-            (None, b'"' | b'\'') if braces == 0 => quote = Some(byte),
-            (None, b'{') => braces += 1,
-            (None, b'}') => braces = braces.saturating_sub(1),
-            (None, b'>') if braces == 0 => return Some(index + 1),
+            (None, b'"' | b'\'') if depth == 0 => quote = Some(byte),
+            (None, b'{') => {
+                let Some(braces) = braces else {
+                    depth += 1;
+                    index += 1;
+                    continue;
+                };
+                // `a={…}` is a value, a lone `{…}` a spread.
+                let before = bytes[from..index]
+                    .iter()
+                    .rev()
+                    .find(|b| !b.is_ascii_whitespace());
+                let kind = if before == Some(&b'=') {
+                    markdown::MdxExpressionKind::AttributeValueExpression
+                } else {
+                    markdown::MdxExpressionKind::AttributeExpression
+                };
+                let after = braces.skip_as(index, &kind);
+                if after == index + 1 {
+                    // Never closed: neither is the tag.
+                    return None;
+                }
+                index = after;
+                continue;
+            }
+            (None, b'}') => depth = depth.saturating_sub(1),
+            (None, b'>') if depth == 0 => return Some(index + 1),
             _ => {}
         }
+        index += 1;
     }
     None
 }
@@ -529,23 +628,15 @@ pub(crate) fn jsx_tag_spans(
     let mut spans: Vec<(usize, usize, Option<usize>)> = Vec::new();
     // Indexes into `spans` of the tags still open.
     let mut open: Vec<usize> = Vec::new();
-    let code = CodeSpans::new(bytes, start, end);
-    let braces = Braces::new(bytes, start, end);
+    let scan = TagScan::new(source, start, end);
+    let braces = &scan.braces;
     let mut at = start;
     while at < end {
+        if let Some(next) = scan.step_over(at) {
+            at = next;
+            continue;
+        }
         match bytes[at] {
-            b'`' => at = code.end(bytes, at),
-            b'\\' => at += 2,
-            // An expression: tags in its strings are not JSX. Skip to the
-            // matching brace; unbalanced: skip the brace.
-            b'{' => at = braces.skip(at),
-            // An HTML comment (masked by the comment pass, which runs after
-            // the blocks are checked): its tags are not JSX.
-            b'<' if bytes[at..end].starts_with(b"<!--") => {
-                at = source[at + 4..end]
-                    .find("-->")
-                    .map_or(end, |i| at + 4 + i + 3);
-            }
             b'<' => {
                 let closing = bytes.get(at + 1) == Some(&b'/');
                 let name_at = at + 1 + usize::from(closing);
@@ -557,7 +648,7 @@ pub(crate) fn jsx_tag_spans(
                     at += 1;
                     continue;
                 }
-                let Some(tag_end) = tag_end(&bytes[..end], name_at) else {
+                let Some(tag_end) = tag_end(&bytes[..end], name_at, Some(braces)) else {
                     at += 1;
                     continue;
                 };
@@ -588,20 +679,92 @@ pub(crate) fn jsx_tag_spans(
     spans
 }
 
-/// Where each `{…}` expression of a range ends, found in one pass, so that
-/// skipping expressions is linear even when many never close (`{{{{…`).
-/// Braces are counted as markdown-rs counts them without a JavaScript
-/// parser: quotes mean nothing (`{'}'}` is the expression `{'}`), so a scan
-/// that respected them would disagree with the parser about where a tag is.
-pub(crate) struct Braces {
-    /// Each `{` that closes in the range, by position, with the position
-    /// after its `}`; sorted.
-    ends: Vec<(usize, usize)>,
+/// What a scan for JSX tags in `source[start..end]` steps over: code
+/// spans, escapes, expressions (tags in their strings are not JSX; one
+/// that never closes: its brace), HTML comments (masked by the comment
+/// pass, which runs after the blocks are checked) and link destinations
+/// in angle brackets (`[a](<https://x.com>)`, `[a]: <url>`).
+pub(crate) struct TagScan<'a> {
+    source: &'a str,
+    start: usize,
+    end: usize,
+    code: CodeSpans,
+    /// The range's expressions.
+    pub(crate) braces: Braces<'a>,
 }
 
-impl Braces {
+impl<'a> TagScan<'a> {
+    pub(crate) fn new(source: &'a str, start: usize, end: usize) -> TagScan<'a> {
+        let bytes = source.as_bytes();
+        TagScan {
+            source,
+            start,
+            end,
+            code: CodeSpans::new(bytes, start, end),
+            braces: Braces::new(bytes, start, end),
+        }
+    }
+
+    /// Where the scan goes on when what is at `at` is stepped over; `None`
+    /// when it is not (a `<` there may start a tag).
+    pub(crate) fn step_over(&self, at: usize) -> Option<usize> {
+        let (source, end) = (self.source, self.end);
+        let bytes = source.as_bytes();
+        Some(match bytes[at] {
+            b'`' => self.code.end(bytes, at),
+            b'\\' => at + 2,
+            b'{' => self.braces.skip(at),
+            b'<' if bytes[at..end].starts_with(b"<!--") => source[at + 4..end]
+                .find("-->")
+                .map_or(end, |i| at + 4 + i + 3),
+            b'<' if angle_destination(bytes, self.start, at) => source[at..end]
+                .find(['>', '\n', '\r'])
+                .map_or(end, |i| at + i + 1),
+            _ => return None,
+        })
+    }
+}
+
+/// Whether the `<` at `at` opens a link destination: it follows `](` or
+/// `]:` (spaces or tabs between).
+fn angle_destination(bytes: &[u8], start: usize, at: usize) -> bool {
+    let mut before = at;
+    while before > start && matches!(bytes[before - 1], b' ' | b'\t') {
+        before -= 1;
+    }
+    before >= start + 2 && matches!(bytes[before - 1], b'(' | b':') && bytes[before - 2] == b']'
+}
+
+/// How many bytes per byte of its range a [`Braces`] may read as
+/// JavaScript (beyond [`JS_BUDGET_BASE`]) before it counts braces instead.
+const JS_BUDGET_PER_BYTE: usize = 8;
+
+/// What a [`Braces`] may read as JavaScript whatever its range.
+const JS_BUDGET_BASE: usize = 1 << 16;
+
+/// Where the `{…}` expressions of a range end, read as the parser reads
+/// them: markdown-rs asks [`crate::js_syntax`] at each `}` whether the text
+/// since the `{` is a whole expression, so `{'}'}` is one expression and
+/// `{a: '{'}` closes. Braces are counted first, in one pass; an expression
+/// whose braces balance and that holds no quote, backtick or slash (which
+/// could hide a brace from the count) ends where the count says. Others
+/// are read as JavaScript ([`crate::js_syntax::expression_end_within`])
+/// within a budget linear in the range, then counted too, so skipping
+/// stays linear when many never close (`{{{{…`).
+pub(crate) struct Braces<'a> {
+    bytes: &'a [u8],
+    /// The end of the range.
+    end: usize,
+    /// Each `{` that closes in the range by the count, by position, with
+    /// the position after its `}`; sorted.
+    ends: Vec<(usize, usize)>,
+    /// Bytes the JavaScript reading may still look at.
+    budget: std::cell::Cell<usize>,
+}
+
+impl<'a> Braces<'a> {
     /// The expressions of `bytes[start..end]`.
-    pub(crate) fn new(bytes: &[u8], start: usize, end: usize) -> Braces {
+    pub(crate) fn new(bytes: &'a [u8], start: usize, end: usize) -> Braces<'a> {
         let mut open = Vec::new();
         let mut ends = Vec::new();
         for (index, &byte) in bytes.iter().enumerate().take(end).skip(start) {
@@ -616,15 +779,46 @@ impl Braces {
             }
         }
         crate::order::sort_by_key(&mut ends, |&(at, _)| (at, 0));
-        Braces { ends }
+        let budget = JS_BUDGET_BASE + JS_BUDGET_PER_BYTE * end.saturating_sub(start);
+        Braces {
+            bytes,
+            end: end.min(bytes.len()),
+            ends,
+            budget: std::cell::Cell::new(budget),
+        }
     }
 
-    /// The end of the expression starting at `at` (after its `}`), or just
-    /// after the `{` when it does not close in the range.
+    /// The end of the expression (in text) starting at `at` (after its
+    /// `}`), or just after the `{` when it does not close in the range.
     pub(crate) fn skip(&self, at: usize) -> usize {
-        match self.ends.binary_search_by_key(&at, |&(start, _)| start) {
-            Ok(found) => self.ends[found].1,
-            Err(_) => at + 1,
+        self.skip_as(at, &markdown::MdxExpressionKind::Expression)
+    }
+
+    /// [`Braces::skip`] for an expression of `kind` (in a tag: a value or
+    /// a spread).
+    pub(crate) fn skip_as(&self, at: usize, kind: &markdown::MdxExpressionKind) -> usize {
+        let counted = self
+            .ends
+            .binary_search_by_key(&at, |&(start, _)| start)
+            .ok()
+            .map(|found| self.ends[found].1);
+        if let Some(counted) = counted {
+            let inner = &self.bytes[at + 1..counted - 1];
+            if !inner
+                .iter()
+                .any(|b| matches!(b, b'\'' | b'"' | b'`' | b'/'))
+            {
+                return counted;
+            }
+        }
+        let mut budget = self.budget.get();
+        let found =
+            crate::js_syntax::expression_end_within(self.bytes, at, self.end, kind, &mut budget);
+        self.budget.set(budget);
+        match found {
+            Ok(Some(end)) => end,
+            Ok(None) => at + 1,
+            Err(crate::js_syntax::OutOfBudget) => counted.unwrap_or(at + 1),
         }
     }
 }

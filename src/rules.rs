@@ -65,6 +65,9 @@ rules! {
     /// An attribute where it cannot be (on a closing tag).
     UnexpectedAttribute = "unexpected-attribute", Error,
         "An attribute on a closing tag or a fragment.";
+    /// A JavaScript syntax error inside `{…}` (`{b c}`, `{1 +}`).
+    InvalidExpression = "invalid-expression", Error,
+        "A JavaScript syntax error inside `{…}`, which fails the site's build.";
     /// Any other MDX syntax error markdown-rs reports.
     MdxSyntax = "mdx-syntax", Error,
         "Another MDX syntax error.";
@@ -74,13 +77,13 @@ rules! {
 
     // Blocks left open.
     /// Front matter without its closing `---`.
-    UnclosedFrontmatter = "unclosed-frontmatter", Error,
+    UnclosedFrontmatter = "unclosed-frontmatter", Warning,
         "Front matter opened with `---` is never closed.";
     /// A code fence never closed.
-    UnclosedCodeFence = "unclosed-code-fence", Error,
+    UnclosedCodeFence = "unclosed-code-fence", Warning,
         "A code fence is never closed, so the rest of the document would be code.";
     /// A `:::` admonition never closed.
-    UnclosedAdmonition = "unclosed-admonition", Error,
+    UnclosedAdmonition = "unclosed-admonition", Warning,
         "A `:::` admonition is never closed.";
     /// A `<!--` comment never closed.
     UnclosedComment = "unclosed-comment", Error,

@@ -191,7 +191,9 @@ impl Default for Schema {
                     "img",
                     &["src", "alt", "width", "height", "loading", "align"],
                 ),
-                ("div", &["align"]),
+                // `data-toc`: what a `<TOCInline>` asks for (consumed by
+                // the serializer, never written out).
+                ("div", &["align", "data-toc"]),
                 ("p", &["align"]),
                 ("h1", &["align"]),
                 ("h2", &["align"]),
@@ -254,6 +256,7 @@ impl Default for Schema {
                 "tabs-panels",
                 "tab-panel",
                 "details",
+                "toc-inline",
                 "math-inline",
                 "math-display",
             ],

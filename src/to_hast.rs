@@ -423,10 +423,7 @@ impl<'a> State<'a> {
         range: (usize, usize),
         top: bool,
     ) -> Vec<(Node, usize, usize)> {
-        let (mut items, open) = crate::raw_html::assemble_open(items);
-        if top {
-            self.open_elements = open;
-        }
+        let mut items = items;
         // Take the inserts for this level: inside `range` and inside no
         // single item. `pending` is sorted by start, so only the entries
         // starting in `range` are looked at, and placed ones are marked
@@ -518,10 +515,13 @@ impl<'a> State<'a> {
                 while items.last().is_some_and(|item| item.1 >= content_start) {
                     tail.extend(items.pop());
                 }
+                // What starts inside the content is the content: a list
+                // ends only after the blank lines that follow it, which
+                // here take in the masked closing fence.
                 let mut content = Vec::new();
                 while tail
                     .last()
-                    .is_some_and(|item| item.2 <= content_end && item.1 >= start)
+                    .is_some_and(|item| item.1 < content_end && item.1 >= start)
                 {
                     content.extend(tail.pop().map(|item| item.0));
                 }
@@ -541,6 +541,17 @@ impl<'a> State<'a> {
             }
         }
         items.extend(tail.into_iter().rev());
+        // Raw HTML elements (Markdown) take in what their tags enclose,
+        // admonitions and faults included.
+        let (mut items, open) = crate::raw_html::assemble_open(items);
+        if top {
+            self.open_elements = open;
+        }
+        if self.options.format == Format::Md {
+            for (node, _, _) in &mut items {
+                theme_details(std::slice::from_mut(node));
+            }
+        }
         if top && self.options.source_lines {
             for (node, start, _) in &mut items {
                 if let Node::Element(element) = node {
@@ -691,6 +702,9 @@ impl<'a> State<'a> {
                 .into_iter()
                 .map(|(node, _, _)| node)
                 .collect();
+            if self.options.format == Format::Md {
+                theme_details(&mut nodes);
+            }
         }
         nodes
     }
@@ -718,7 +732,7 @@ impl<'a> State<'a> {
             mdast::Node::Root(n) => out.extend(self.all(&n.children)),
             mdast::Node::Paragraph(n) => self.transform_paragraph(n, out),
             mdast::Node::Heading(n) => self.transform_heading(n, out),
-            mdast::Node::Text(n) => out.push(Node::text(n.value.clone())),
+            mdast::Node::Text(n) => out.push(Node::text(self.text_value(n))),
             mdast::Node::Emphasis(n) => out.push(self.simple("em", &n.children, node)),
             mdast::Node::Strong(n) => out.push(self.simple("strong", &n.children, node)),
             mdast::Node::Delete(n) => out.push(self.simple("del", &n.children, node)),
@@ -835,6 +849,38 @@ impl<'a> State<'a> {
             | mdast::Node::FootnoteDefinition(_) => {}
         }
         self.depth -= 1;
+    }
+
+    /// A text node's value. In the children of a JSX text element
+    /// markdown-rs 1.0.0 drops line endings (`<b>one` / `two</b>` gives
+    /// `onetwo`, where @mdx-js/mdx keeps `one\ntwo`): when the value is
+    /// exactly the source's lines without their line endings and
+    /// indentation, they are put back.
+    fn text_value(&self, n: &mdast::Text) -> String {
+        let Some(position) = &n.position else {
+            return n.value.clone();
+        };
+        let (start, end) = (position.start.offset, position.end.offset);
+        let Some(source) = self.source.get(start..end) else {
+            return n.value.clone();
+        };
+        if source.len() == n.value.len() || !source.contains(['\n', '\r']) {
+            return n.value.clone();
+        }
+        let mut pieces = Vec::new();
+        for (index, line) in crate::lines::split(source).iter().enumerate() {
+            let text = &source[line.start..line.end];
+            pieces.push(if index == 0 {
+                text
+            } else {
+                text.trim_start_matches([' ', '\t'])
+            });
+        }
+        if pieces.concat() == n.value {
+            pieces.join("\n")
+        } else {
+            n.value.clone()
+        }
     }
 
     /// Alt text of an image whose label holds nested images or links:
@@ -1059,7 +1105,13 @@ impl<'a> State<'a> {
             code.add_class(&format!("language-{lang}"));
         }
         let source_value = self.indented_code_value(n);
-        let value = source_value.as_deref().unwrap_or(&n.value);
+        let mut value = source_value.as_deref().unwrap_or(&n.value);
+        if self.options.format == Format::Md {
+            // Docusaurus reads Markdown's raw HTML again with rehype-raw,
+            // whose HTML parser drops a line ending at the start of `<pre>`
+            // content: code that starts with a blank line loses one.
+            value = value.strip_prefix('\n').unwrap_or(value);
+        }
         let plain =
             meta.title.is_none() && meta.highlight.is_empty() && meta.line_numbers.is_none();
         if plain {
@@ -1356,6 +1408,7 @@ impl<'a> State<'a> {
     fn transform_expression(&mut self, value: &str, stops: &[(usize, usize)], out: &mut Vec<Node>) {
         let mut evaluator = Evaluator {
             scope: &mut self.scope,
+            options: self.options,
             reports: &mut self.reports,
         };
         match evaluator.expression(value, stops) {
@@ -1387,6 +1440,7 @@ impl<'a> State<'a> {
         };
         let props = Evaluator {
             scope: &mut self.scope,
+            options: self.options,
             reports: &mut self.reports,
         }
         .attributes(attributes);
@@ -1431,6 +1485,29 @@ impl<'a> State<'a> {
                 details.children = inner;
                 out.push(details.into());
             }
+            "TOCInline" => {
+                // Docusaurus's inline TOC: filled with the document's TOC
+                // when the blocks are put together.
+                let (start, end) = match prop(&props, "toc") {
+                    Some(Static::Toc { start, end }) => (*start, *end),
+                    // Anything else shows an empty list.
+                    _ => (Some(0), Some(0)),
+                };
+                let level = |name: &str, default: u8| match prop(&props, name) {
+                    Some(Static::Number(n)) if (1.0..=6.0).contains(n) => *n as u8,
+                    _ => default,
+                };
+                let slice = crate::hast::TocSlice {
+                    start,
+                    end,
+                    min: level("minHeadingLevel", self.options.toc.min_level),
+                    max: level("maxHeadingLevel", self.options.toc.max_level),
+                };
+                let mut div = element("div", at);
+                div.add_class("toc-inline");
+                div.set("data-toc", slice.encode());
+                out.push(div.into());
+            }
             "Admonition" => {
                 let kind = prop_text(&props, "type").unwrap_or_else(|| "note".into());
                 let title = prop_text(&props, "title");
@@ -1442,6 +1519,7 @@ impl<'a> State<'a> {
                 let node = self.admonition(&kind, title.as_deref().map(Title::Text), content, at);
                 out.push(node);
             }
+            _ if self.asset_component(name, &props, at, out) => {}
             _ => {
                 self.reports.push(Report::new(
                     Rule::UnknownComponent,
@@ -1466,16 +1544,53 @@ impl<'a> State<'a> {
         flow: bool,
     ) -> Vec<Node> {
         if flow {
+            // No line endings between them: React renders JSX children as
+            // they are (`<div>` / `<span>a</span>` / `<span>b</span>` shows
+            // "ab"), unlike remark-rehype's markdown containers.
             let items = self.items(children);
-            let nodes = self.place(items, at, false);
-            if nodes.is_empty() {
-                nodes
-            } else {
-                wrap(nodes, true)
-            }
+            self.place(items, at, false)
         } else {
             self.all(children)
         }
+    }
+
+    /// `<Logo />` where `Logo` is an imported image (`import Logo from
+    /// './logo.svg'`: Docusaurus makes an SVG a component): the image,
+    /// with the props an `<img>` takes. Whether `name` is one.
+    fn asset_component(
+        &mut self,
+        name: &str,
+        props: &[(String, Static)],
+        at: (usize, usize),
+        out: &mut Vec<Node>,
+    ) -> bool {
+        if !matches!(
+            self.scope.bindings.get(name).map(|b| &b.value),
+            Some(crate::scope::Value::Asset { .. })
+        ) {
+            return false;
+        }
+        let Some(crate::scope::Value::Asset { specifier, url }) = self.scope.lookup(name).cloned()
+        else {
+            return false;
+        };
+        let mut props = props.to_vec();
+        props.retain(|(prop, _)| prop != "src");
+        props.insert(
+            0,
+            ("src".into(), Static::Asset(url.clone(), specifier.clone())),
+        );
+        let mut img = element("img", at);
+        img.jsx = true;
+        img.attributes = html_attributes(props, at, self.source, &mut self.reports);
+        if url.is_none() {
+            img.add_class("mdx-missing-asset");
+            if img.get("alt").is_none_or(str::is_empty) {
+                img.set("alt", format!("missing image: {specifier}"));
+            }
+        }
+        out.push(img.into());
+        true
     }
 
     /// An `<img>` without a usable `src` (an asset with no URL, an undefined
@@ -1491,6 +1606,13 @@ impl<'a> State<'a> {
             mdast::AttributeContent::Property(p) if p.name == "src" => match &p.value {
                 Some(mdast::AttributeValue::Expression(e)) => {
                     let name = e.value.trim();
+                    if let Ok(Some(crate::js::Node {
+                        expr: crate::js::Expr::Require(specifier),
+                        ..
+                    })) = crate::js::parse_expression(name)
+                    {
+                        return Some(format!("missing image: {specifier}"));
+                    }
                     match self.scope.bindings.get(name).map(|b| &b.value) {
                         Some(crate::scope::Value::Asset { specifier, .. }) => {
                             Some(format!("missing image: {specifier}"))
@@ -1539,6 +1661,7 @@ impl<'a> State<'a> {
                     let item_at = span(child);
                     let item_props = Evaluator {
                         scope: &mut self.scope,
+                        options: self.options,
                         reports: &mut self.reports,
                     }
                     .attributes(attributes);
@@ -1614,6 +1737,21 @@ impl<'a> State<'a> {
         children.extend(other);
         container.children = wrap(children, true);
         out.push(container.into());
+    }
+}
+
+/// Raw HTML `<details>` in Markdown: Docusaurus maps the elements of a
+/// Markdown file's raw HTML to its theme components, so they look like
+/// JSX `<Details>` (the class its style hangs on). Iterative.
+fn theme_details(nodes: &mut [Node]) {
+    let mut stack: Vec<&mut Node> = nodes.iter_mut().collect();
+    while let Some(node) = stack.pop() {
+        if let Node::Element(element) = node {
+            if element.tag == "details" {
+                element.add_class("details");
+            }
+            stack.extend(element.children.iter_mut());
+        }
     }
 }
 

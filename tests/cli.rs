@@ -386,6 +386,45 @@ fn json_keeps_the_exit_status_and_carries_the_diagnostics() {
 }
 
 #[test]
+fn md_files_are_mdx_unless_the_rule_says_detect() {
+    // Docusaurus 3 reads `.md` as MDX by default: `{here}` is an expression
+    // (an undefined name), unless `--markdown-format detect`, or `format`
+    // in the front matter, says Markdown.
+    let dir = TempDir::new("format-rule");
+    let doc = dir.file("a.md", "Braces {here} are an expression in MDX.\n");
+    let (code, _, stderr) = run(&["--check", &doc]);
+    assert_eq!(code, 1, "should read .md as MDX by default, got {stderr}");
+    assert!(stderr.contains("[undefined-identifier]"), "got {stderr}");
+    let (code, _, stderr) = run(&["--check", "--markdown-format", "detect", &doc]);
+    assert_eq!(
+        code, 0,
+        "should read .md as Markdown with detect, got {stderr}"
+    );
+    let (code, _, stderr) = run(&["--check", "--markdown-format=md", &doc]);
+    assert_eq!(
+        code, 0,
+        "should read everything as Markdown with md, got {stderr}"
+    );
+    let mdx = dir.file("b.mdx", "Braces {here} again.\n");
+    let (code, _, _) = run(&["--check", "--markdown-format", "detect", &mdx]);
+    assert_eq!(code, 1, "should read .mdx as MDX with detect");
+    let front = dir.file("c.md", "---\nformat: md\n---\n\nBraces {here} as text.\n");
+    let (code, _, stderr) = run(&["--check", &front]);
+    assert_eq!(
+        code, 0,
+        "should follow the front matter's format, got {stderr}"
+    );
+    let (code, _, _) = run(&["--check", "--format", "mdx", &front]);
+    assert_eq!(code, 1, "should let --format force the syntax");
+    let (code, _, stderr) = run(&["--markdown-format", "html", &doc]);
+    assert_eq!(code, 2, "should refuse an unknown rule");
+    assert!(
+        stderr.contains("`--markdown-format` must be"),
+        "got {stderr}"
+    );
+}
+
+#[test]
 fn format_follows_the_extension_unless_forced() {
     // A plain document renders cleanly whichever format is chosen.
     let dir = TempDir::new("format");

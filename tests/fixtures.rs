@@ -44,6 +44,7 @@ features! {
     assets,
     code,
     comments,
+    docusaurus,
     frontmatter,
     gfm,
     headings,

@@ -10,8 +10,11 @@
 //! Inside a Docusaurus site (a folder with `docusaurus.config.*` at or
 //! above the input, or `--site`), each post's images and imports are looked
 //! up on disk as the site resolves them (`site.rs`), a missing one is an
-//! error naming its path, and `.md` files are MDX unless the config says
-//! `format: 'detect'`. `--watch` checks again whatever changes (`watch.rs`).
+//! error naming its path. Each file's format is chosen as Docusaurus
+//! chooses it: its front matter's `format`, else the rule of
+//! `--markdown-format`, else the site config's `markdown.format` (only
+//! `'detect'` is read), else MDX (Docusaurus's default); `--format` forces
+//! one. `--watch` checks again whatever changes (`watch.rs`).
 //!
 //! Exit status: 2 on a usage error, an unreadable file or invalid options;
 //! else 1 if any document has an error; else 0.
@@ -29,7 +32,7 @@ mod site;
 mod watch;
 
 use mdx_preview::rules::Rule;
-use mdx_preview::{Diagnostic, Format, Options, Rendered, Severity, render};
+use mdx_preview::{Diagnostic, Format, FormatRule, Options, Rendered, Severity, render};
 use serde::Serialize;
 use site::Site;
 use std::collections::HashMap;
@@ -65,12 +68,19 @@ Docusaurus sites:
                        require()s are looked up on disk: `./x.png` next to
                        the post, `@site/x` from the site's root, `/img/x` in
                        static/; a missing file is an error [missing-file].
-                       Every file is MDX unless the config sets
-                       `format: 'detect'` (then .md files are Markdown).
+
+Format (as Docusaurus picks it):
+      --markdown-format mdx|detect|md
+                       how files are read when their front matter has no
+                       `format`: all MDX (the default, as Docusaurus 3), by
+                       extension (`detect`: .md files are Markdown), or all
+                       Markdown. In a site whose config sets
+                       `markdown: { format: 'detect' }` the default is
+                       `detect`.
+      --format md|mdx  read every input in this syntax, whatever its name
+                       or front matter
 
 Rendering:
-      --format md|mdx  syntax of the inputs (default: `.md` files are md,
-                       everything else mdx)
       --base-url URL   resolve relative import specifiers against URL
       --id-prefix P    prefix of every id and name (default `user-content-`)
       --math           parse $…$ and $$…$$ math
@@ -154,6 +164,8 @@ struct Cli {
     mode: Mode,
     /// `--format`, overriding the choice by file extension.
     format: Option<Format>,
+    /// `--markdown-format`: the rule, overriding a site's.
+    format_rule: Option<FormatRule>,
     options: Options,
     inputs: Vec<PathBuf>,
     /// `--site`: the site every input belongs to.
@@ -178,6 +190,7 @@ fn parse_args(args: impl IntoIterator<Item = OsString>) -> Result<Command, Usage
     let mut cli = Cli {
         mode: Mode::Html,
         format: None,
+        format_rule: None,
         options: Options::default(),
         inputs: Vec::new(),
         site: None,
@@ -231,6 +244,14 @@ fn parse_args(args: impl IntoIterator<Item = OsString>) -> Result<Command, Usage
                     }
                 });
             }
+            "--markdown-format" => {
+                let value = value()?;
+                cli.format_rule = Some(FormatRule::parse(&value).ok_or_else(|| {
+                    UsageError(format!(
+                        "`--markdown-format` must be `mdx`, `detect` or `md`, got `{value}`"
+                    ))
+                })?);
+            }
             "--base-url" => cli.options.base_url = Some(value()?),
             "--id-prefix" => cli.options.id_prefix = value()?,
             "--toc-min" => cli.options.toc.min_level = parse_level(name, &value()?)?,
@@ -266,7 +287,13 @@ fn parse_args(args: impl IntoIterator<Item = OsString>) -> Result<Command, Usage
 fn takes_value(name: &str) -> bool {
     matches!(
         name,
-        "--format" | "--base-url" | "--id-prefix" | "--toc-min" | "--toc-max" | "--site"
+        "--format"
+            | "--markdown-format"
+            | "--base-url"
+            | "--id-prefix"
+            | "--toc-min"
+            | "--toc-max"
+            | "--site"
     )
 }
 
@@ -365,9 +392,12 @@ fn render_document(cli: &Cli, path: &Path, sites: &mut Sites) -> Option<Document
     let source = read_source(path, &file)?;
     let mut options = cli.options.clone();
     let site = sites.of(cli, path);
-    options.format = cli.format.unwrap_or_else(|| match &site {
-        Some(site) => site.format_of(path),
-        None => format_of(path),
+    options.format = cli.format.unwrap_or_else(|| {
+        let rule = cli
+            .format_rule
+            .or_else(|| site.as_ref().map(|site| site.format_rule))
+            .unwrap_or_default();
+        rule.format_of(&path.to_string_lossy(), &source)
     });
     let checked = site.as_ref().map(|site| {
         let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
@@ -508,15 +538,6 @@ fn extension_is(path: &Path, wanted: &str) -> bool {
 
 fn is_document(path: &Path) -> bool {
     extension_is(path, "md") || extension_is(path, "mdx")
-}
-
-/// `.md` files are Markdown, everything else MDX.
-fn format_of(path: &Path) -> Format {
-    if extension_is(path, "md") {
-        Format::Md
-    } else {
-        Format::Mdx
-    }
 }
 
 /// Read a file as UTF-8, replacing invalid bytes (with a note on stderr).

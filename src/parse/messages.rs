@@ -20,6 +20,8 @@ pub fn rule(id: &str) -> Rule {
         "unexpected-lazy" => Rule::UnexpectedLazy,
         "unexpected-closing-slash" => Rule::UnexpectedClosingSlash,
         "unexpected-attribute" => Rule::UnexpectedAttribute,
+        "invalid-expression" => Rule::InvalidExpression,
+        "input-too-complex" => Rule::InputTooComplex,
         _ => Rule::MdxSyntax,
     }
 }

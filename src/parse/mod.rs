@@ -58,6 +58,9 @@ pub fn parse_options(options: &Options) -> ParseOptions {
             // ESM is checked by our own static evaluator later; here any
             // block starting with `import`/`export` is accepted as ESM.
             mdx_esm_parse: Some(Box::new(|_: &str| MdxSignal::Ok)),
+            // Expressions are JavaScript, as @mdx-js/mdx reads them: `}` in
+            // a string does not end one, a syntax error is an error.
+            mdx_expression_parse: Some(Box::new(crate::js_syntax::signal)),
             ..ParseOptions::mdx()
         },
     }
@@ -484,12 +487,28 @@ fn is_atx_heading(line: &str) -> bool {
 /// go to `prepared`, with offsets into `text`.
 fn recover(mut text: String, parse_options: &ParseOptions, prepared: &mut Prepared) -> Node {
     let attempts = (RECOVERY_BYTES / text.len().max(1)).clamp(MIN_ATTEMPTS, MAX_ATTEMPTS);
+    // The text as it was and the regions masked so far (from the first
+    // error on), to tell an error that masking caused.
+    let mut original: Option<String> = None;
+    let mut masked_so_far: Vec<(usize, usize)> = Vec::new();
     for attempt in 0.. {
         let message = match markdown::to_mdast(&text, parse_options) {
             Ok(tree) => return tree,
             Err(message) => message,
         };
-        let (report, opened_here, regions) = locate(&text, &message);
+        let original = original.get_or_insert_with(|| text.clone());
+        let (mut report, opened_here, regions) = locate(&text, &message);
+        if closed_in_masked(original, &masked_so_far, &report, &message.reason) {
+            // An element whose closing tag was in a block already shown as
+            // an error (`<div>` / blank / `<div><a></div>` / `</div>`):
+            // not a mistake of its own.
+            report.severity = Severity::Info;
+            report.message = format!(
+                "{}: its closing tag is in a block shown as an error",
+                report.message
+            );
+        }
+        masked_so_far.extend(regions.iter().copied());
         prepared.reports.extend(opened_here);
         // Found at the very end: something is still open there, and text
         // added after it could close it.
@@ -574,6 +593,27 @@ fn recover(mut text: String, parse_options: &ParseOptions, prepared: &mut Prepar
     empty_root()
 }
 
+/// Whether `report` says an element is never closed while a region
+/// masked by an earlier attempt holds its closing tag (in `original`).
+fn closed_in_masked(
+    original: &str,
+    masked: &[(usize, usize)],
+    report: &Report,
+    reason: &str,
+) -> bool {
+    let Some(rest) = reason.strip_prefix("Expected a closing tag for `<") else {
+        return false;
+    };
+    let name = rest.split(['>', ' ', '`']).next().unwrap_or("");
+    let closing = format!("</{name}>");
+    masked.iter().any(|&(start, end)| {
+        start >= report.end
+            && original
+                .get(start..end)
+                .is_some_and(|t| t.contains(&closing))
+    })
+}
+
 /// Most blocks [`cause_start`] steps back over before it takes the start
 /// of the text.
 const MAX_CAUSE_STEPS: usize = 8;
@@ -644,7 +684,8 @@ fn locate(text: &str, message: &Message) -> (Report, Option<Report>, Vec<(usize,
         // opens.
         let open = match unclosed {
             Unclosed::Quote(quote) => text[..place_start].rfind(quote),
-            Unclosed::Brace => unmatched_brace(&text[..place_start]),
+            Unclosed::Brace => unclosed_expression(&text[..place_start])
+                .or_else(|| unmatched_brace(&text[..place_start])),
         }
         .unwrap_or(place_start);
         (open, open + 1)
@@ -692,6 +733,103 @@ fn tag_end(text: &str, start: usize) -> usize {
         Some(close) => start + close + 1,
         None => start + line_end,
     }
+}
+
+/// Most `}` tried for each `{` by [`unclosed_expression`].
+const MAX_EXPRESSION_TRIES: usize = 256;
+
+/// Byte offset of the first `{` in `text` that starts an expression no
+/// later `}` ends, read as markdown-rs reads expressions with
+/// [`crate::js_syntax`]: at each `}` the text since the `{` is checked,
+/// and the first that is a whole expression (or a syntax error) ends it.
+/// `{1 +}` is such a `{`, although its braces balance. Code spans are
+/// skipped (within their block: they never cross a blank line), and so is
+/// fenced code (its info string too: ```` ```js title{ ```` is no
+/// expression); on the error path only, and bounded.
+fn unclosed_expression(text: &str) -> Option<usize> {
+    let bytes = text.as_bytes();
+    let map = crate::lines::LineMap::read(text, Format::Mdx);
+    // The end of the code line `at` is in, if it is in one.
+    let code_line_end = |at: usize| {
+        let index = map.lines.partition_point(|line| line.end < at);
+        let line = map.lines.get(index)?;
+        (map.opaque[index] && line.start <= at).then_some(line.end)
+    };
+    let kind = markdown::MdxExpressionKind::Expression;
+    // Where the text after `at` ends an expression opened at `at`.
+    let close = |at: usize| {
+        bytes[at + 1..]
+            .iter()
+            .enumerate()
+            .filter(|(_, b)| **b == b'}')
+            .take(MAX_EXPRESSION_TRIES)
+            .find_map(|(offset, _)| {
+                let end = at + 1 + offset;
+                let value = text.get(at + 1..end)?;
+                let done = !matches!(
+                    crate::js_syntax::check(value, &kind),
+                    Err(ref error) if error.eof
+                );
+                done.then_some(end)
+            })
+    };
+    // The first block: after the blank lines the text may start with
+    // (a block of its own would be the one before them, or none).
+    let next_block = |from: usize| {
+        text[from..]
+            .find(|c: char| !c.is_whitespace())
+            .map_or(bytes.len(), |i| from + i)
+    };
+    let mut after = 0;
+    let mut block_start = next_block(0);
+    while block_start < bytes.len() {
+        let (start, end) = block_around(text, block_start);
+        let start = start.max(block_start);
+        if end <= start {
+            // Only white space that is not blank to the line reader.
+            let width = text[block_start..].chars().next().map_or(1, char::len_utf8);
+            block_start = next_block(block_start + width);
+            continue;
+        }
+        if is_esm_block(&text[start..end]) {
+            // ESM (`export const a = {…}`): its braces are JavaScript's.
+            block_start = next_block(end);
+            continue;
+        }
+        let code = crate::prepass::CodeSpans::new(bytes, start, end);
+        let mut at = start.max(after);
+        while at < end {
+            if let Some(line_end) = code_line_end(at) {
+                at = line_end + 1;
+                continue;
+            }
+            match bytes[at] {
+                b'`' => at = code.end(bytes, at),
+                b'\\' => at += 2,
+                b'{' => match close(at) {
+                    Some(closed) => {
+                        after = closed + 1;
+                        at = after;
+                    }
+                    None => return Some(at),
+                },
+                _ => at += 1,
+            }
+        }
+        // The next block: after this one's line ending and blank lines.
+        block_start = next_block(end);
+    }
+    None
+}
+
+/// Whether a block is MDX's ESM: it starts with `import` or `export` and
+/// a space, `{` or `*`, at the start of its line.
+fn is_esm_block(block: &str) -> bool {
+    ["import", "export"].iter().any(|word| {
+        block
+            .strip_prefix(word)
+            .is_some_and(|rest| rest.starts_with([' ', '\t', '{', '*']))
+    })
 }
 
 /// Byte offset of the last `{` in `text` that no `}` closes.

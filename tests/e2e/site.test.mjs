@@ -185,13 +185,29 @@ test("the site's files are listed, and the newest post opens with its images", a
   assert.deepEqual(events.errors, []);
 });
 
-test("require('./x.png').default resolves like an import", { todo: "the renderer reads require() with issue 14" }, async (t) => {
+test("require('./x.png').default resolves like an import", async (t) => {
   const { page } = await openSite(t, `?file=${encodeURIComponent(REVIEW)}`);
   await page.waitForFunction(
     () => document.querySelector('#preview img[src*="/asset/required.png"]')?.naturalWidth === 60,
     null,
     { timeout: 5000 },
   );
+});
+
+test("the writer picks how .md files are read, as Docusaurus's markdown.format", async (t) => {
+  const { page } = await openSite(t, `?file=${encodeURIComponent(INTRO)}`);
+  const formatOf = (source) => page.evaluate((source) => window.mdxPreview.site.formatFor(source), source);
+  // Docusaurus 3 reads .md as MDX unless the config says 'detect'.
+  assert.equal(await page.$eval("#site-format", (select) => select.value), "mdx");
+  assert.equal(await formatOf("# Intro\n"), "mdx");
+  await page.selectOption("#site-format", "detect");
+  assert.equal(await formatOf("# Intro\n"), "md", "by extension, .md is Markdown");
+  assert.equal(await formatOf("---\nformat: mdx\n---\n# Intro\n"), "mdx", "the front matter comes first");
+  // Kept for the site: still chosen after a reload.
+  await page.reload();
+  await opened(page, INTRO);
+  assert.equal(await page.$eval("#site-format", (select) => select.value), "detect");
+  assert.equal(await formatOf("# Intro\n"), "md");
 });
 
 test("an edit saved with Ctrl+S is written to the file, line ends kept", async (t) => {

@@ -120,7 +120,7 @@ function snapshot() {
   const source = assets.size > 0 || site ? doc.toString() : "";
   const dropped = assets.assetsFor(source);
   const options = site
-    ? { format: site.format, math: settings.math, assets: { ...dropped, ...site.assetsFor(source) } }
+    ? { format: site.formatFor(source), math: settings.math, assets: { ...dropped, ...site.assetsFor(source) } }
     : { format: "mdx", math: settings.math, assets: dropped };
   return { doc, options, context: { version: docVersion } };
 }

@@ -138,6 +138,7 @@ export class Site {
       const response = await fetch("/_site/files");
       const { documents, assets, detect } = await response.json();
       this.detect = detect;
+      if (this.ruleSelect) this.ruleSelect.value = this.formatRule;
       this.documents = new Map(documents.map(({ path, size, mtime }) => [path, { size, mtime }]));
       this.assetFiles = new Map(assets.map(({ path, mtime }) => [path, mtime]));
     } catch (error) {
@@ -195,6 +196,25 @@ export class Site {
     this.saveButton.addEventListener("click", () => this.save());
     const brand = document.querySelector(".brand");
     brand.after(where, this.stateElement, this.saveButton);
+
+    // How `.md` files are read (Docusaurus's `markdown.format`).
+    this.ruleSelect = make("select", "site-format");
+    this.ruleSelect.id = "site-format";
+    this.ruleSelect.title = "How .md files are read, as Docusaurus's markdown.format (a file's front matter format comes first)";
+    this.ruleSelect.setAttribute("aria-label", "How .md files are read");
+    for (const [value, label] of [
+      ["mdx", ".md as MDX (Docusaurus default)"],
+      ["detect", ".md as Markdown (format: 'detect')"],
+    ]) {
+      const option = make("option", null, label);
+      option.value = value;
+      this.ruleSelect.append(option);
+    }
+    this.ruleSelect.addEventListener("change", () => {
+      localStorage.setItem(this.key("format-rule"), this.ruleSelect.value);
+      this.requestRender();
+    });
+    this.saveButton.after(this.ruleSelect);
 
     const pane = make("aside", "files-pane");
     pane.setAttribute("aria-label", "Site files");
@@ -389,9 +409,21 @@ export class Site {
 
   // ---- what the renderer needs ------------------------------------------------
 
-  /** The format Docusaurus reads the open file in: MDX, or by extension with `format: 'detect'`. */
-  get format() {
-    return this.detect && /\.md$/i.test(this.path ?? "") ? "md" : "mdx";
+  /** How `.md` files are read, as Docusaurus's `markdown.format`: the
+   * writer's choice for this site, else the site config's (`detect` or
+   * the default, MDX). */
+  get formatRule() {
+    return localStorage.getItem(this.key("format-rule")) ?? (this.detect ? "detect" : "mdx");
+  }
+
+  /** The format Docusaurus reads the open file in: the front matter's
+   * `format`, else the rule (`detect`: by extension). */
+  formatFor(source) {
+    const front = /^\uFEFF?---\r?\n([\s\S]*?)\r?\n---[ \t]*(?:\r?\n|$)/.exec(source)?.[1];
+    const declared = front && /^format:[ \t]*(['"]?)(md|mdx|detect)\1[ \t]*$/m.exec(front)?.[2];
+    const rule = declared ?? this.formatRule;
+    if (rule !== "detect") return rule;
+    return /\.(md|markdown|mdown|mkdn|mkd|mdwn|mkdown|ron)$/i.test(this.path ?? "") ? "md" : "mdx";
   }
 
   /** `assets` for the renderer: the open document's files that exist. */

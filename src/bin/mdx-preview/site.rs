@@ -7,7 +7,7 @@
 
 use mdx_preview::diagnostic::{LineIndex, Report};
 use mdx_preview::rules::Rule;
-use mdx_preview::{Diagnostic, Format, Severity};
+use mdx_preview::{Diagnostic, FormatRule, Severity};
 use std::collections::BTreeMap;
 use std::path::{Component, Path, PathBuf};
 
@@ -32,9 +32,10 @@ const ASSET_EXTENSIONS: &[&str] = &[
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Site {
     pub root: PathBuf,
-    /// `markdown: { format: 'detect' }` in the config: `.md` files are
-    /// Markdown. Otherwise (Docusaurus's default) every file is MDX.
-    pub detect_format: bool,
+    /// `markdown: { format: 'detect' }` in the config: by extension (`.md`
+    /// files are Markdown). Otherwise (Docusaurus's default) every file is
+    /// MDX. A file's front matter `format` comes first either way.
+    pub format_rule: FormatRule,
 }
 
 impl Site {
@@ -59,7 +60,11 @@ impl Site {
         let text = std::fs::read_to_string(config).unwrap_or_default();
         Some(Site {
             root: root.to_path_buf(),
-            detect_format: mentions_detect(&text),
+            format_rule: if mentions_detect(&text) {
+                FormatRule::Detect
+            } else {
+                FormatRule::Mdx
+            },
         })
     }
 
@@ -67,21 +72,8 @@ impl Site {
     pub fn forced(root: &Path) -> Site {
         Site::at(root).unwrap_or_else(|| Site {
             root: root.to_path_buf(),
-            detect_format: false,
+            format_rule: FormatRule::Mdx,
         })
-    }
-
-    /// The format Docusaurus gives `document`.
-    pub fn format_of(&self, document: &Path) -> Format {
-        let markdown = document
-            .extension()
-            .and_then(|extension| extension.to_str())
-            .is_some_and(|extension| extension.eq_ignore_ascii_case("md"));
-        if self.detect_format && markdown {
-            Format::Md
-        } else {
-            Format::Mdx
-        }
     }
 
     /// The file `specifier` names in `document` (a path under the root),
@@ -514,7 +506,7 @@ mod tests {
     fn site() -> Site {
         Site {
             root: PathBuf::from("/site"),
-            detect_format: false,
+            format_rule: FormatRule::Mdx,
         }
     }
 
@@ -581,14 +573,15 @@ mod tests {
             "export default { markdown: { format: 'detect' } };"
         ));
         assert!(mentions_detect("markdown: {format:\"detect\"}"));
+        use mdx_preview::Format;
         assert!(!mentions_detect("markdown: { format: 'mdx' } // detect"));
         let detect = Site {
-            detect_format: true,
+            format_rule: FormatRule::Detect,
             ..site()
         };
-        assert_eq!(detect.format_of(Path::new("/site/a.md")), Format::Md);
-        assert_eq!(detect.format_of(Path::new("/site/a.mdx")), Format::Mdx);
-        assert_eq!(site().format_of(Path::new("/site/a.md")), Format::Mdx);
+        assert_eq!(detect.format_rule.format_of("/site/a.md", ""), Format::Md);
+        assert_eq!(detect.format_rule.format_of("/site/a.mdx", ""), Format::Mdx);
+        assert_eq!(site().format_rule.format_of("/site/a.md", ""), Format::Mdx);
     }
 
     #[test]
