@@ -19,8 +19,9 @@ CHROMEDRIVER := /usr/bin/chromedriver
 JS_CONSUMER := target/js-consumer
 # Scratch Vite app built against the packed package (make test-js).
 VITE_CONSUMER := target/vite-consumer
-# pkg/ wasm + JS glue, gzip -9 (DESIGN.md budget: 180 KB).
-SIZE_BUDGET_BYTES := 180000
+# pkg/ wasm + JS, gzip -9. DESIGN.md's budget is 180 KB; issue 15 made
+# `make size` fail above 320 KB (the package must not grow past it).
+SIZE_BUDGET_BYTES := 320000
 
 # Print a section header: $(call section,Title)
 section = @printf '\n==> %s\n' '$(1)'
