@@ -289,6 +289,16 @@ pub fn contained(
         .map_or_else(|| last_resort(source, options), |(_, done)| done)
 }
 
+/// The message a panic was raised with (`panic!("…")` gives a `&str` or a
+/// `String`; anything else, an empty message).
+pub fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
+    payload
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_default()
+}
+
 /// The whole document as escaped source with one `internal-error`
 /// diagnostic: what a render gives when isolating blocks did not help.
 /// Built without the pipeline (the JavaScript layer builds the same).

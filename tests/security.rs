@@ -81,11 +81,7 @@ fn render_case(case: &Case) -> Result<String, String> {
     let input = case.input.clone();
     std::panic::catch_unwind(move || render(&input, &options))
         .map_err(|panic| {
-            let message = panic
-                .downcast_ref::<&str>()
-                .map(|s| s.to_string())
-                .or_else(|| panic.downcast_ref::<String>().cloned())
-                .unwrap_or_default();
+            let message = mdx_preview::contain::panic_message(&*panic);
             format!("PANIC: {message}")
         })?
         .map(|rendered| rendered.html)

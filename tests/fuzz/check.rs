@@ -154,12 +154,7 @@ pub fn record_panics() {
             let place = info
                 .location()
                 .map_or_else(String::new, |l| format!("{}:{}", l.file(), l.line()));
-            let message = info
-                .payload()
-                .downcast_ref::<&str>()
-                .map(|s| s.to_string())
-                .or_else(|| info.payload().downcast_ref::<String>().cloned())
-                .unwrap_or_default();
+            let message = mdx_preview::contain::panic_message(info.payload());
             if !is_known_panic(&place, &message) {
                 default(info);
             }
