@@ -873,7 +873,16 @@ impl Incremental {
             }
             for definition in &entry.rendering.definitions {
                 if keys.contains(&definition.key) {
-                    target.push_str(&definition.text);
+                    match &definition.stand_in {
+                        Some(stand_in) => {
+                            target.push_str(&stand_in.text);
+                            context
+                                .defined
+                                .entry(stand_in.identifier.clone())
+                                .or_insert_with(|| (stand_in.url.clone(), stand_in.title.clone()));
+                        }
+                        None => target.push_str(&definition.text),
+                    }
                     target.push_str("\n\n");
                 }
             }

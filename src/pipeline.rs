@@ -34,6 +34,10 @@ pub struct Context {
     pub after: String,
     /// The document's names, when its ESM is not in `before` and `after`.
     pub scope: Option<std::rc::Rc<crate::scope::Scope>>,
+    /// Definitions in `before` and `after` given to the parser as their
+    /// stand-ins ([`Definition::stand_in`]): their real destination and
+    /// title, by identifier, the first of each identifier in document order.
+    pub defined: crate::to_hast::Defined,
 }
 
 impl PartialEq for Context {
@@ -43,7 +47,10 @@ impl PartialEq for Context {
             (None, None) => true,
             _ => false,
         };
-        self.before == other.before && self.after == other.after && same_scope
+        self.before == other.before
+            && self.after == other.after
+            && same_scope
+            && self.defined == other.defined
     }
 }
 
@@ -69,6 +76,58 @@ pub struct Definition {
     pub key: String,
     /// Its source text.
     pub text: String,
+    /// The same definition for the parser in a few bytes, when its label
+    /// is on one line: the label as written and an empty destination
+    /// (`[Label]: <>`). It defines the same identifier, which is all a
+    /// window parsed with it needs from it (whether `[x][label]` is a
+    /// link); the destination and title travel beside it
+    /// ([`Context::defined`]). A window's context is parsed at every
+    /// keystroke, so this is text the parser does not read again.
+    pub stand_in: Option<StandIn>,
+}
+
+/// A definition's stand-in ([`Definition::stand_in`]) and what it stands for.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StandIn {
+    /// `[label]: <>`.
+    pub text: String,
+    /// The identifier the parser gives the label.
+    pub identifier: String,
+    pub url: String,
+    pub title: Option<String>,
+}
+
+impl StandIn {
+    /// The stand-in of a definition the parser read as `definition` from
+    /// `text`, or None when its label spans lines (inside a container the
+    /// next line's prefix would be part of it) or is not where expected.
+    fn of(definition: &mdast::Definition, text: &str) -> Option<StandIn> {
+        let label = text.trim_start().strip_prefix('[')?;
+        let bytes = label.as_bytes();
+        let mut end = 0;
+        while end < bytes.len() && bytes[end] != b']' {
+            match bytes[end] {
+                b'\\' => end += 2,
+                b'\n' | b'\r' | b'[' => return None,
+                _ => end += 1,
+            }
+        }
+        let raw = label.get(..end)?;
+        // The label as written is what the parser derived the identifier
+        // from, so the stand-in defines the same one; a check that this is
+        // that label (whitespace collapsed and case folded as CommonMark
+        // compares labels).
+        let fold = |label: &str| {
+            let words: Vec<&str> = label.split_ascii_whitespace().collect();
+            words.join(" ").to_lowercase().to_uppercase()
+        };
+        (fold(raw) == fold(&definition.identifier)).then(|| StandIn {
+            text: format!("[{raw}]: <>"),
+            identifier: definition.identifier.clone(),
+            url: definition.url.clone(),
+            title: definition.title.clone(),
+        })
+    }
 }
 
 /// One top-level block: a segment of the source (from where a top-level
@@ -156,6 +215,7 @@ pub fn blocks(
         &prepared,
         options,
         context.scope.as_deref(),
+        (&context.defined, skip..end),
         &mut reports,
     );
     crate::order::sort_by_key(&mut reports, |r| (r.start, r.end));
@@ -579,6 +639,7 @@ impl Syntax {
                                 .unwrap_or(&definition.identifier),
                         ),
                         text: text.to_string(),
+                        stand_in: StandIn::of(definition, text),
                     },
                 )),
                 _ => {}

@@ -100,17 +100,23 @@ struct State<'a> {
     broken: Vec<(usize, usize)>,
 }
 
+/// The real destination and title of link definitions the parser was given
+/// as stand-ins, by identifier ([`crate::pipeline::Definition::stand_in`]).
+pub type Defined = BTreeMap<String, (String, Option<String>)>;
+
 /// Convert a parsed document.
 ///
 /// `scope`: the names the rest of the document binds, when it has been read
 /// already (the incremental engine renders part of a document); the ESM of
-/// this tree is added to it.
+/// this tree is added to it. `defined`: the definitions outside the shown
+/// range of `source` that the parser read as stand-ins, and that range.
 pub fn to_hast(
     tree: mdast::Node,
     source: &str,
     prepared: &Prepared,
     options: &Options,
     scope: Option<&Scope>,
+    defined: (&Defined, std::ops::Range<usize>),
     reports: &mut Vec<Report>,
 ) -> Converted {
     let mut converted = Converted::default();
@@ -171,7 +177,7 @@ pub fn to_hast(
         state.placed = vec![false; state.pending.len()];
 
         if let mdast::Node::Root(root) = &tree {
-            converted.frontmatter = state.collect(root);
+            converted.frontmatter = state.collect(root, defined);
             converted.children = root.children.iter().map(span).collect();
             converted.footnote_nodes = footnote_nodes(root);
             let mut items = Vec::new();
@@ -315,7 +321,11 @@ fn wrap(nodes: Vec<Node>, around: bool) -> Vec<Node> {
 
 impl<'a> State<'a> {
     /// First pass: front matter and ESM (top level), definitions (anywhere).
-    fn collect(&mut self, root: &'a mdast::Root) -> Option<serde_json::Value> {
+    fn collect(
+        &mut self,
+        root: &'a mdast::Root,
+        (defined, shown): (&Defined, std::ops::Range<usize>),
+    ) -> Option<serde_json::Value> {
         let mut frontmatter = None;
         for child in &root.children {
             match child {
@@ -362,9 +372,19 @@ impl<'a> State<'a> {
         while let Some(node) = stack.pop() {
             match node {
                 mdast::Node::Definition(definition) => {
+                    let outside = definition
+                        .position
+                        .as_ref()
+                        .is_some_and(|p| !shown.contains(&p.start.offset));
+                    let stood_in = outside
+                        .then(|| defined.get(&definition.identifier))
+                        .flatten();
                     self.definitions
                         .entry(definition.identifier.clone())
-                        .or_insert_with(|| (definition.url.clone(), definition.title.clone()));
+                        .or_insert_with(|| match stood_in {
+                            Some(real) => real.clone(),
+                            None => (definition.url.clone(), definition.title.clone()),
+                        });
                 }
                 mdast::Node::FootnoteDefinition(definition) => {
                     self.footnotes

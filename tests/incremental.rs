@@ -522,6 +522,53 @@ fn a_keystroke_changes_only_its_block() {
     assert_eq!(update.change.line_shift, 1, "should say later lines moved");
 }
 
+#[test]
+fn definitions_around_a_window_link_with_their_own_destination_and_title() {
+    // The window is parsed with short stand-ins of the definitions it refers
+    // to (`[label]: <>`); the links must still get the real destination and
+    // title, the first definition of a label must still win, and one in a
+    // container or with a label over two lines is parsed as written.
+    let source = "[Early]: https://example.com/early \"Early one\"\n\n\
+        Para with [a link][early], [another][late], [third][quoted] and [x][two lines].\n\n\
+        More text.\n\n\
+        [late]: https://example.com/late 'Late one'\n\n\
+        [early]: https://example.com/ignored\n\n\
+        > [Quoted]: https://example.com/quoted\n\n\
+        [two\nlines]: https://example.com/two\n";
+    let options = Options::default();
+    let mut engine = Incremental::new(options.clone()).expect("valid options");
+    engine.update(source);
+    let at = source.find(" and [x]").expect("in the text");
+    let mut text = source.to_string();
+    for (i, c) in " typed".chars().enumerate() {
+        let update = engine.edit(at + i, at + i, &c.to_string());
+        text.insert(at + i, c);
+        let whole = render(&text, &options).expect("valid options");
+        assert_eq!(update.rendered(), whole, "after typing {c:?}");
+        assert!(!update.change.full, "one block re-rendered");
+        // Stand-ins are shorter than the definitions they stand for.
+        assert!(
+            update.work.context < 120,
+            "context of {} bytes",
+            update.work.context
+        );
+    }
+    let html = render(&text, &options).expect("valid options").html;
+    assert!(
+        html.contains(r#"href="https://example.com/early" title="Early one""#),
+        "{html}"
+    );
+    assert!(
+        html.contains(r#"href="https://example.com/late" title="Late one""#),
+        "{html}"
+    );
+    assert!(
+        html.contains(r#"href="https://example.com/quoted""#),
+        "{html}"
+    );
+    assert!(html.contains(r#"href="https://example.com/two""#), "{html}");
+}
+
 /// Native keystroke timing on a file: `KEYSTROKE_FILE=doc.mdx cargo test
 /// --release --test incremental keystrokes -- --ignored --nocapture`.
 #[test]
