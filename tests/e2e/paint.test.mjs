@@ -60,7 +60,10 @@ async function pageWith(t, text) {
     if (view.state.doc.toString() !== text) view.dispatch({ changes: { from: 0, to: view.state.doc.length, insert: text } });
     // When each key went down (the event's own time stamp).
     window.__keydowns = [];
+    window.__inputs = [];
     view.contentDOM.addEventListener("keydown", (event) => window.__keydowns.push(event.timeStamp), true);
+    // When the browser had put the key's text in the editable DOM.
+    view.contentDOM.addEventListener("input", (event) => window.__inputs.push(event.timeStamp), true);
   }, text);
   await caughtUp(page);
   return { page, events };
@@ -79,14 +82,41 @@ async function typeAt(page, at) {
     view.dispatch({ selection: { anchor: at }, scrollIntoView: true });
     view.focus();
     window.__keydowns = [];
+    window.__inputs = [];
   }, at);
   const times = [];
+  const stages = [];
   for (const char of SENTENCE) {
     await page.keyboard.type(char);
     await caughtUp(page);
-    times.push(await page.evaluate(() => window.mdxPreview.painted.at - window.__keydowns.at(-1)));
+    const { total, stage } = await page.evaluate(() => {
+      const { painted, timings } = window.mdxPreview;
+      const keydown = window.__keydowns.at(-1);
+      const input = window.__inputs.at(-1);
+      const stage = { typing: input - keydown, editor: painted.editedAt - input, ...timings };
+      return { total: painted.at - keydown, stage };
+    });
+    times.push(total);
+    stages.push(stage);
   }
-  return times;
+  return { times, stages };
+}
+
+/** Where a keystroke's time goes, stage by stage (ms): from the keydown
+ * to the input event (the browser editing the DOM), to the editor's
+ * update, to posting the request, the hop to the worker, the render, the
+ * rest of the worker's work, the hop back, the patch. With the page
+ * rendering on its own thread (render-client.js), the hops are nil and
+ * `render` is the render there. */
+const STAGES = ["typing", "editor", "waitMs", "toWorkerMs", "renderMs", "workerMs", "fromWorkerMs", "showMs"];
+
+function stageSummary(stages) {
+  const out = {};
+  for (const name of STAGES) {
+    const sorted = stages.map((s) => s[name]).sort((a, b) => a - b);
+    out[name.replace(/Ms$/, "")] = { p50: quantile(sorted, 0.5), p95: quantile(sorted, 0.95) };
+  }
+  return out;
 }
 
 /** The preview's HTML without what the page adds to the renderer's
@@ -115,11 +145,13 @@ async function previewAndRender(page, html) {
 async function measure(t, name, text) {
   const { page, events } = await pageWith(t, text);
   const all = [];
+  const allStages = [];
   const positions = [];
   for (const fraction of FRACTIONS) {
     const current = await page.evaluate(() => window.mdxPreview.view.state.doc.toString());
-    const times = await typeAt(page, place(current, fraction));
+    const { times, stages } = await typeAt(page, place(current, fraction));
     all.push(...times);
+    allStages.push(...stages);
     positions.push({ fraction, medianMs: quantile([...times].sort((a, b) => a - b), 0.5) });
   }
   const final = await page.evaluate(() => window.mdxPreview.view.state.doc.toString());
@@ -128,6 +160,8 @@ async function measure(t, name, text) {
   assert.equal(final.length, text.length + FRACTIONS.length * SENTENCE.length);
   assert.deepEqual(events.errors, []);
   const sorted = [...all].sort((a, b) => a - b);
+  // From the input event (the key's text in the editor's DOM) instead.
+  const fromInput = all.map((ms, i) => ms - allStages[i].typing).sort((a, b) => a - b);
   const row = {
     name,
     bytes: Buffer.byteLength(text),
@@ -135,13 +169,23 @@ async function measure(t, name, text) {
     p50Ms: quantile(sorted, 0.5),
     p95Ms: quantile(sorted, 0.95),
     maxMs: sorted.at(-1),
+    fromInputP50Ms: quantile(fromInput, 0.5),
+    fromInputP95Ms: quantile(fromInput, 0.95),
     positions,
+    stages: stageSummary(allStages),
   };
   rows.push(row);
   t.diagnostic(
     `${name} (${(row.bytes / 1024).toFixed(0)} KB): keystroke-to-paint p50 ${row.p50Ms.toFixed(1)} ms, ` +
       `p95 ${row.p95Ms.toFixed(1)} ms, max ${row.maxMs.toFixed(1)} ms over ${all.length} keys ` +
-      `(${positions.map((p) => `${p.fraction * 100} %: ${p.medianMs.toFixed(1)}`).join(", ")} ms median)`,
+      `(${positions.map((p) => `${p.fraction * 100} %: ${p.medianMs.toFixed(1)}`).join(", ")} ms median); ` +
+      `from the input event: p50 ${row.fromInputP50Ms.toFixed(1)} ms, p95 ${row.fromInputP95Ms.toFixed(1)} ms`,
+  );
+  t.diagnostic(
+    `${name}: stages p50/p95 ms: ` +
+      Object.entries(row.stages)
+        .map(([stage, { p50, p95 }]) => `${stage} ${p50.toFixed(1)}/${p95.toFixed(1)}`)
+        .join(", "),
   );
 }
 

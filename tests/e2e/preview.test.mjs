@@ -169,6 +169,48 @@ test("a keystroke in a long post renders incrementally and replaces one block", 
   );
 });
 
+test("cheap keystrokes are rendered on the page's thread; a large paste goes back to the worker", async (t) => {
+  const { page, events } = await openPage(t);
+  await settled(page);
+  const caughtUp = () =>
+    page.waitForFunction(() => window.mdxPreview.painted.version === window.mdxPreview.docVersion, null, WAIT);
+  const local = () => page.evaluate(() => window.mdxPreview.timings.local);
+  /** Type characters until a keystroke is rendered on the page's thread. */
+  async function typeUntilLocal() {
+    for (let i = 0; i < 40; i++) {
+      await page.keyboard.type(i % 6 === 5 ? " " : "x");
+      await caughtUp();
+      if (await local()) return i + 1;
+      await page.waitForTimeout(30);
+    }
+    return null;
+  }
+  await page.evaluate(() => {
+    const { view } = window.mdxPreview;
+    // The end of the paragraph before the first section.
+    const at = view.state.doc.toString().indexOf("\n\n## ");
+    view.dispatch({ selection: { anchor: at } });
+    view.focus();
+  });
+  const keys = await typeUntilLocal();
+  assert.notEqual(keys, null, "keystrokes come to be rendered on the page's thread");
+  // A paste of 10 KB: the worker renders it, from the text.
+  const pasted = "\n\nPasted paragraph with some words in it.".repeat(250);
+  await page.evaluate((pasted) => {
+    const { view } = window.mdxPreview;
+    view.dispatch(view.state.replaceSelection(pasted));
+  }, pasted);
+  await caughtUp();
+  assert.equal(await local(), false, "the paste was rendered by the worker");
+  assert.equal(
+    await page.$$eval("#preview > p", (ps) => ps.filter((p) => p.textContent === "Pasted paragraph with some words in it.").length),
+    250,
+  );
+  assert.notEqual(await typeUntilLocal(), null, "then the page's thread again");
+  assert.deepEqual(events.errors, []);
+  t.diagnostic(`rendered on the page's thread from keystroke ${keys} on`);
+});
+
 test("math is typeset when the Math toggle is on, and code is coloured", async (t) => {
   const { page } = await openPage(t);
   await settled(page);
@@ -535,6 +577,27 @@ test("a block the parser panics on is shown as source, with a problem; the rest 
   }, marker);
   await page.waitForFunction(() => !document.querySelector('.problem[data-rule="internal-error"]'), null, WAIT);
   assert.equal(await page.$$eval("#preview > pre.mdx-error", (l) => l.length), 0);
+  // The same on the page's own thread, where cheap keystrokes are rendered
+  // (render-client.js): type until one is, then bring the marker back.
+  let local = false;
+  for (let i = 0; i < 40 && !local; i++) {
+    await page.keyboard.type("x");
+    await page.waitForFunction(() => window.mdxPreview.painted.version === window.mdxPreview.docVersion, null, WAIT);
+    local = await page.evaluate(() => window.mdxPreview.timings.local);
+    await page.waitForTimeout(30);
+  }
+  assert.equal(local, true, "keystrokes rendered on the page's thread");
+  await page.evaluate((marker) => {
+    const { view } = window.mdxPreview;
+    const at = view.state.doc.toString().indexOf("Fixed");
+    view.dispatch({ changes: { from: at, to: at + 5, insert: marker } });
+  }, marker);
+  await page.waitForFunction(
+    (text) => [...document.querySelectorAll("#preview > pre.mdx-error")].some((pre) => pre.textContent === text),
+    `${marker} typed here`,
+    WAIT,
+  );
+  assert.equal((await h2Texts(page)).length, 12, "every section still shown");
   assert.deepEqual(events.errors, []);
 });
 

@@ -10,6 +10,8 @@ import SAMPLE from "../sample/review-2025-11-11.mdx";
 import { BlockPatcher } from "../../pkg/patch.mjs";
 import { createEditor, showDiagnostics, EditorView } from "./editor.js";
 import { RenderClient } from "./render-client.js";
+import { Session } from "./session.js";
+import init, { Renderer } from "../../pkg/mdx_preview.js";
 import { decorate } from "./decorate.js";
 import { renderToc, highlightCurrent } from "./toc.js";
 import { ScrollSync } from "./scroll-sync.js";
@@ -82,11 +84,13 @@ let timings = null; // of the last result: worker render, main-thread update
 // Document versions, for the keystroke-to-paint measure of the tests: the
 // editor's, and the one the preview shows (with when it was patched).
 let docVersion = 0;
-let painted = { version: 0, at: 0 };
+let editedAt = 0; // when the editor's update for docVersion was handled
+let painted = { version: 0, at: 0, editedAt: 0 };
 
 const firstText = site ? "" : (localStorage.getItem(DRAFT_KEY) ?? SAMPLE);
 const view = createEditor($("#editor"), firstText, (editor, update) => {
   docVersion += 1;
+  editedAt = performance.now();
   if (client.busy && update.transactions.some((tr) => tr.isUserEvent("input") || tr.isUserEvent("delete"))) {
     inputsWhileRendering += 1;
   }
@@ -122,7 +126,7 @@ function snapshot() {
   const options = site
     ? { format: site.formatFor(source), math: settings.math, assets: { ...dropped, ...site.assetsFor(source) } }
     : { format: "mdx", math: settings.math, assets: dropped };
-  return { doc, options, context: { version: docVersion } };
+  return { doc, options, context: { version: docVersion, editedAt } };
 }
 
 function requestRender() {
@@ -141,14 +145,25 @@ const client = new RenderClient(
         client.reopen();
         return;
       }
-      painted = { version: request.context.version, at: performance.now() };
+      painted = { version: request.context.version, at: performance.now(), editedAt: request.context.editedAt };
+      // The worker's times are on the shared clock (timeOrigin + now).
+      const received = message.receivedAt - performance.timeOrigin;
+      const answered = message.sentAt - performance.timeOrigin;
       timings = {
         renderMs: message.ms,
         // From sending the request to handling its result, less the render.
         messagingMs: start - request.sentAt - message.ms,
+        // The same, stage by stage: from the editor's update to posting
+        // the request (waiting for a render in flight), the hop to the
+        // worker, the worker's work besides the render, the hop back.
+        waitMs: request.sentAt - request.context.editedAt,
+        toWorkerMs: received - request.sentAt,
+        workerMs: answered - received - message.ms,
+        fromWorkerMs: start - answered,
         showMs: painted.at - start,
         ...patched,
         incremental: !message.change.full,
+        local: message.local === true,
       };
       hideNotice();
       setStatus(`rendered in ${formatMs(message.ms, 1)}`, client.busy ? "busy" : "ok");
@@ -168,6 +183,15 @@ const client = new RenderClient(
   snapshot,
   BUDGET_MS,
 );
+
+// Cheap edits are rendered on this thread, before the frame that shows
+// them (render-client.js); the wasm is instantiated here on first use.
+let wasmHere = null;
+client.renderLocally(async () => {
+  wasmHere ??= init({ module_or_path: new URL("./mdx_preview_bg.wasm", import.meta.url) });
+  await wasmHere;
+  return new Session(Renderer);
+});
 
 /** The changes from `doc` to the editor's document (null: none). */
 function changesSince(doc) {

@@ -15,6 +15,25 @@
 /** More changes than this in one message: send the text instead. */
 const MAX_EDITS = 200;
 
+// Rendering on the page's own thread ("local"): a keystroke handed to the
+// worker is patched into the preview a frame later at best (the browser
+// draws the editor's change first, then takes the worker's answer), while
+// most keystrokes take well under a millisecond to render. So while edits
+// are cheap the page keeps its own Renderer in step and renders each edit
+// before the frame, and the worker only renders from scratch. Local
+// rendering starts when the worker has just rendered an edit cheaply and
+// the page is idle (its first render, of the whole document, happens
+// then), and stops at the first edit that is not cheap: too large a
+// change, or a render over LOCAL_MAX_MS (the worker takes over from there,
+// with the text).
+/** Longest document rendered locally (its first render is a full one). */
+const LOCAL_MAX_LENGTH = 200_000;
+/** Edits slower than this hand rendering back to the worker (two in a
+ * row, or one four times as slow). */
+const LOCAL_MAX_MS = 8;
+/** A change inserting or deleting more than this goes to the worker. */
+const LOCAL_MAX_CHANGE = 4_000;
+
 export class RenderClient {
   /**
    * @param {object} handlers { onResult(message, request), onTimeout(request), onError(message) }
@@ -37,7 +56,22 @@ export class RenderClient {
     this.optionsKey = null;
     this.timer = 0;
     this.ready = false;
+    /** The local Session while rendering locally, its edits not yet rendered. */
+    this.local = null;
+    this.localEdits = [];
+    this.localQueued = false;
+    this.localSlow = 0;
+    /** `async () => Session` (set by `renderLocally`), and whether the
+     * last worker answer was a cheap edit (local rendering may start). */
+    this.loadLocal = null;
+    this.localIdle = 0;
     this.start();
+  }
+
+  /** Render cheap edits on the page's thread (see LOCAL_MAX_MS);
+   * `load` gives a fresh Session on the page's thread. */
+  renderLocally(load) {
+    this.loadLocal = load;
   }
 
   start() {
@@ -51,6 +85,23 @@ export class RenderClient {
   /** The editor changed: `changes` (a CodeMirror ChangeSet) from the document
    * the worker was last sent (or is being sent). */
   changed(changes) {
+    if (this.local !== null) {
+      let size = 0;
+      changes.iterChanges((fromA, toA, fromB, _toB, inserted) => {
+        this.localEdits.push([fromB, fromB + (toA - fromA), inserted.toString()]);
+        size += toA - fromA + inserted.length;
+      });
+      if (size <= LOCAL_MAX_CHANGE) {
+        // Once the editor's update is over (showing a result dispatches
+        // lint marks to it), before the browser draws it.
+        if (!this.localQueued) {
+          this.localQueued = true;
+          queueMicrotask(() => this.renderLocal());
+        }
+        return;
+      }
+      this.stopLocal();
+    }
     if (this.edits !== null) {
       changes.iterChanges((fromA, toA, fromB, _toB, inserted) => {
         // Applied in order, each change sees the ones before it done:
@@ -65,7 +116,7 @@ export class RenderClient {
   /** Render again, sending the whole text (a new file, new options, a
    * preview out of step). */
   reopen() {
-    this.edits = null;
+    this.stopLocal();
     this.request();
   }
 
@@ -124,6 +175,96 @@ export class RenderClient {
       else this.handlers.onError(data.message);
     }
     this.flush();
+    const cheap = data.type === "result" && !data.change.full && data.ms <= LOCAL_MAX_MS / 4;
+    if (cheap) this.startLocalWhenIdle();
+  }
+
+  /** Render the edits since the last local render, on this thread, and
+   * show the result; hand over to the worker when that was not cheap. */
+  renderLocal() {
+    this.localQueued = false;
+    const session = this.local;
+    if (session === null || this.localEdits.length === 0) return;
+    const edits = this.localEdits;
+    this.localEdits = [];
+    const { doc, options, context } = this.snapshot();
+    let done = null;
+    const start = performance.now();
+    if (JSON.stringify(options) === session.key) {
+      try {
+        done = session.edit({ edits, length: doc.length });
+      } catch {
+        done = null;
+      }
+    }
+    const ms = performance.now() - start;
+    if (done === null) {
+      // Options changed, out of step, or a failed render: the worker.
+      this.stopLocal();
+      this.request();
+      return;
+    }
+    const seq = ++this.seq;
+    this.shownSeq = seq;
+    const now = performance.timeOrigin + performance.now();
+    const message = {
+      type: "result",
+      seq,
+      ms,
+      length: session.length,
+      result: session.message(done.result),
+      change: done.change,
+      receivedAt: performance.timeOrigin + start,
+      sentAt: now,
+      local: true,
+    };
+    this.handlers.onResult(message, { seq, doc, context, sentAt: start });
+    // Two slow edits in a row (one may be the engine's code not yet
+    // compiled at full speed), or one very slow one.
+    this.localSlow = ms > LOCAL_MAX_MS ? this.localSlow + 1 : 0;
+    if (this.localSlow >= 2 || ms > 4 * LOCAL_MAX_MS) this.stopLocal();
+  }
+
+  /** Stop rendering locally: the worker renders from the text on. */
+  stopLocal() {
+    this.local?.free();
+    this.local = null;
+    this.localEdits = [];
+    this.edits = null;
+  }
+
+  /** Start rendering locally once the page is idle, if it still may:
+   * nothing in flight or waiting, a short enough document, the same
+   * options. Its first render is of the whole document. */
+  startLocalWhenIdle() {
+    if (this.loadLocal === null || this.local !== null || this.localIdle) return;
+    const idle = globalThis.requestIdleCallback ?? ((callback) => setTimeout(callback, 50));
+    this.localIdle = idle(async () => {
+      this.localIdle = 0;
+      if (this.local !== null || this.inFlight || this.dirty) return;
+      let session;
+      try {
+        session = await this.loadLocal();
+      } catch {
+        this.loadLocal = null; // no wasm on this thread: the worker only
+        return;
+      }
+      const { doc, options } = this.snapshot();
+      if (this.local !== null || this.inFlight || this.dirty || doc.length > LOCAL_MAX_LENGTH) {
+        session.free();
+        return;
+      }
+      try {
+        session.open({ source: doc.toString(), options });
+      } catch {
+        session.free();
+        return;
+      }
+      this.local = session;
+      this.localEdits = [];
+      this.localSlow = 0;
+      this.edits = null; // the worker's text is not kept up to date
+    }, { timeout: 1000 });
   }
 
   abandon(request) {

@@ -13,7 +13,10 @@
 //     length after them (the cheap check that both sides hold the same
 //     text).
 // Messages out: { type: "ready" } once, then per message in
-//   { type: "result", seq, ms, length, result, change } where `result` is
+//   { type: "result", seq, ms, length, result, change, receivedAt, sentAt }
+//     (`receivedAt`, `sentAt`: when the worker got the message and posted
+//     its answer, as `performance.timeOrigin + performance.now()`, for the
+//     page's timings) where `result` is
 //     the render result without `html` and `change`, and with `toc`,
 //     `diagnostics` and `frontmatter` null when they are the same as in the
 //     previous message; `change` is the engine's, for all the edits of the
@@ -23,83 +26,40 @@
 //   { type: "error", seq, message } (invalid options; a document never
 //     throws).
 import init, { Renderer } from "../../pkg/mdx_preview.js";
-import { composeChanges } from "./changes.js";
+import { Session } from "./session.js";
 
-let renderer = null;
-let rendererKey = "";
-/** Length of the renderer's source, and how many blocks it has. */
-let length = 0;
-let blockCount = 0;
-/** What the page was last sent (unchanged values are sent as null). */
-let sent = { toc: null, diagnostics: null, frontmatter: undefined };
+let session = null;
 
 const ready = init({ module_or_path: new URL("./mdx_preview_bg.wasm", import.meta.url) }).then(
-  () => postMessage({ type: "ready" }),
+  () => {
+    session = new Session(Renderer);
+    postMessage({ type: "ready" });
+  },
   (error) => postMessage({ type: "fatal", message: String(error?.message ?? error) }),
 );
 
-/** Render `source` anew (a new Renderer when the options changed): every block. */
-function open({ source, options }) {
-  const key = JSON.stringify(options);
-  if (renderer === null || key !== rendererKey) {
-    renderer?.free();
-    renderer = null;
-    renderer = new Renderer(options);
-    rendererKey = key;
-  }
-  const result = renderer.update(source);
-  length = source.length;
-  sent = { toc: null, diagnostics: null, frontmatter: undefined };
-  const blocks = result.change.full ? result.change.blocks : renderer.blocks();
-  return { result, change: { start: 0, removed: 0, blocks, lineShift: 0, full: true } };
-}
-
-/** Apply the page's edits: the last result and the change of them all,
- * or null when they do not fit the text the worker has. */
-function edit({ edits, length: expected }) {
-  if (renderer === null) return null;
-  const changes = [];
-  let result = null;
-  for (const [from, to, text] of edits) {
-    if (from > to || to > length) return null;
-    result = renderer.edit(from, to, text);
-    length += text.length - (to - from);
-    changes.push(result.change);
-  }
-  if (result === null || length !== expected) return null;
-  const before = blockCount;
-  return { result, change: composeChanges(changes, before, () => renderer.blocks()) };
-}
-
-/** The result as the page gets it: what did not change is null. */
-function message(result) {
-  const out = {
-    title: result.title,
-    toc: result.toc === sent.toc ? null : result.toc,
-    diagnostics: result.diagnostics === sent.diagnostics ? null : result.diagnostics,
-    frontmatter: result.frontmatter === sent.frontmatter ? null : result.frontmatter,
-    frontmatterChanged: result.frontmatter !== sent.frontmatter,
-  };
-  sent = { toc: result.toc, diagnostics: result.diagnostics, frontmatter: result.frontmatter };
-  return out;
-}
+/** Now, on the clock the page reads too (a worker's `performance.now()`
+ * counts from its own start). */
+const epoch = () => performance.timeOrigin + performance.now();
 
 self.onmessage = async ({ data }) => {
+  const receivedAt = epoch();
   await ready;
   const { seq } = data;
   try {
     const start = performance.now();
-    const done = data.type === "open" ? open(data) : edit(data);
+    const done = data.type === "open" ? session.open(data) : session.edit(data);
     if (done === null) {
       postMessage({ type: "resync", seq });
       return;
     }
     const ms = performance.now() - start;
     const { change } = done;
-    blockCount = change.full ? change.blocks.length : blockCount - change.removed + change.blocks.length;
-    postMessage({ type: "result", seq, ms, length, result: message(done.result), change });
+    const result = session.message(done.result);
+    const length = session.length;
+    postMessage({ type: "result", seq, ms, length, result, change, receivedAt, sentAt: epoch() });
   } catch (error) {
-    renderer = null;
+    session.free();
     postMessage({ type: "error", seq, message: String(error?.message ?? error) });
   }
 };
