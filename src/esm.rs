@@ -639,80 +639,14 @@ impl<'a> Esm<'a> {
         let mut end = keyword.span.end;
         let mut previous = keyword.clone();
         loop {
-            let name_tok = self.next()?;
-            let name = match &name_tok.kind {
-                TokKind::Word(word) => {
-                    if RESERVED.contains(&word.as_str())
-                        || matches!(word.as_str(), "eval" | "arguments")
-                    {
-                        return Err(err(
-                            format!("`{word}` is a reserved word and cannot be used as a name"),
-                            name_tok.span,
-                        ));
-                    }
-                    word.clone()
-                }
-                TokKind::Punct('{' | '[') => {
-                    return Ok(self.unsupported(
-                        start,
-                        format!("destructuring in `export {}`", keyword_name(keyword)),
-                    ));
-                }
-                TokKind::Eof => {
-                    return Err(err(
-                        format!("expected a name after {}", previous.describe()),
-                        previous.span,
-                    ));
-                }
-                _ => {
-                    return Err(err(
-                        format!(
-                            "expected a name after {}, found {}",
-                            previous.describe(),
-                            name_tok.describe()
-                        ),
-                        name_tok.span,
-                    ));
-                }
+            let Some((name, name_span)) = self.declarator_name(&previous)? else {
+                return Ok(self.unsupported(
+                    start,
+                    format!("destructuring in `export {}`", keyword_name(keyword)),
+                ));
             };
-            let name_span = name_tok.span;
             end = end.max(name_span.end);
-            let (p, newline) = trivia_after(self.src, self.pos)?;
-            let rest = p.rest();
-            let value = if rest.starts_with('=')
-                && !rest.starts_with("==")
-                && !rest.starts_with("=>")
-            {
-                let eq = p.pos;
-                self.pos = eq + 1;
-                match self.value(eq) {
-                    Ok(node) => {
-                        end = end.max(node.span.end);
-                        Ok(node)
-                    }
-                    Err((error, from)) => {
-                        end = end.max(self.recover(from));
-                        Err(error)
-                    }
-                }
-            } else if rest.is_empty() || rest.starts_with(',') || rest.starts_with(';') || newline {
-                if is_const {
-                    Err(JsError::new(
-                        format!("missing initializer: `const {name}` needs `= value`"),
-                        name_span.start,
-                        name_span.end,
-                    ))
-                } else {
-                    Ok(Node {
-                        expr: js::Expr::Undefined,
-                        span: Span::new(name_span.end, name_span.end),
-                    })
-                }
-            } else {
-                let error = p.unexpected(p.pos, Some("`=` after the name"));
-                end = end.max(self.recover(p.pos));
-                Err(error)
-            };
+            let value = self.initializer(&name, name_span, is_const, &mut end)?;
             declarations.push((name, name_span, value));
             let (p, _) = trivia_after(self.src, self.pos)?;
             match p.peek() {
@@ -736,6 +670,85 @@ impl<'a> Esm<'a> {
             declarations,
             span: Span::new(start, end),
         })
+    }
+
+    /// A declarator's name, after `previous` (the keyword or a `,`);
+    /// `None` for a destructuring pattern.
+    fn declarator_name(&mut self, previous: &Tok) -> Result<Option<(String, Span)>, JsError> {
+        let name_tok = self.next()?;
+        match &name_tok.kind {
+            TokKind::Word(word) => {
+                if RESERVED.contains(&word.as_str())
+                    || matches!(word.as_str(), "eval" | "arguments")
+                {
+                    return Err(err(
+                        format!("`{word}` is a reserved word and cannot be used as a name"),
+                        name_tok.span,
+                    ));
+                }
+                Ok(Some((word.clone(), name_tok.span)))
+            }
+            TokKind::Punct('{' | '[') => Ok(None),
+            TokKind::Eof => Err(err(
+                format!("expected a name after {}", previous.describe()),
+                previous.span,
+            )),
+            _ => Err(err(
+                format!(
+                    "expected a name after {}, found {}",
+                    previous.describe(),
+                    name_tok.describe()
+                ),
+                name_tok.span,
+            )),
+        }
+    }
+
+    /// What follows a declarator's name: `= value`, or nothing (`undefined`;
+    /// an error for `const`). The inner result is the declarator's value or
+    /// its own error (the rest of it skipped); the outer error ends the
+    /// statement. `end` is moved past what was read.
+    fn initializer(
+        &mut self,
+        name: &str,
+        name_span: Span,
+        is_const: bool,
+        end: &mut usize,
+    ) -> Result<Result<Node, JsError>, JsError> {
+        let (p, newline) = trivia_after(self.src, self.pos)?;
+        let rest = p.rest();
+        let value = if rest.starts_with('=') && !rest.starts_with("==") && !rest.starts_with("=>") {
+            let eq = p.pos;
+            self.pos = eq + 1;
+            match self.value(eq) {
+                Ok(node) => {
+                    *end = (*end).max(node.span.end);
+                    Ok(node)
+                }
+                Err((error, from)) => {
+                    *end = (*end).max(self.recover(from));
+                    Err(error)
+                }
+            }
+        } else if rest.is_empty() || rest.starts_with(',') || rest.starts_with(';') || newline {
+            if is_const {
+                Err(JsError::new(
+                    format!("missing initializer: `const {name}` needs `= value`"),
+                    name_span.start,
+                    name_span.end,
+                ))
+            } else {
+                Ok(Node {
+                    expr: js::Expr::Undefined,
+                    span: Span::new(name_span.end, name_span.end),
+                })
+            }
+        } else {
+            let error = p.unexpected(p.pos, Some("`=` after the name"));
+            *end = (*end).max(self.recover(p.pos));
+            Err(error)
+        };
+        Ok(value)
     }
 
     /// The value after the `=` at `eq` (the cursor is right after it). On

@@ -1189,34 +1189,16 @@ impl<'a> Reader<'a> {
     fn block_scalar(&mut self, n: isize) -> Result2<String> {
         let folded = self.cur() == b'>';
         self.pos += 1;
-        let (mut chomp, mut explicit) = (None, None);
-        loop {
-            match self.cur() {
-                b'+' | b'-' if chomp.is_none() => chomp = Some(self.cur()),
-                b'1'..=b'9' if explicit.is_none() => {
-                    explicit = Some(usize::from(self.cur() - b'0'))
-                }
-                b'0' => return self.fail("a block scalar's indentation can't be 0", self.pos),
-                _ => break,
-            }
-            self.pos += 1;
-        }
-        self.skip_blanks();
-        if self.at_comment() {
-            self.skip_line();
-        }
-        if !is_break(self.cur()) && !self.end() {
-            return self.fail(
-                "expected a line break after the block scalar's `|` or `>` (and its indicators)",
-                self.pos,
-            );
-        }
-        self.newline();
+        let (chomp, explicit) = self.block_header()?;
         let base = usize::try_from(n).unwrap_or(0);
         let mut indent = explicit.map(|digit| base + digit);
-        let mut out = String::new();
-        let (mut pending, mut widest) = (0usize, 0usize);
-        let mut previous: Option<bool> = None;
+        let mut text = BlockText {
+            out: String::new(),
+            folded,
+            pending: 0,
+            previous: None,
+        };
+        let mut widest = 0usize;
         loop {
             let line = self.pos;
             let limit = indent.unwrap_or(usize::MAX);
@@ -1229,7 +1211,7 @@ impl<'a> Reader<'a> {
             }
             if is_break(self.cur()) {
                 widest = widest.max(spaces);
-                pending += 1;
+                text.pending += 1;
                 self.newline();
                 continue;
             }
@@ -1259,34 +1241,43 @@ impl<'a> Reader<'a> {
             }
             let start = self.pos;
             self.skip_line();
-            let text = self.slice(start, self.pos);
-            let spaced = text.starts_with([' ', '\t']);
-            match previous {
-                Some(false) if folded && !spaced && pending == 0 => out.push(' '),
-                Some(before) => {
-                    let extra = usize::from(!(folded && !before && !spaced));
-                    (0..pending + extra).for_each(|_| out.push('\n'));
-                }
-                None => (0..pending).for_each(|_| out.push('\n')),
-            }
-            out.push_str(text);
-            previous = Some(spaced);
-            pending = 0;
+            text.push_line(self.slice(start, self.pos));
             if self.end() {
                 break;
             }
             self.newline();
         }
-        match chomp {
-            Some(b'-') => {}
-            Some(_) => {
-                let breaks = pending + usize::from(previous.is_some());
-                (0..breaks).for_each(|_| out.push('\n'));
+        Ok(text.chomped(chomp))
+    }
+
+    /// A block scalar's header after its `|` or `>`: the chomping
+    /// indicator (`+` or `-`) and the indentation digit, in either order,
+    /// then maybe a comment, then the line break (consumed).
+    fn block_header(&mut self) -> Result2<(Option<u8>, Option<usize>)> {
+        let (mut chomp, mut explicit) = (None, None);
+        loop {
+            match self.cur() {
+                b'+' | b'-' if chomp.is_none() => chomp = Some(self.cur()),
+                b'1'..=b'9' if explicit.is_none() => {
+                    explicit = Some(usize::from(self.cur() - b'0'))
+                }
+                b'0' => return self.fail("a block scalar's indentation can't be 0", self.pos),
+                _ => break,
             }
-            None if previous.is_some() => out.push('\n'),
-            None => {}
+            self.pos += 1;
         }
-        Ok(out)
+        self.skip_blanks();
+        if self.at_comment() {
+            self.skip_line();
+        }
+        if !is_break(self.cur()) && !self.end() {
+            return self.fail(
+                "expected a line break after the block scalar's `|` or `>` (and its indicators)",
+                self.pos,
+            );
+        }
+        self.newline();
+        Ok((chomp, explicit))
     }
 
     /// An alias, expanded.
@@ -1675,6 +1666,52 @@ fn key_text(scalar: Scalar) -> String {
         // uses, makes object keys with `String(n)`).
         Scalar::Float(real) => crate::js::number_to_string(real),
         Scalar::Str(string) => string,
+    }
+}
+
+/// A block scalar's value as its lines are read.
+struct BlockText {
+    out: String,
+    /// `>` (lines folded) rather than `|`.
+    folded: bool,
+    /// Empty lines since the last line of text.
+    pending: usize,
+    /// Whether the last line of text started with a space or tab (more
+    /// indented: never folded); `None` before the first.
+    previous: Option<bool>,
+}
+
+impl BlockText {
+    /// Add a line of text (its indentation taken off), after the line
+    /// breaks that separate it from the one before.
+    fn push_line(&mut self, text: &str) {
+        let spaced = text.starts_with([' ', '\t']);
+        match self.previous {
+            Some(false) if self.folded && !spaced && self.pending == 0 => self.out.push(' '),
+            Some(before) => {
+                let extra = usize::from(!(self.folded && !before && !spaced));
+                (0..self.pending + extra).for_each(|_| self.out.push('\n'));
+            }
+            None => (0..self.pending).for_each(|_| self.out.push('\n')),
+        }
+        self.out.push_str(text);
+        self.previous = Some(spaced);
+        self.pending = 0;
+    }
+
+    /// The value, its final line breaks as `chomp` says (`-` strip, `+`
+    /// keep, none: one).
+    fn chomped(mut self, chomp: Option<u8>) -> String {
+        match chomp {
+            Some(b'-') => {}
+            Some(_) => {
+                let breaks = self.pending + usize::from(self.previous.is_some());
+                (0..breaks).for_each(|_| self.out.push('\n'));
+            }
+            None if self.previous.is_some() => self.out.push('\n'),
+            None => {}
+        }
+        self.out
     }
 }
 

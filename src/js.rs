@@ -894,110 +894,14 @@ impl<'a> Parser<'a> {
         let start = self.pos;
         self.enter(depth)?;
         self.pos += 1;
-        let unterminated = || {
-            JsError::new(
-                "unterminated object: `{` has no closing `}`",
-                start,
-                start + 1,
-            )
-        };
         let mut entries = Vec::new();
         loop {
             self.skip_trivia()?;
-            let key_start = self.pos;
-            let Some(c) = self.peek() else {
-                return Err(unterminated());
+            let Some(key) = self.object_key(start)? else {
+                break;
             };
-            let (key, is_ident) = match c {
-                '}' => {
-                    self.pos += 1;
-                    break;
-                }
-                '[' => {
-                    let end = find_matching(self.src, key_start).unwrap_or(key_start + 1);
-                    return Err(JsError::new(
-                        "computed property key `[…]` is not statically evaluable",
-                        key_start,
-                        end,
-                    ));
-                }
-                '.' if self.rest().starts_with("...") => {
-                    return Err(JsError::new(
-                        "spread `...` is not statically evaluable",
-                        key_start,
-                        key_start + 3,
-                    ));
-                }
-                '*' => {
-                    return Err(JsError::new(
-                        "generator method is not statically evaluable",
-                        key_start,
-                        key_start + 1,
-                    ));
-                }
-                '\'' | '"' => {
-                    let (value, end) = parse_string_literal(self.src, key_start)?;
-                    self.pos = end;
-                    (value, false)
-                }
-                '0'..='9' => (number_to_string(self.lex_number()?), false),
-                '.' if self.peek_second().is_some_and(|c| c.is_ascii_digit()) => {
-                    (number_to_string(self.lex_number()?), false)
-                }
-                c if is_id_start(c) => (self.read_ident().unwrap_or_default(), true),
-                _ => return Err(self.unexpected(key_start, Some("a property name or `}`"))),
-            };
-            let key_end = self.pos;
-            if is_ident && matches!(key.as_str(), "get" | "set" | "async") {
-                self.check_accessor(&key, key_start)?;
-            }
-            self.skip_trivia()?;
-            let p = self.pos;
-            let rest = self.rest();
-            if rest.starts_with(':') {
-                self.pos += 1;
-                let value = self.parse_value(depth + 1)?;
-                entries.push((key, value));
-            } else if rest.starts_with('(') {
-                let end = find_matching(self.src, p).unwrap_or(p + 1);
-                return Err(JsError::new(
-                    format!(
-                        "method `{}()` is not statically evaluable",
-                        snippet(self.src, Span::new(key_start, key_end))
-                    ),
-                    key_start,
-                    end,
-                ));
-            } else if is_ident && (rest.starts_with(',') || rest.starts_with('}')) {
-                let value = match key.as_str() {
-                    "undefined" => Expr::Undefined,
-                    k if RESERVED.contains(&k) => {
-                        return Err(JsError::new(
-                            format!("`{key}` cannot be used as a shorthand property"),
-                            key_start,
-                            key_end,
-                        ));
-                    }
-                    _ => Expr::Ident(key.clone()),
-                };
-                entries.push((key, node(value, key_start, key_end)));
-            } else if is_ident
-                && rest.starts_with('=')
-                && !rest.starts_with("==")
-                && !rest.starts_with("=>")
-            {
-                return Err(JsError::new(
-                    format!(
-                        "shorthand property with a default `{key} = …` is only valid in destructuring"
-                    ),
-                    key_start,
-                    p + 1,
-                ));
-            } else if rest.is_empty() {
-                return Err(unterminated());
-            } else {
-                return Err(self.unexpected(p, Some("`:` after the property name")));
-            }
+            let value = self.object_value(&key, start, depth)?;
+            entries.push((key.name, value));
             self.skip_trivia()?;
             match self.peek() {
                 Some(',') => self.pos += 1,
@@ -1005,11 +909,128 @@ impl<'a> Parser<'a> {
                     self.pos += 1;
                     break;
                 }
-                None => return Err(unterminated()),
+                None => return Err(unterminated_object(start)),
                 Some(_) => return Err(self.unexpected(self.pos, Some("`,` or `}`"))),
             }
         }
         Ok(node(Expr::Object(entries), start, self.pos))
+    }
+
+    /// A property name in the object starting at `object`, or `None` at
+    /// its closing `}` (consumed). Keys that cannot be evaluated
+    /// statically (computed, spread, generator, accessor) are errors.
+    fn object_key(&mut self, object: usize) -> Result<Option<ObjectKey>, JsError> {
+        let key_start = self.pos;
+        let Some(c) = self.peek() else {
+            return Err(unterminated_object(object));
+        };
+        let (name, is_ident) = match c {
+            '}' => {
+                self.pos += 1;
+                return Ok(None);
+            }
+            '[' => {
+                let end = find_matching(self.src, key_start).unwrap_or(key_start + 1);
+                return Err(JsError::new(
+                    "computed property key `[…]` is not statically evaluable",
+                    key_start,
+                    end,
+                ));
+            }
+            '.' if self.rest().starts_with("...") => {
+                return Err(JsError::new(
+                    "spread `...` is not statically evaluable",
+                    key_start,
+                    key_start + 3,
+                ));
+            }
+            '*' => {
+                return Err(JsError::new(
+                    "generator method is not statically evaluable",
+                    key_start,
+                    key_start + 1,
+                ));
+            }
+            '\'' | '"' => {
+                let (value, end) = parse_string_literal(self.src, key_start)?;
+                self.pos = end;
+                (value, false)
+            }
+            '0'..='9' => (number_to_string(self.lex_number()?), false),
+            '.' if self.peek_second().is_some_and(|c| c.is_ascii_digit()) => {
+                (number_to_string(self.lex_number()?), false)
+            }
+            c if is_id_start(c) => (self.read_ident().unwrap_or_default(), true),
+            _ => return Err(self.unexpected(key_start, Some("a property name or `}`"))),
+        };
+        if is_ident && matches!(name.as_str(), "get" | "set" | "async") {
+            self.check_accessor(&name, key_start)?;
+        }
+        Ok(Some(ObjectKey {
+            name,
+            is_ident,
+            start: key_start,
+            end: self.pos,
+        }))
+    }
+
+    /// What follows `key` in the object starting at `object`: `: value`,
+    /// or nothing for a shorthand property. Methods and defaults are
+    /// errors.
+    fn object_value(
+        &mut self,
+        key: &ObjectKey,
+        object: usize,
+        depth: usize,
+    ) -> Result<Node, JsError> {
+        let (name, is_ident) = (&key.name, key.is_ident);
+        let (key_start, key_end) = (key.start, key.end);
+        self.skip_trivia()?;
+        let p = self.pos;
+        let rest = self.rest();
+        if rest.starts_with(':') {
+            self.pos += 1;
+            self.parse_value(depth + 1)
+        } else if rest.starts_with('(') {
+            let end = find_matching(self.src, p).unwrap_or(p + 1);
+            Err(JsError::new(
+                format!(
+                    "method `{}()` is not statically evaluable",
+                    snippet(self.src, Span::new(key_start, key_end))
+                ),
+                key_start,
+                end,
+            ))
+        } else if is_ident && (rest.starts_with(',') || rest.starts_with('}')) {
+            let value = match name.as_str() {
+                "undefined" => Expr::Undefined,
+                k if RESERVED.contains(&k) => {
+                    return Err(JsError::new(
+                        format!("`{name}` cannot be used as a shorthand property"),
+                        key_start,
+                        key_end,
+                    ));
+                }
+                _ => Expr::Ident(name.clone()),
+            };
+            Ok(node(value, key_start, key_end))
+        } else if is_ident
+            && rest.starts_with('=')
+            && !rest.starts_with("==")
+            && !rest.starts_with("=>")
+        {
+            Err(JsError::new(
+                format!(
+                    "shorthand property with a default `{name} = …` is only valid in destructuring"
+                ),
+                key_start,
+                p + 1,
+            ))
+        } else if rest.is_empty() {
+            Err(unterminated_object(object))
+        } else {
+            Err(self.unexpected(p, Some("`:` after the property name")))
+        }
     }
 
     /// After a `get`, `set` or `async` key: reject `get x() {}` and friends.
@@ -1493,6 +1514,25 @@ impl<'a> Parser<'a> {
             pos + c.len_utf8(),
         )
     }
+}
+
+/// A property name read by [`Parser::object_key`].
+struct ObjectKey {
+    name: String,
+    /// Written as an identifier (not a string or a number): it may be a
+    /// shorthand property.
+    is_ident: bool,
+    start: usize,
+    end: usize,
+}
+
+/// The error for an object whose `{` at `start` is never closed.
+fn unterminated_object(start: usize) -> JsError {
+    JsError::new(
+        "unterminated object: `{` has no closing `}`",
+        start,
+        start + 1,
+    )
 }
 
 fn node(expr: Expr, start: usize, end: usize) -> Node {

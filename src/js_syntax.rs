@@ -806,6 +806,16 @@ impl<'a> Parser<'a> {
     }
 
     fn template(&mut self, depth: usize) -> Result {
+        self.template_with(|parser| {
+            parser.pos += 2;
+            parser.expression(depth + 1)?;
+            parser.expect("}")
+        })
+    }
+
+    /// A template literal from its opening backtick to its closing one;
+    /// `substitution` reads each `${…}` (from its `$`).
+    fn template_with(&mut self, mut substitution: impl FnMut(&mut Self) -> Result) -> Result {
         self.pos += 1;
         loop {
             match self.peek() {
@@ -820,11 +830,7 @@ impl<'a> Parser<'a> {
                     self.pos += 1;
                     return Ok(());
                 }
-                Some('$') if self.rest().starts_with("${") => {
-                    self.pos += 2;
-                    self.expression(depth + 1)?;
-                    self.expect("}")?;
-                }
+                Some('$') if self.rest().starts_with("${") => substitution(self)?,
                 Some(c) => self.pos += c.len_utf8(),
             }
         }
@@ -1075,28 +1081,7 @@ impl<'a> Parser<'a> {
                     regex_allowed = false;
                 }
                 '`' => {
-                    // Template: skip it, `${…}` balanced.
-                    self.pos += 1;
-                    loop {
-                        match self.peek() {
-                            None => return Err(self.unterminated("unterminated template", "`")),
-                            Some('\\') => {
-                                self.pos += 1;
-                                if let Some(c) = self.peek() {
-                                    self.pos += c.len_utf8();
-                                }
-                            }
-                            Some('`') => {
-                                self.pos += 1;
-                                break;
-                            }
-                            Some('$') if self.rest().starts_with("${") => {
-                                self.pos += 1;
-                                self.skip_balanced(b'{', b'}')?;
-                            }
-                            Some(c) => self.pos += c.len_utf8(),
-                        }
-                    }
+                    self.skip_template()?;
                     regex_allowed = false;
                 }
                 '/' if self.rest().starts_with("//") || self.rest().starts_with("/*") => {
@@ -1132,23 +1117,7 @@ impl<'a> Parser<'a> {
                 _ if is_id_start(c) => {
                     let word = self.word().unwrap_or("");
                     self.pos += word.len().max(c.len_utf8());
-                    regex_allowed = matches!(
-                        word,
-                        "return"
-                            | "typeof"
-                            | "instanceof"
-                            | "in"
-                            | "of"
-                            | "new"
-                            | "delete"
-                            | "void"
-                            | "throw"
-                            | "case"
-                            | "do"
-                            | "else"
-                            | "yield"
-                            | "await"
-                    );
+                    regex_allowed = regex_after_word(word);
                 }
                 '0'..='9' => {
                     self.pos += 1;
@@ -1163,6 +1132,15 @@ impl<'a> Parser<'a> {
         }
         debug_assert!(self.pos > start);
         Ok(())
+    }
+
+    /// Skip a template literal from its opening backtick, each `${…}`
+    /// balanced.
+    fn skip_template(&mut self) -> Result {
+        self.template_with(|parser| {
+            parser.pos += 1;
+            parser.skip_balanced(b'{', b'}')
+        })
     }
 
     /// Past the nesting bound: take the rest of this bracket level as
@@ -1352,6 +1330,28 @@ impl<'a> Parser<'a> {
         }
         Ok(())
     }
+}
+
+/// Whether, after the word `word`, a `/` starts a regular expression
+/// (an operator keyword) rather than dividing (a name).
+fn regex_after_word(word: &str) -> bool {
+    matches!(
+        word,
+        "return"
+            | "typeof"
+            | "instanceof"
+            | "in"
+            | "of"
+            | "new"
+            | "delete"
+            | "void"
+            | "throw"
+            | "case"
+            | "do"
+            | "else"
+            | "yield"
+            | "await"
+    )
 }
 
 #[cfg(test)]

@@ -105,6 +105,12 @@ impl Evaluator<'_> {
 
     /// Resolve a parsed literal, looking identifiers up.
     fn resolve(&mut self, node: &JsNode, stops: &[(usize, usize)], depth: usize) -> Static {
+        let at = || {
+            (
+                absolute(stops, node.span.start),
+                absolute(stops, node.span.end),
+            )
+        };
         match &node.expr {
             Expr::Null | Expr::Undefined => Static::Null,
             Expr::Bool(value) => Static::Bool(*value),
@@ -125,11 +131,12 @@ impl Evaluator<'_> {
             Expr::Require(specifier) => {
                 let url = crate::scope::resolve(specifier, self.options);
                 if url.is_none() {
+                    let at = at();
                     self.reports.push(Report::new(Rule::MissingAsset, format!(
                             "No URL for the asset `{specifier}`: pass it in `assets` (or set `baseUrl`); it is shown as a placeholder"
                         ),
-                        absolute(stops, node.span.start),
-                        absolute(stops, node.span.end),
+                        at.0,
+                        at.1,
                     ));
                 }
                 Static::Asset(url, specifier.clone())
@@ -141,82 +148,82 @@ impl Evaluator<'_> {
                         end: end.map(index_argument),
                     };
                 }
+                let at = at();
                 self.reports.push(Report::new(Rule::UnsupportedExpression, format!(
                         "member access `{name}.slice` is not statically evaluable; it is left out of the preview"
                     ),
-                    absolute(stops, node.span.start),
-                    absolute(stops, node.span.end),
+                    at.0,
+                    at.1,
                 ));
                 Static::Unknown
             }
-            Expr::Ident(name) => {
-                let start = absolute(stops, node.span.start);
-                let end = absolute(stops, node.span.end);
-                if !self.scope.bindings.contains_key(name) {
-                    // Bound by Docusaurus in every document.
-                    if name == "toc" {
-                        return Static::Toc {
-                            start: None,
-                            end: None,
-                        };
-                    }
-                    if DOCUSAURUS_NAMES.contains(&name.as_str()) {
-                        self.reports.push(Report::new(Rule::UnsupportedExpression, format!(
-                                "`{name}` is given by Docusaurus when the site is built; the preview has no value for it and leaves it out"
-                            ),
-                            start,
-                            end,
-                        ));
-                        return Static::Unknown;
-                    }
-                }
-                match self.scope.lookup(name).cloned() {
-                    Some(Value::Asset { specifier, url }) => Static::Asset(url, specifier),
-                    // Constants refer to their own source positions: no stops.
-                    Some(Value::Literal(literal)) if depth < 16 => {
-                        self.resolve(&literal, &[], depth + 1)
-                    }
-                    Some(Value::Literal(_)) => {
-                        self.reports.push(Report::new(
-                            Rule::UnsupportedExpression,
-                            format!("`{name}` refers to itself through other constants"),
-                            start,
-                            end,
-                        ));
-                        Static::Unknown
-                    }
-                    Some(Value::Module { specifier }) => {
-                        self.reports.push(Report::new(
-                            Rule::UnsupportedExpression,
-                            format!(
-                                "`{name}` is imported from `{specifier}`, which the preview does not load"
-                            ),
-                            start,
-                            end,
-                        ));
-                        Static::Unknown
-                    }
-                    Some(Value::Unknown) => Static::Unknown,
-                    None => {
-                        let mut report = Report::new(
-                            Rule::UndefinedIdentifier,
-                            format!(
-                                "`{name}` is not defined: import it or declare it with `export const`"
-                            ),
-                            start,
-                            end,
-                        );
-                        if let Some(suggestion) = self.scope.suggest(name) {
-                            report.message =
-                                format!("`{name}` is not defined; did you mean `{suggestion}`?");
-                            report = report.with_suggestion(suggestion);
-                        }
-                        self.reports.push(report);
-                        Static::Unknown
-                    }
-                }
+            Expr::Ident(name) => self.resolve_ident(name, at(), depth),
+        }
+    }
+
+    /// An identifier at `at` (absolute): what Docusaurus binds in every
+    /// document, else what the document binds it to.
+    fn resolve_ident(&mut self, name: &str, at: (usize, usize), depth: usize) -> Static {
+        let (start, end) = at;
+        if !self.scope.bindings.contains_key(name) {
+            // Bound by Docusaurus in every document.
+            if name == "toc" {
+                return Static::Toc {
+                    start: None,
+                    end: None,
+                };
+            }
+            if DOCUSAURUS_NAMES.contains(&name) {
+                self.reports.push(Report::new(Rule::UnsupportedExpression, format!(
+                        "`{name}` is given by Docusaurus when the site is built; the preview has no value for it and leaves it out"
+                    ),
+                    start,
+                    end,
+                ));
+                return Static::Unknown;
             }
         }
+        let unsupported =
+            |message: String| Report::new(Rule::UnsupportedExpression, message, start, end);
+        match self.scope.lookup(name).cloned() {
+            Some(Value::Asset { specifier, url }) => Static::Asset(url, specifier),
+            // Constants refer to their own source positions: no stops.
+            Some(Value::Literal(literal)) if depth < 16 => self.resolve(&literal, &[], depth + 1),
+            Some(Value::Literal(_)) => {
+                self.reports.push(unsupported(format!(
+                    "`{name}` refers to itself through other constants"
+                )));
+                Static::Unknown
+            }
+            Some(Value::Module { specifier }) => {
+                self.reports.push(unsupported(format!(
+                    "`{name}` is imported from `{specifier}`, which the preview does not load"
+                )));
+                Static::Unknown
+            }
+            Some(Value::Unknown) => Static::Unknown,
+            None => {
+                let report = self.undefined(name, start, end);
+                self.reports.push(report);
+                Static::Unknown
+            }
+        }
+    }
+
+    /// The report for `name` (at `start..end`) bound nowhere, suggesting a
+    /// name in scope close to it.
+    fn undefined(&self, name: &str, start: usize, end: usize) -> Report {
+        let mut report = Report::new(
+            Rule::UndefinedIdentifier,
+            format!("`{name}` is not defined: import it or declare it with `export const`"),
+            start,
+            end,
+        );
+        if let Some(suggestion) = self.scope.suggest(name) {
+            report.message = format!("`{name}` is not defined; did you mean `{suggestion}`?");
+            report = report.with_suggestion(suggestion);
+        }
+        report
     }
 
     /// Evaluate the attributes of a JSX element: `(name, value)` in order.

@@ -153,53 +153,100 @@ pub fn prepare(source: &str, format: Format) -> Prepared {
     };
     let map = LineMap::read(source, format);
     let lines = &map.lines;
-    let line_text = |line: &Line| &source[line.start..line.end];
-
-    // Front matter is left to markdown-rs; skip it here.
     let first = map.body;
-    if first > 0 && !map.unclosed_front_matter {
-        prepared.body = lines.get(first).map_or(source.len(), |line| line.start);
+    front_matter(source, &map, &mut masked, &mut prepared);
+    code_block_wrappers(&map, &mut masked, &mut prepared);
+    code_fences(&map, &mut masked, &mut prepared);
+
+    let walk = Walk {
+        source,
+        format,
+        lines,
+        open_admonitions: Vec::new(),
+        block_first: None,
+    };
+    let open_admonitions = walk.run(&map.opaque, first, &mut masked, &mut prepared);
+
+    if format == Format::Mdx {
+        let from = lines.get(first).map_or(source.len(), |line| line.start);
+        guard::hide_open_references(source, lines, from, &mut masked, &mut prepared);
+    }
+    unclosed_admonitions(&open_admonitions, &mut prepared);
+
+    let (body_lines, in_code) = (&lines[first..], &map.opaque[first..]);
+    if format == Format::Mdx {
+        comments(source, body_lines, in_code, &mut masked, &mut prepared);
+    } else {
+        guard::unclosed_comment(source, body_lines, in_code, &mut masked, &mut prepared);
+    }
+
+    crate::order::sort_by_key(&mut prepared.faults, |f| (f.start, 0));
+    // Masking only ever writes ASCII spaces over whole characters' bytes
+    // (or over ASCII), so this is valid UTF-8; stay safe regardless.
+    prepared.masked = String::from_utf8(masked)
+        .unwrap_or_else(|error| String::from_utf8_lossy(error.as_bytes()).into_owned());
+    prepared
+}
+
+/// Front matter is left to markdown-rs: only its span is kept. A `---`
+/// first line that nothing closes is taken out.
+fn front_matter(source: &str, map: &LineMap, masked: &mut [u8], prepared: &mut Prepared) {
+    let lines = &map.lines;
+    if map.body > 0 && !map.unclosed_front_matter {
+        prepared.body = lines.get(map.body).map_or(source.len(), |line| line.start);
         prepared.spans.push((0, prepared.body));
     }
-    if map.unclosed_front_matter {
-        // Not front matter. markdown-rs's failed attempt at it can leave
-        // it in a state where what follows makes it panic
-        // (wooorm/markdown-rs#213: `---`, a blank line, a list; see
-        // tests/panics.rs), so the line is taken out here: a thematic
-        // break before a blank line, else front matter the writer has not
-        // closed yet. Nothing is lost.
-        let line = lines[0];
-        mask(&mut masked, line.start, line.end);
-        prepared.open.push(line.start);
-        if lines.get(1).is_none_or(|next| is_blank(line_text(next))) {
-            prepared.thematic_break = Some(line.start);
-        } else {
-            fault(
-                &mut masked,
-                &mut prepared,
+    if !map.unclosed_front_matter {
+        return;
+    }
+    // Not front matter. markdown-rs's failed attempt at it can leave it in
+    // a state where what follows makes it panic (wooorm/markdown-rs#213:
+    // `---`, a blank line, a list; see tests/panics.rs), so the line is
+    // taken out here: a thematic break before a blank line, else front
+    // matter the writer has not closed yet. Nothing is lost.
+    let line = lines[0];
+    mask(masked, line.start, line.end);
+    prepared.open.push(line.start);
+    if lines
+        .get(1)
+        .is_none_or(|next| is_blank(&source[next.start..next.end]))
+    {
+        prepared.thematic_break = Some(line.start);
+    } else {
+        fault(
+            masked,
+            prepared,
+            line.start,
+            line.end,
+            Report::new(
+                Rule::UnclosedFrontmatter,
+                "Front matter is never closed: add a line with `---` after it",
                 line.start,
                 line.end,
-                Report::new(
-                    Rule::UnclosedFrontmatter,
-                    "Front matter is never closed: add a line with `---` after it",
-                    line.start,
-                    line.end,
-                ),
-            );
-        }
+            ),
+        );
     }
-    // ```` ```mdx-code-block ```` wrappers: their fence lines are nothing
-    // (Docusaurus takes them out), their content is the document's. One
-    // span each, so a wrapper is never cut apart: whether its closing line
-    // closes it depends on everything between.
+}
+
+/// ```` ```mdx-code-block ```` wrappers: their fence lines are nothing
+/// (Docusaurus takes them out), their content is the document's. One span
+/// each, so a wrapper is never cut apart: whether its closing line closes
+/// it depends on everything between.
+fn code_block_wrappers(map: &LineMap, masked: &mut [u8], prepared: &mut Prepared) {
+    let lines = &map.lines;
     for &(open, close) in &map.wrappers {
-        mask(&mut masked, lines[open].start, lines[open].end);
-        mask(&mut masked, lines[close].start, lines[close].end);
+        mask(masked, lines[open].start, lines[open].end);
+        mask(masked, lines[close].start, lines[close].end);
         prepared.spans.push((lines[open].start, lines[close].end));
     }
-    // What is never closed (front matter, a fence, an admonition) is a
-    // warning: a site build takes it (the rest of the document is code, or
-    // in the admonition), but that is rarely what the writer meant.
+}
+
+/// Fenced code: each fence is one span. What is never closed (front
+/// matter, a fence, an admonition) is a warning: a site build takes it (the
+/// rest of the document is code, or in the admonition), but that is rarely
+/// what the writer meant.
+fn code_fences(map: &LineMap, masked: &mut [u8], prepared: &mut Prepared) {
+    let lines = &map.lines;
     for fence in &map.fences {
         let (start, stop) = (lines[fence.first].start, lines[fence.last].end);
         if !fence.unclosed {
@@ -210,8 +257,8 @@ pub fn prepare(source: &str, format: Format) -> Prepared {
         // its first block is a fault instead.
         prepared.open.push(start);
         fault(
-            &mut masked,
-            &mut prepared,
+            masked,
+            prepared,
             start,
             stop,
             Report::new(
@@ -225,154 +272,194 @@ pub fn prepare(source: &str, format: Format) -> Prepared {
             ),
         );
     }
+}
 
-    // Open admonitions: (index into prepared.admonitions, colons).
-    let mut open_admonitions: Vec<(usize, usize)> = Vec::new();
-    // Start of the current block (index of its first line) for the caps.
-    let mut block_first: Option<usize> = None;
+/// The walk over the body's lines outside code: admonition fences,
+/// heading ids, truncate markers, and the blocks the guard's caps check.
+struct Walk<'a> {
+    source: &'a str,
+    format: Format,
+    lines: &'a [Line],
+    /// Admonitions open: (index into `Prepared::admonitions`, colons).
+    open_admonitions: Vec<(usize, usize)>,
+    /// Index of the first line of the current block, for the caps.
+    block_first: Option<usize>,
+}
 
-    let mut index = first;
-    while index < lines.len() {
-        let line = lines[index];
-        let text = line_text(&line);
-
-        if map.opaque[index] {
-            // Code: finish the block before it, then skip it.
-            if let Some(first_line) = block_first.take() {
-                guard::check_block(
-                    format,
-                    source,
-                    &lines[first_line..index],
-                    &mut masked,
-                    &mut prepared,
-                );
+impl Walk<'_> {
+    /// Walk the lines from index `first` (`opaque`: per line, whether it is
+    /// code); gives the admonitions left open.
+    fn run(
+        mut self,
+        opaque: &[bool],
+        first: usize,
+        masked: &mut [u8],
+        prepared: &mut Prepared,
+    ) -> Vec<(usize, usize)> {
+        // `opaque` has one entry per line.
+        for (index, &code) in opaque.iter().enumerate().skip(first) {
+            if code {
+                // Code: finish the block before it, then skip it.
+                self.end_block(index, masked, prepared);
+            } else if !self.admonition_fence(index, masked, prepared) {
+                self.text_line(index, masked, prepared);
             }
-            index += 1;
-            continue;
         }
+        self.end_block(self.lines.len(), masked, prepared);
+        self.open_admonitions
+    }
 
+    /// The current block, if any, ends before line `index`: the caps check it.
+    fn end_block(&mut self, index: usize, masked: &mut [u8], prepared: &mut Prepared) {
+        if let Some(first) = self.block_first.take() {
+            guard::check_block(
+                self.format,
+                self.source,
+                &self.lines[first..index],
+                masked,
+                prepared,
+            );
+        }
+    }
+
+    /// An admonition's opening or closing fence at line `index`: recorded
+    /// and masked. Whether the line is one.
+    fn admonition_fence(
+        &mut self,
+        index: usize,
+        masked: &mut [u8],
+        prepared: &mut Prepared,
+    ) -> bool {
+        let line = self.lines[index];
+        let source = self.source;
+        let text = &source[line.start..line.end];
         // A closing fence that closes nothing is text (markdown-rs sees it),
         // so it stays in its block.
-        let fence = admonition_fence(text).filter(|(colons, name, _)| {
-            !name.is_empty() || open_admonitions.iter().any(|(_, c)| c <= colons)
-        });
-        if let Some((colons, name, rest)) = fence {
-            if let Some(block) = block_first.take() {
-                guard::check_block(
-                    format,
-                    source,
-                    &lines[block..index],
-                    &mut masked,
-                    &mut prepared,
-                );
+        let open = &self.open_admonitions;
+        let fence = admonition_fence(text)
+            .filter(|(colons, name, _)| !name.is_empty() || open.iter().any(|(_, c)| c <= colons));
+        let Some((colons, name, rest)) = fence else {
+            return false;
+        };
+        self.end_block(index, masked, prepared);
+        if name.is_empty() {
+            // Closing fence: closes the innermost admonition opened with
+            // at most as many colons.
+            if let Some(position) = self
+                .open_admonitions
+                .iter()
+                .rposition(|(_, c)| *c <= colons)
+            {
+                let (at, _) = self.open_admonitions[position];
+                self.open_admonitions.truncate(position);
+                prepared.admonitions[at].close = Some((line.start, line.end));
+                mask(masked, line.start, line.end);
             }
-            if name.is_empty() {
-                // Closing fence: closes the innermost admonition opened with
-                // at most as many colons.
-                if let Some(position) = open_admonitions.iter().rposition(|(_, c)| *c <= colons) {
-                    let (at, _) = open_admonitions[position];
-                    open_admonitions.truncate(position);
-                    prepared.admonitions[at].close = Some((line.start, line.end));
-                    mask(&mut masked, line.start, line.end);
-                }
-            } else {
-                let kind = name.to_ascii_lowercase();
-                let name_start = line.start + text.find(name).unwrap_or(0);
-                let title_text = rest.trim();
-                let title_start = line.end - rest.trim_start().len();
-                let title = if let Some(inner) = title_text.strip_prefix('[') {
-                    // `[label]`, maybe followed by `{attributes}` (unused).
-                    let inner_end = inner
-                        .rfind("]{")
-                        .filter(|_| inner.ends_with('}'))
-                        .or_else(|| inner.rfind(']'))
-                        .unwrap_or(inner.len());
-                    Some((inner[..inner_end].trim().to_string(), title_start + 1))
-                } else if title_text.is_empty()
-                    || (title_text.starts_with('{') && title_text.ends_with('}'))
-                {
-                    // No title, or only `{attributes}` (`:::info{#my-id}`):
-                    // the type is the title, as in Docusaurus.
-                    None
-                } else {
-                    Some((title_text.to_string(), title_start))
-                };
-                if !ADMONITION_TYPES.contains(&kind.as_str()) {
-                    let mut report = Report::new(
-                        Rule::UnknownAdmonition,
-                        format!(
-                            "Unknown admonition type `{name}`: Docusaurus knows {}",
-                            ADMONITION_TYPES.join(", ")
-                        ),
-                        name_start,
-                        name_start + name.len(),
-                    );
-                    if let Some(best) =
-                        crate::suggest::closest(&kind, ADMONITION_TYPES.iter().copied())
-                    {
-                        report = report.with_suggestion(best);
-                    }
-                    prepared.reports.push(report);
-                }
-                prepared.admonitions.push(Admonition {
-                    kind,
-                    title,
-                    open: (line.start, line.end),
-                    close: None,
-                });
-                open_admonitions.push((prepared.admonitions.len() - 1, colons));
-                mask(&mut masked, line.start, line.end);
-            }
-            index += 1;
-            continue;
+        } else {
+            let (admonition, report) = opening_fence(line, text, name, rest);
+            prepared.reports.extend(report);
+            prepared.admonitions.push(admonition);
+            self.open_admonitions
+                .push((prepared.admonitions.len() - 1, colons));
+            mask(masked, line.start, line.end);
         }
+        true
+    }
 
+    /// Line `index`, neither code nor an admonition fence: it ends or
+    /// extends the current block, and may hold a heading's `{#id}` or be
+    /// the truncate marker.
+    fn text_line(&mut self, index: usize, masked: &mut [u8], prepared: &mut Prepared) {
+        let line = self.lines[index];
+        let text = &self.source[line.start..line.end];
         if is_blank(text) {
-            if let Some(block) = block_first.take() {
-                guard::check_block(
-                    format,
-                    source,
-                    &lines[block..index],
-                    &mut masked,
-                    &mut prepared,
-                );
-            }
-        } else if block_first.is_none() {
-            block_first = Some(index);
+            self.end_block(index, masked, prepared);
+        } else if self.block_first.is_none() {
+            self.block_first = Some(index);
         }
-
-        heading_id(source, line, format, &mut masked, &mut prepared);
-        // The truncate marker on a line of its own: `{/* truncate */}` in
-        // MDX (left for the parser, which drops comments), or an HTML
-        // comment in markdown (left for markdown-rs; MDX masks it below).
-        let marker = text.trim();
-        let is_truncate = match format {
-            Format::Mdx => marker
-                .strip_prefix("{/*")
-                .and_then(|m| m.strip_suffix("*/}")),
-            Format::Md => marker
-                .strip_prefix("<!--")
-                .and_then(|m| m.strip_suffix("-->")),
-        }
-        .is_some_and(|inner| inner.trim() == "truncate");
-        if is_truncate {
+        heading_id(self.source, line, self.format, masked, prepared);
+        if is_truncate_marker(text, self.format) {
             prepared.truncate_markers.push(line.start);
+            if prepared.truncate.is_none_or(|at| at > line.start) {
+                prepared.truncate = Some(line.start);
+            }
         }
-        if is_truncate && prepared.truncate.is_none_or(|at| at > line.start) {
-            prepared.truncate = Some(line.start);
+    }
+}
+
+/// The admonition an opening fence `line` (`text`) starts, its type `name`
+/// followed by `rest`; with a report if the type is unknown.
+fn opening_fence(line: Line, text: &str, name: &str, rest: &str) -> (Admonition, Option<Report>) {
+    let kind = name.to_ascii_lowercase();
+    let name_start = line.start + text.find(name).unwrap_or(0);
+    let title = admonition_title(rest, line.end - rest.trim_start().len());
+    let report = (!ADMONITION_TYPES.contains(&kind.as_str())).then(|| {
+        let report = Report::new(
+            Rule::UnknownAdmonition,
+            format!(
+                "Unknown admonition type `{name}`: Docusaurus knows {}",
+                ADMONITION_TYPES.join(", ")
+            ),
+            name_start,
+            name_start + name.len(),
+        );
+        match crate::suggest::closest(&kind, ADMONITION_TYPES.iter().copied()) {
+            Some(best) => report.with_suggestion(best),
+            None => report,
         }
-        index += 1;
-    }
-    if let Some(block) = block_first.take() {
-        guard::check_block(format, source, &lines[block..], &mut masked, &mut prepared);
-    }
+    });
+    let admonition = Admonition {
+        kind,
+        title,
+        open: (line.start, line.end),
+        close: None,
+    };
+    (admonition, report)
+}
 
-    if format == Format::Mdx {
-        let from = lines.get(first).map_or(source.len(), |line| line.start);
-        guard::hide_open_references(source, lines, from, &mut masked, &mut prepared);
+/// An admonition's title from what follows its type on the opening fence
+/// (`rest`, its first non-blank byte at offset `title_start`): the title as
+/// written and where it starts, or `None` when the type is the title.
+fn admonition_title(rest: &str, title_start: usize) -> Option<(String, usize)> {
+    let title_text = rest.trim();
+    if let Some(inner) = title_text.strip_prefix('[') {
+        // `[label]`, maybe followed by `{attributes}` (unused).
+        let inner_end = inner
+            .rfind("]{")
+            .filter(|_| inner.ends_with('}'))
+            .or_else(|| inner.rfind(']'))
+            .unwrap_or(inner.len());
+        Some((inner[..inner_end].trim().to_string(), title_start + 1))
+    } else if title_text.is_empty() || (title_text.starts_with('{') && title_text.ends_with('}')) {
+        // No title, or only `{attributes}` (`:::info{#my-id}`): the type is
+        // the title, as in Docusaurus.
+        None
+    } else {
+        Some((title_text.to_string(), title_start))
     }
+}
 
-    for (at, _) in open_admonitions {
+/// Whether a line is the truncate marker on a line of its own:
+/// `{/* truncate */}` in MDX (left for the parser, which drops comments),
+/// or an HTML comment in markdown (left for markdown-rs; MDX masks
+/// comments in [`comments`]).
+fn is_truncate_marker(text: &str, format: Format) -> bool {
+    let marker = text.trim();
+    match format {
+        Format::Mdx => marker
+            .strip_prefix("{/*")
+            .and_then(|m| m.strip_suffix("*/}")),
+        Format::Md => marker
+            .strip_prefix("<!--")
+            .and_then(|m| m.strip_suffix("-->")),
+    }
+    .is_some_and(|inner| inner.trim() == "truncate")
+}
+
+/// Admonitions never closed: each open one is reported; every unclosed
+/// one is shown as its fence line and nothing more (a fault).
+fn unclosed_admonitions(open: &[(usize, usize)], prepared: &mut Prepared) {
+    for &(at, _) in open {
         let admonition = &prepared.admonitions[at];
         prepared.open.push(admonition.open.0);
         prepared.reports.push(Report::new(
@@ -385,7 +472,6 @@ pub fn prepare(source: &str, format: Format) -> Prepared {
             admonition.open.1,
         ));
     }
-    // Unclosed admonitions are shown as their fence line and nothing more.
     let unclosed: Vec<(usize, usize)> = prepared
         .admonitions
         .iter()
@@ -396,31 +482,6 @@ pub fn prepare(source: &str, format: Format) -> Prepared {
     for (start, end) in unclosed {
         prepared.faults.push(Fault { start, end });
     }
-
-    if format == Format::Mdx {
-        comments(
-            source,
-            &lines[first..],
-            &map.opaque[first..],
-            &mut masked,
-            &mut prepared,
-        );
-    } else {
-        guard::unclosed_comment(
-            source,
-            &lines[first..],
-            &map.opaque[first..],
-            &mut masked,
-            &mut prepared,
-        );
-    }
-
-    crate::order::sort_by_key(&mut prepared.faults, |f| (f.start, 0));
-    // Masking only ever writes ASCII spaces over whole characters' bytes
-    // (or over ASCII), so this is valid UTF-8; stay safe regardless.
-    prepared.masked = String::from_utf8(masked)
-        .unwrap_or_else(|error| String::from_utf8_lossy(error.as_bytes()).into_owned());
-    prepared
 }
 
 /// Record a fault: mask its block and keep its report.
@@ -979,6 +1040,20 @@ mod tests {
         assert_eq!(admonition.kind, "note");
         assert_eq!(admonition.title, Some(("Hi *there*".into(), 11)));
         assert_eq!(&source[11..21], "Hi *there*", "should point at the title");
+    }
+
+    #[test]
+    fn reads_admonition_titles() {
+        // `rest` is what follows the type; its first non-blank byte is at 10.
+        assert_eq!(
+            admonition_title(" [Hi]{#id}", 10),
+            Some(("Hi".into(), 11)),
+            "should take the label and drop the attributes"
+        );
+        assert_eq!(admonition_title(" [a] b]", 10), Some(("a] b".into(), 11)));
+        assert_eq!(admonition_title(" Plain  ", 10), Some(("Plain".into(), 10)));
+        assert_eq!(admonition_title("{#id}", 10), None, "attributes only");
+        assert_eq!(admonition_title("  ", 10), None);
     }
 
     #[test]

@@ -70,6 +70,15 @@ enum Insert {
     Rule,
 }
 
+/// What the parts of a JSX element's conversion share: its children,
+/// its source range, whether it is flow (block) content.
+#[derive(Clone, Copy)]
+struct Jsx<'a> {
+    children: &'a [mdast::Node],
+    at: (usize, usize),
+    flow: bool,
+}
+
 /// Conversion state.
 struct State<'a> {
     source: &'a str,
@@ -139,41 +148,7 @@ pub fn to_hast(
             open_elements: Vec::new(),
             broken: Vec::new(),
         };
-        // A block can be faulty for several reasons: show it once (skip a
-        // fault inside one that starts before it or at the same place).
-        let mut order: Vec<usize> = (0..prepared.faults.len()).collect();
-        crate::order::sort_by_key(&mut order, |&i| {
-            (
-                prepared.faults[i].start,
-                usize::MAX - prepared.faults[i].end,
-            )
-        });
-        let mut covered_to = None;
-        for index in order {
-            let fault = &prepared.faults[index];
-            if covered_to.is_some_and(|end| fault.end <= end) {
-                continue;
-            }
-            covered_to = Some(covered_to.map_or(fault.end, |end: usize| end.max(fault.end)));
-            state
-                .pending
-                .push((fault.start, fault.end, Insert::Fault(index)));
-        }
-        for (index, admonition) in prepared.admonitions.iter().enumerate() {
-            let end = admonition.close.map_or(admonition.open.1, |c| c.1);
-            state
-                .pending
-                .push((admonition.open.0, end, Insert::Admonition(index)));
-        }
-        if let Some(at) = prepared.truncate {
-            state.pending.push((at, at, Insert::Truncate));
-        }
-        if let Some(at) = prepared.thematic_break {
-            state.pending.push((at, at, Insert::Rule));
-        }
-        crate::order::sort_by_key(&mut state.pending, |(start, end, _)| {
-            (*start, usize::MAX - *end)
-        });
+        state.pending = pending_inserts(prepared);
         state.placed = vec![false; state.pending.len()];
 
         if let mdast::Node::Root(root) = &tree {
@@ -216,6 +191,59 @@ pub fn to_hast(
         }
     }
     converted
+}
+
+/// What the pre-pass and recovery found that goes among the converted
+/// nodes (faults, admonitions, the truncate marker, a thematic break), by
+/// start, the longer of two at the same start first.
+fn pending_inserts(prepared: &Prepared) -> Vec<(usize, usize, Insert)> {
+    let mut pending = Vec::new();
+    // A block can be faulty for several reasons: show it once (skip a
+    // fault inside one that starts before it or at the same place).
+    let mut order: Vec<usize> = (0..prepared.faults.len()).collect();
+    crate::order::sort_by_key(&mut order, |&i| {
+        (
+            prepared.faults[i].start,
+            usize::MAX - prepared.faults[i].end,
+        )
+    });
+    let mut covered_to = None;
+    for index in order {
+        let fault = &prepared.faults[index];
+        if covered_to.is_some_and(|end| fault.end <= end) {
+            continue;
+        }
+        covered_to = Some(covered_to.map_or(fault.end, |end: usize| end.max(fault.end)));
+        pending.push((fault.start, fault.end, Insert::Fault(index)));
+    }
+    for (index, admonition) in prepared.admonitions.iter().enumerate() {
+        let end = admonition.close.map_or(admonition.open.1, |c| c.1);
+        pending.push((admonition.open.0, end, Insert::Admonition(index)));
+    }
+    if let Some(at) = prepared.truncate {
+        pending.push((at, at, Insert::Truncate));
+    }
+    if let Some(at) = prepared.thematic_break {
+        pending.push((at, at, Insert::Rule));
+    }
+    crate::order::sort_by_key(&mut pending, |(start, end, _)| (*start, usize::MAX - *end));
+    pending
+}
+
+/// Inline code: a `<code>` with the text as written.
+fn inline_code(value: &str, at: (usize, usize)) -> Node {
+    element("code", at)
+        .with(vec![Node::text(code_text(value))])
+        .into()
+}
+
+/// Math as a `<code>` (`class`: `math-display` or `math-inline`).
+fn math(value: &str, class: &str, at: (usize, usize)) -> Element {
+    let mut code = element("code", at);
+    code.add_class("language-math");
+    code.add_class(class);
+    code.children = vec![Node::text(value)];
+    code
 }
 
 /// Byte ranges of the footnote calls and definitions in a tree (iterative).
@@ -443,11 +471,22 @@ impl<'a> State<'a> {
         range: (usize, usize),
         top: bool,
     ) -> Vec<(Node, usize, usize)> {
-        let mut items = items;
-        // Take the inserts for this level: inside `range` and inside no
-        // single item. `pending` is sorted by start, so only the entries
-        // starting in `range` are looked at, and placed ones are marked
-        // rather than removed (a long document has thousands of them).
+        let mine = self.take_inserts(&items, range, top);
+        let items = self.insert_blocks(items, &mine);
+        let items = self.wrap_admonitions(items, &mine, top);
+        self.finish_level(items, top)
+    }
+
+    /// Take the inserts for this level: inside `range` and inside no
+    /// single item. `pending` is sorted by start, so only the entries
+    /// starting in `range` are looked at, and placed ones are marked
+    /// rather than removed (a long document has thousands of them).
+    fn take_inserts(
+        &mut self,
+        items: &[(Node, usize, usize)],
+        range: (usize, usize),
+        top: bool,
+    ) -> Vec<(usize, usize, Insert)> {
         let mut mine = Vec::new();
         let low = range.0;
         let high = range.1.max(range.0);
@@ -484,9 +523,19 @@ impl<'a> State<'a> {
             self.placed[index] = true;
             mine.push((start, end, insert));
         }
-        // Faults first, so that admonitions wrap them too. Each goes before
-        // the items starting at or after it (one merge, not an insert each);
-        // of two starting at the same place the later one comes first.
+        mine
+    }
+
+    /// The faults, truncate markers and thematic breaks of `mine` put among
+    /// `items` (before the admonitions, so that those wrap them too). Each
+    /// goes before the items starting at or after it (one merge, not an
+    /// insert each); of two starting at the same place the later one comes
+    /// first.
+    fn insert_blocks(
+        &mut self,
+        items: Vec<(Node, usize, usize)>,
+        mine: &[(usize, usize, Insert)],
+    ) -> Vec<(Node, usize, usize)> {
         let mut inserts: Vec<(usize, usize, usize, Node)> = Vec::new();
         for (order, &(start, end, insert)) in mine.iter().enumerate() {
             let node = match insert {
@@ -501,28 +550,38 @@ impl<'a> State<'a> {
             };
             inserts.push((start, end, order, node));
         }
-        if !inserts.is_empty() {
-            crate::order::sort_by_key(&mut inserts, |&(start, _, order, _)| {
-                (start, usize::MAX - order)
-            });
-            let mut merged = Vec::with_capacity(items.len() + inserts.len());
-            let mut inserts = inserts.into_iter().peekable();
-            for item in items {
-                while let Some((start, end, _, node)) =
-                    inserts.next_if(|&(start, _, _, _)| start <= item.1)
-                {
-                    merged.push((node, start, end));
-                }
-                merged.push(item);
-            }
-            merged.extend(inserts.map(|(start, end, _, node)| (node, start, end)));
-            items = merged;
+        if inserts.is_empty() {
+            return items;
         }
-        // Inner admonitions (starting later) first. The items are kept as
-        // `items` followed by `tail` reversed, split where the admonition's
-        // content starts, so each one takes its content off the top of
-        // `tail` and puts itself back there (no shifting of the items after
-        // it, which is quadratic with thousands of admonitions).
+        crate::order::sort_by_key(&mut inserts, |&(start, _, order, _)| {
+            (start, usize::MAX - order)
+        });
+        let mut merged = Vec::with_capacity(items.len() + inserts.len());
+        let mut inserts = inserts.into_iter().peekable();
+        for item in items {
+            while let Some((start, end, _, node)) =
+                inserts.next_if(|&(start, _, _, _)| start <= item.1)
+            {
+                merged.push((node, start, end));
+            }
+            merged.push(item);
+        }
+        merged.extend(inserts.map(|(start, end, _, node)| (node, start, end)));
+        merged
+    }
+
+    /// The admonitions of `mine` wrapped around their content in `items`,
+    /// inner ones (starting later) first. The items are kept as `items`
+    /// followed by `tail` reversed, split where the admonition's content
+    /// starts, so each one takes its content off the top of `tail` and puts
+    /// itself back there (no shifting of the items after it, which is
+    /// quadratic with thousands of admonitions).
+    fn wrap_admonitions(
+        &mut self,
+        mut items: Vec<(Node, usize, usize)>,
+        mine: &[(usize, usize, Insert)],
+        top: bool,
+    ) -> Vec<(Node, usize, usize)> {
         let mut tail: Vec<(Node, usize, usize)> = Vec::new();
         for &(start, end, insert) in mine.iter().rev() {
             if let Insert::Admonition(at) = insert {
@@ -561,8 +620,18 @@ impl<'a> State<'a> {
             }
         }
         items.extend(tail.into_iter().rev());
-        // Raw HTML elements (Markdown) take in what their tags enclose,
-        // admonitions and faults included.
+        items
+    }
+
+    /// A level's items once everything is placed: raw HTML elements
+    /// (Markdown) take in what their tags enclose, admonitions and faults
+    /// included; Markdown's `<details>` themed; top-level elements get
+    /// their line.
+    fn finish_level(
+        &mut self,
+        items: Vec<(Node, usize, usize)>,
+        top: bool,
+    ) -> Vec<(Node, usize, usize)> {
         let (mut items, open) = crate::raw_html::assemble_open(items);
         if top {
             self.open_elements = open;
@@ -732,19 +801,7 @@ impl<'a> State<'a> {
     /// Convert one node, pushing its results.
     fn one(&mut self, node: &'a mdast::Node, out: &mut Vec<Node>) {
         if self.depth >= MAX_DEPTH {
-            if self.too_deep_at.is_none() {
-                let (start, end) = span(node);
-                self.too_deep_at = Some(start);
-                self.reports.push(Report::new(
-                    Rule::InputTooComplex,
-                    format!(
-                        "Content nested more than {MAX_DEPTH} levels deep is shown as plain text"
-                    ),
-                    start,
-                    end,
-                ));
-            }
-            out.push(Node::text(mdast_text(node)));
+            out.push(self.too_deep(node));
             return;
         }
         self.depth += 1;
@@ -756,23 +813,13 @@ impl<'a> State<'a> {
             mdast::Node::Emphasis(n) => out.push(self.simple("em", &n.children, node)),
             mdast::Node::Strong(n) => out.push(self.simple("strong", &n.children, node)),
             mdast::Node::Delete(n) => out.push(self.simple("del", &n.children, node)),
-            mdast::Node::InlineCode(n) => {
-                out.push(
-                    element("code", span(node))
-                        .with(vec![Node::text(code_text(&n.value))])
-                        .into(),
-                );
-            }
+            mdast::Node::InlineCode(n) => out.push(inline_code(&n.value, span(node))),
             mdast::Node::Break(_) => {
                 out.push(Element::new("br").into());
                 out.push(Node::text("\n"));
             }
             mdast::Node::ThematicBreak(_) => out.push(element("hr", span(node)).into()),
-            mdast::Node::Blockquote(n) => {
-                let items = self.items(&n.children);
-                let children = wrap(self.place(items, span(node), false), true);
-                out.push(element("blockquote", span(node)).with(children).into());
-            }
+            mdast::Node::Blockquote(n) => out.push(self.blockquote(&n.children, span(node))),
             mdast::Node::List(n) => self.transform_list(n, node, out),
             mdast::Node::ListItem(n) => {
                 // Only reached for a stray list item; lists handle their own.
@@ -781,75 +828,41 @@ impl<'a> State<'a> {
             }
             mdast::Node::Code(n) => self.transform_code(n, node, out),
             mdast::Node::Math(n) => {
-                let mut code = element("code", span(node));
-                code.add_class("language-math");
-                code.add_class("math-display");
-                code.children = vec![Node::text(n.value.clone())];
+                let code = math(&n.value, "math-display", span(node));
                 out.push(element("pre", span(node)).with(vec![code.into()]).into());
             }
             mdast::Node::InlineMath(n) => {
-                let mut code = element("code", span(node));
-                code.add_class("language-math");
-                code.add_class("math-inline");
-                code.children = vec![Node::text(n.value.clone())];
-                out.push(code.into());
+                out.push(math(&n.value, "math-inline", span(node)).into());
             }
             mdast::Node::Link(n) => {
-                let mut a = element("a", span(node));
-                a.set("href", normalize_url(&n.url));
-                if let Some(title) = &n.title {
-                    a.set("title", title.clone());
-                }
-                a.children = self.all(&n.children);
-                out.push(a.into());
+                out.push(self.link(&n.url, n.title.clone(), &n.children, span(node)));
             }
             mdast::Node::Image(n) => {
                 let alt = self.full_alt(node, &n.alt);
                 out.push(self.image(&n.url, &alt, n.title.as_deref(), span(node)));
             }
-            mdast::Node::LinkReference(n) => match self.definitions.get(&n.identifier).cloned() {
-                Some((url, title)) => {
-                    let mut a = element("a", span(node));
-                    a.set("href", normalize_url(&url));
-                    if let Some(title) = title {
-                        a.set("title", title);
-                    }
-                    a.children = self.all(&n.children);
-                    out.push(a.into());
-                }
-                None => out.push(Node::text(self.source_of(node))),
-            },
-            mdast::Node::ImageReference(n) => match self.definitions.get(&n.identifier).cloned() {
-                Some((url, title)) => {
-                    out.push(self.image(&url, &n.alt, title.as_deref(), span(node)))
-                }
-                None => out.push(Node::text(self.source_of(node))),
-            },
+            mdast::Node::LinkReference(n) => out.push(self.link_reference(n, node)),
+            mdast::Node::ImageReference(n) => out.push(self.image_reference(n, node)),
             mdast::Node::FootnoteReference(n) => self.transform_footnote_reference(n, node, out),
             mdast::Node::Table(n) => self.transform_table(n, node, out),
             mdast::Node::TableRow(_) | mdast::Node::TableCell(_) => {
                 // Handled by the table.
             }
             mdast::Node::Html(n) => self.transform_html(n, node, out),
-            mdast::Node::MdxJsxFlowElement(n) => {
-                self.transform_jsx(
-                    n.name.as_deref(),
-                    &n.attributes,
-                    &n.children,
-                    node,
-                    true,
-                    out,
-                );
-            }
-            mdast::Node::MdxJsxTextElement(n) => {
-                self.transform_jsx(
-                    n.name.as_deref(),
-                    &n.attributes,
-                    &n.children,
-                    node,
-                    false,
-                    out,
-                );
+            mdast::Node::MdxJsxFlowElement(mdast::MdxJsxFlowElement {
+                name,
+                attributes,
+                children,
+                ..
+            })
+            | mdast::Node::MdxJsxTextElement(mdast::MdxJsxTextElement {
+                name,
+                attributes,
+                children,
+                ..
+            }) => {
+                let flow = matches!(node, mdast::Node::MdxJsxFlowElement(_));
+                self.transform_jsx(name.as_deref(), attributes, children, node, flow, out)
             }
             mdast::Node::MdxFlowExpression(n) => self.transform_expression(&n.value, &n.stops, out),
             mdast::Node::MdxTextExpression(n) => self.transform_expression(&n.value, &n.stops, out),
@@ -869,6 +882,63 @@ impl<'a> State<'a> {
             | mdast::Node::FootnoteDefinition(_) => {}
         }
         self.depth -= 1;
+    }
+
+    /// A block quote: its content placed like block content.
+    fn blockquote(&mut self, children: &'a [mdast::Node], at: (usize, usize)) -> Node {
+        let items = self.items(children);
+        let children = wrap(self.place(items, at, false), true);
+        element("blockquote", at).with(children).into()
+    }
+
+    /// A node past [`MAX_DEPTH`] as plain text; the first one is reported.
+    fn too_deep(&mut self, node: &mdast::Node) -> Node {
+        if self.too_deep_at.is_none() {
+            let (start, end) = span(node);
+            self.too_deep_at = Some(start);
+            self.reports.push(Report::new(
+                Rule::InputTooComplex,
+                format!("Content nested more than {MAX_DEPTH} levels deep is shown as plain text"),
+                start,
+                end,
+            ));
+        }
+        Node::text(mdast_text(node))
+    }
+
+    /// A link (inline, or a reference to a definition).
+    fn link(
+        &mut self,
+        url: &str,
+        title: Option<String>,
+        children: &'a [mdast::Node],
+        at: (usize, usize),
+    ) -> Node {
+        let mut a = element("a", at);
+        a.set("href", normalize_url(url));
+        if let Some(title) = title {
+            a.set("title", title);
+        }
+        a.children = self.all(children);
+        a.into()
+    }
+
+    /// A link by reference (`[text][label]`): the link its definition
+    /// gives, else its source as text.
+    fn link_reference(&mut self, n: &'a mdast::LinkReference, node: &mdast::Node) -> Node {
+        match self.definitions.get(&n.identifier).cloned() {
+            Some((url, title)) => self.link(&url, title, &n.children, span(node)),
+            None => Node::text(self.source_of(node)),
+        }
+    }
+
+    /// An image by reference (`![alt][label]`): the image its definition
+    /// gives, else its source as text.
+    fn image_reference(&mut self, n: &mdast::ImageReference, node: &mdast::Node) -> Node {
+        match self.definitions.get(&n.identifier).cloned() {
+            Some((url, title)) => self.image(&url, &n.alt, title.as_deref(), span(node)),
+            None => Node::text(self.source_of(node)),
+        }
     }
 
     /// A text node's value. In the children of a JSX text element
@@ -1466,17 +1536,9 @@ impl<'a> State<'a> {
         .attributes(attributes);
         let is_html =
             name.starts_with(|c: char| c.is_ascii_lowercase()) && !name.contains(['.', ':']);
+        let jsx = Jsx { children, at, flow };
         if is_html {
-            let mut result = element(&name.to_ascii_lowercase(), at);
-            result.jsx = true;
-            result.attributes = html_attributes(props, at, self.source, &mut self.reports);
-            if name == "img" && result.get("src").is_none() {
-                self.placeholder(&mut result, attributes);
-            }
-            if !crate::hast::is_void(&result.tag) {
-                result.children = self.jsx_children(children, at, flow);
-            }
-            out.push(result.into());
+            out.push(self.html_jsx(name, props, attributes, jsx));
             return;
         }
         match name {
@@ -1488,71 +1550,106 @@ impl<'a> State<'a> {
                 panel.children = self.jsx_children(children, at, flow);
                 out.push(panel.into());
             }
-            "Details" | "details" => {
-                let summary = prop_text(&props, "summary");
-                let mut details = Element::new("details");
-                details.add_class("details");
-                let mut inner = self.jsx_children(children, at, flow);
-                let has_summary = inner
-                    .iter()
-                    .any(|n| matches!(n, Node::Element(e) if e.tag == "summary"));
-                if !has_summary {
-                    let summary = Element::new("summary").with(vec![Node::text(
-                        summary.unwrap_or_else(|| "Details".into()),
-                    )]);
-                    inner.insert(0, summary.into());
-                }
-                details.children = inner;
-                out.push(details.into());
-            }
-            "TOCInline" => {
-                // Docusaurus's inline TOC: filled with the document's TOC
-                // when the blocks are put together.
-                let (start, end) = match prop(&props, "toc") {
-                    Some(Static::Toc { start, end }) => (*start, *end),
-                    // Anything else shows an empty list.
-                    _ => (Some(0), Some(0)),
-                };
-                let level = |name: &str, default: u8| match prop(&props, name) {
-                    Some(Static::Number(n)) if (1.0..=6.0).contains(n) => *n as u8,
-                    _ => default,
-                };
-                let slice = crate::hast::TocSlice {
-                    start,
-                    end,
-                    min: level("minHeadingLevel", self.options.toc.min_level),
-                    max: level("maxHeadingLevel", self.options.toc.max_level),
-                };
-                let mut div = element("div", at);
-                div.add_class("toc-inline");
-                div.set("data-toc", slice.encode());
-                out.push(div.into());
-            }
-            "Admonition" => {
-                let kind = prop_text(&props, "type").unwrap_or_else(|| "note".into());
-                let title = prop_text(&props, "title");
-                let content = self.jsx_children(children, at, flow);
-                let content = content
-                    .into_iter()
-                    .filter(|n| !matches!(n, Node::Text(t) if t.trim().is_empty()))
-                    .collect();
-                let node = self.admonition(&kind, title.as_deref().map(Title::Text), content, at);
-                out.push(node);
-            }
+            "Details" | "details" => out.push(self.details(&props, jsx)),
+            "TOCInline" => out.push(self.toc_inline(&props, at)),
+            "Admonition" => out.push(self.jsx_admonition(&props, jsx)),
             _ if self.asset_component(name, &props, at, out) => {}
-            _ => {
-                self.reports.push(Report::new(
-                    Rule::UnknownComponent,
-                    format!("`<{name}>` is not a component the preview knows: its content is shown without it"),
-                    at.0,
-                    (at.0 + 1 + name.len()).min(at.1),
-                ));
-                let mut container = Element::new(if flow { "div" } else { "span" });
-                container.add_class("mdx-component");
-                container.children = self.jsx_children(children, at, flow);
-                out.push(container.into());
-            }
+            _ => out.push(self.unknown_component(name, jsx)),
         }
+    }
+
+    /// An HTML element written as JSX (`<img src={…} />`), by React's rules.
+    fn html_jsx(
+        &mut self,
+        name: &str,
+        props: Vec<(String, Static)>,
+        attributes: &[mdast::AttributeContent],
+        jsx: Jsx<'a>,
+    ) -> Node {
+        let mut result = element(&name.to_ascii_lowercase(), jsx.at);
+        result.jsx = true;
+        result.attributes = html_attributes(props, jsx.at, self.source, &mut self.reports);
+        if name == "img" && result.get("src").is_none() {
+            self.placeholder(&mut result, attributes);
+        }
+        if !crate::hast::is_void(&result.tag) {
+            result.children = self.jsx_children(jsx.children, jsx.at, jsx.flow);
+        }
+        result.into()
+    }
+
+    /// `<Details>`: its content, with a summary (the `summary` prop, else
+    /// "Details") unless the content has one.
+    fn details(&mut self, props: &[(String, Static)], jsx: Jsx<'a>) -> Node {
+        let summary = prop_text(props, "summary");
+        let mut details = Element::new("details");
+        details.add_class("details");
+        let mut inner = self.jsx_children(jsx.children, jsx.at, jsx.flow);
+        let has_summary = inner
+            .iter()
+            .any(|n| matches!(n, Node::Element(e) if e.tag == "summary"));
+        if !has_summary {
+            let summary = Element::new("summary").with(vec![Node::text(
+                summary.unwrap_or_else(|| "Details".into()),
+            )]);
+            inner.insert(0, summary.into());
+        }
+        details.children = inner;
+        details.into()
+    }
+
+    /// Docusaurus's inline TOC (`<TOCInline toc={toc} />`): a placeholder
+    /// filled with the document's TOC when the blocks are put together.
+    fn toc_inline(&self, props: &[(String, Static)], at: (usize, usize)) -> Node {
+        let (start, end) = match prop(props, "toc") {
+            Some(Static::Toc { start, end }) => (*start, *end),
+            // Anything else shows an empty list.
+            _ => (Some(0), Some(0)),
+        };
+        let level = |name: &str, default: u8| match prop(props, name) {
+            Some(Static::Number(n)) if (1.0..=6.0).contains(n) => *n as u8,
+            _ => default,
+        };
+        let slice = crate::hast::TocSlice {
+            start,
+            end,
+            min: level("minHeadingLevel", self.options.toc.min_level),
+            max: level("maxHeadingLevel", self.options.toc.max_level),
+        };
+        let mut div = element("div", at);
+        div.add_class("toc-inline");
+        div.set("data-toc", slice.encode());
+        div.into()
+    }
+
+    /// `<Admonition type="…" title="…">`: its content without blank text.
+    fn jsx_admonition(&mut self, props: &[(String, Static)], jsx: Jsx<'a>) -> Node {
+        let kind = prop_text(props, "type").unwrap_or_else(|| "note".into());
+        let title = prop_text(props, "title");
+        let content = self.jsx_children(jsx.children, jsx.at, jsx.flow);
+        let content = content
+            .into_iter()
+            .filter(|n| !matches!(n, Node::Text(t) if t.trim().is_empty()))
+            .collect();
+        self.admonition(&kind, title.as_deref().map(Title::Text), content, jsx.at)
+    }
+
+    /// A component the preview does not know: reported, its content shown
+    /// in a neutral container.
+    fn unknown_component(&mut self, name: &str, jsx: Jsx<'a>) -> Node {
+        let at = jsx.at;
+        self.reports.push(Report::new(
+            Rule::UnknownComponent,
+            format!(
+                "`<{name}>` is not a component the preview knows: its content is shown without it"
+            ),
+            at.0,
+            (at.0 + 1 + name.len()).min(at.1),
+        ));
+        let mut container = Element::new(if jsx.flow { "div" } else { "span" });
+        container.add_class("mdx-component");
+        container.children = self.jsx_children(jsx.children, at, jsx.flow);
+        container.into()
     }
 
     /// Children of a JSX element; flow children are placed like block
@@ -1658,12 +1755,18 @@ impl<'a> State<'a> {
         at: (usize, usize),
         out: &mut Vec<Node>,
     ) {
-        struct Tab {
-            value: String,
-            label: String,
-            default: bool,
-            content: Vec<Node>,
-        }
+        let (mut tabs, other) = self.tab_items(children);
+        relabel_tabs(props, &mut tabs);
+        let selected = prop_text(props, "defaultValue")
+            .and_then(|value| tabs.iter().position(|t| t.value == value))
+            .or_else(|| tabs.iter().position(|t| t.default))
+            .unwrap_or(0);
+        out.push(tabs_container(tabs, selected, other, at));
+    }
+
+    /// The `<TabItem>`s among the children of `<Tabs>`, and the other
+    /// children converted.
+    fn tab_items(&mut self, children: &'a [mdast::Node]) -> (Vec<Tab>, Vec<Node>) {
         let mut tabs = Vec::new();
         let mut other = Vec::new();
         for child in children {
@@ -1678,86 +1781,111 @@ impl<'a> State<'a> {
             };
             match item {
                 Some((attributes, item_children, flow)) => {
-                    let item_at = span(child);
-                    let item_props = Evaluator {
-                        scope: &mut self.scope,
-                        options: self.options,
-                        reports: &mut self.reports,
-                    }
-                    .attributes(attributes);
-                    let value =
-                        prop_text(&item_props, "value").unwrap_or_else(|| tabs.len().to_string());
-                    let label = prop_text(&item_props, "label").unwrap_or_else(|| value.clone());
-                    let default = matches!(prop(&item_props, "default"), Some(Static::Bool(true)));
-                    self.depth += 1;
-                    let content = self.jsx_children(item_children, item_at, flow);
-                    self.depth -= 1;
-                    tabs.push(Tab {
-                        value,
-                        label,
-                        default,
-                        content,
-                    });
+                    let jsx = Jsx {
+                        children: item_children,
+                        at: span(child),
+                        flow,
+                    };
+                    let tab = self.tab(attributes, jsx, tabs.len());
+                    tabs.push(tab);
                 }
                 None => self.one(child, &mut other),
             }
         }
-        // `values` prop may give labels.
-        if let Some(Static::Array(values)) = prop(props, "values") {
-            for entry in values {
-                if let Static::Object(fields) = entry {
-                    let field = |key: &str| {
-                        fields
-                            .iter()
-                            .find(|(k, _)| k == key)
-                            .and_then(|(_, v)| v.to_text())
-                    };
-                    if let (Some(value), Some(label)) = (field("value"), field("label")) {
-                        for tab in tabs.iter_mut().filter(|t| t.value == value) {
-                            tab.label = label.clone();
-                        }
-                    }
+        (tabs, other)
+    }
+
+    /// A `<TabItem>`, the `index`th: its value (the index when it has
+    /// none), label (the value when it has none) and content.
+    fn tab(&mut self, attributes: &[mdast::AttributeContent], jsx: Jsx<'a>, index: usize) -> Tab {
+        let item_props = Evaluator {
+            scope: &mut self.scope,
+            options: self.options,
+            reports: &mut self.reports,
+        }
+        .attributes(attributes);
+        let value = prop_text(&item_props, "value").unwrap_or_else(|| index.to_string());
+        let label = prop_text(&item_props, "label").unwrap_or_else(|| value.clone());
+        let default = matches!(prop(&item_props, "default"), Some(Static::Bool(true)));
+        self.depth += 1;
+        let content = self.jsx_children(jsx.children, jsx.at, jsx.flow);
+        self.depth -= 1;
+        Tab {
+            value,
+            label,
+            default,
+            content,
+        }
+    }
+}
+
+/// A tab of `<Tabs>`.
+struct Tab {
+    value: String,
+    label: String,
+    /// It has the `default` prop.
+    default: bool,
+    content: Vec<Node>,
+}
+
+/// The labels the `values` prop of `<Tabs>` gives (`[{value, label}]`).
+fn relabel_tabs(props: &[(String, Static)], tabs: &mut [Tab]) {
+    let Some(Static::Array(values)) = prop(props, "values") else {
+        return;
+    };
+    for entry in values {
+        if let Static::Object(fields) = entry {
+            let field = |key: &str| {
+                fields
+                    .iter()
+                    .find(|(k, _)| k == key)
+                    .and_then(|(_, v)| v.to_text())
+            };
+            if let (Some(value), Some(label)) = (field("value"), field("label")) {
+                for tab in tabs.iter_mut().filter(|t| t.value == value) {
+                    tab.label = label.clone();
                 }
             }
         }
-        let selected = prop_text(props, "defaultValue")
-            .and_then(|value| tabs.iter().position(|t| t.value == value))
-            .or_else(|| tabs.iter().position(|t| t.default))
-            .unwrap_or(0);
-        let mut list = Element::new("ul").attr("role", "tablist");
-        list.add_class("tabs");
-        let mut panels = Vec::new();
-        let mut labels = Vec::new();
-        for (index, tab) in tabs.into_iter().enumerate() {
-            let mut item = Element::new("li").attr("role", "tab");
-            item.add_class("tabs-item");
-            if index == selected {
-                item.add_class("tabs-item-active");
-                item.set("aria-selected", "true");
-            } else {
-                item.set("aria-selected", "false");
-            }
-            item.children = vec![Node::text(tab.label)];
-            labels.push(item.into());
-            let mut panel = Element::new("div").attr("role", "tabpanel");
-            panel.add_class("tab-panel");
-            if index != selected {
-                panel.set("hidden", "");
-            }
-            panel.children = tab.content;
-            panels.push(panel.into());
-        }
-        list.children = labels;
-        let mut container = element("div", at);
-        container.add_class("tabs-container");
-        let mut body = Element::new("div");
-        body.add_class("tabs-panels");
-        body.children = wrap(panels, true);
-        let mut children = vec![list.into(), body.into()];
-        children.extend(other);
-        container.children = wrap(children, true);
-        out.push(container.into());
     }
+}
+
+/// The elements of `<Tabs>`: the tab list, the panels (all but the
+/// `selected` one hidden), then its `other` children.
+fn tabs_container(tabs: Vec<Tab>, selected: usize, other: Vec<Node>, at: (usize, usize)) -> Node {
+    let mut list = Element::new("ul").attr("role", "tablist");
+    list.add_class("tabs");
+    let mut panels = Vec::new();
+    let mut labels = Vec::new();
+    for (index, tab) in tabs.into_iter().enumerate() {
+        let mut item = Element::new("li").attr("role", "tab");
+        item.add_class("tabs-item");
+        if index == selected {
+            item.add_class("tabs-item-active");
+            item.set("aria-selected", "true");
+        } else {
+            item.set("aria-selected", "false");
+        }
+        item.children = vec![Node::text(tab.label)];
+        labels.push(item.into());
+        let mut panel = Element::new("div").attr("role", "tabpanel");
+        panel.add_class("tab-panel");
+        if index != selected {
+            panel.set("hidden", "");
+        }
+        panel.children = tab.content;
+        panels.push(panel.into());
+    }
+    list.children = labels;
+    let mut container = element("div", at);
+    container.add_class("tabs-container");
+    let mut body = Element::new("div");
+    body.add_class("tabs-panels");
+    body.children = wrap(panels, true);
+    let mut children = vec![list.into(), body.into()];
+    children.extend(other);
+    container.children = wrap(children, true);
+    container.into()
 }
 
 /// Raw HTML `<details>` in Markdown: Docusaurus maps the elements of a

@@ -320,6 +320,111 @@ function forward(Raw, Contained, call) {
   }
 }
 
+/** The options the caller gave the object behind `state`. */
+function ownOptions(state) {
+  return state.args[state.optionsAt];
+}
+
+/** A new wasm-side object with what is isolated (the old one freed). */
+function fresh(state) {
+  if (state.raw !== null && state.epoch === epoch) attempt(() => state.raw.free());
+  const args = [...state.args];
+  args[state.optionsAt] = withIsolate(ownOptions(state), state.isolate);
+  state.raw = new state.Raw(...args);
+  state.epoch = epoch;
+}
+
+/** The current source (null before the first update). */
+function currentSource(state) {
+  if (state.edits.length > 0) {
+    state.source = state.edits.reduce(applyEdit, state.source ?? "");
+    state.edits = [];
+  }
+  return state.source;
+}
+
+/** Render `source` anew with a new wasm-side object, isolating the blocks
+ * that fail: the update result. `failed`: it is known to fail with what
+ * is isolated now. */
+function renderAnew(state, source, failed) {
+  state.source = source;
+  state.edits = [];
+  if (!failed) {
+    fresh(state);
+    const result = attempt(() => state.raw.update(source));
+    if (result !== undefined) return result;
+  }
+  const found = isolating(source, state.isolate, partFails(ownOptions(state)), (isolate) => {
+    state.isolate = isolate;
+    fresh(state);
+    return attempt(() => state.raw.update(source));
+  });
+  if (found) return found.result;
+  // Not even that: the whole of it as source; the next call tries again.
+  state.epoch = -1;
+  const whole = lastResort(source, ownOptions(state));
+  return asFull(whole, [whole.html]);
+}
+
+/** A new wasm-side object fed the current source (after a reset). */
+function revive(state) {
+  const source = currentSource(state);
+  if (source === null) fresh(state);
+  else return recovering(() => renderAnew(state, source, false));
+  return null;
+}
+
+/** After `invoke` (`method`) trapped: its result all the same. */
+function recoverCall(state, method, args, invoke) {
+  return recovering(() => {
+    if (method === "update") return renderAnew(state, args[0], true);
+    if (method === "edit") return renderAnew(state, applyEdit(currentSource(state) ?? "", args), true);
+    if (method === "render") {
+      const own = ownOptions(state);
+      const found = isolating(args[0], state.isolate, partFails(own), (isolate) =>
+        attempt(() => glue.render(args[0], withIsolate(own, isolate))),
+      );
+      revive(state);
+      return found?.result ?? lastResort(args[0], own);
+    }
+    // Anything else takes no source: a fresh object, then once more.
+    revive(state);
+    return invoke(state.raw);
+  });
+}
+
+/** Call `method` with `args` (through `invoke`) on the wasm-side object of
+ * `self`, a contained object: a trap costs only the blocks that cause it. */
+function containedCall(self, method, args, invoke = (raw) => raw[method](...args)) {
+  const state = self[STATE];
+  if (state.raw === null) throw new Error(`${state.Raw.name}: used after free()`);
+  // A new wasm-side object: what it renders next is a change from its
+  // own first update, which the caller never saw.
+  const revived = state.epoch !== epoch ? revive(state) : null;
+  let result;
+  try {
+    result = invoke(state.raw);
+  } catch (error) {
+    if (!isTrap(error)) throw error;
+    afterTrap(error);
+    return track(state, method, recoverCall(state, method, args, invoke));
+  }
+  if (method === "update") {
+    state.source = args[0];
+    state.edits = [];
+  } else if (method === "edit") {
+    state.edits.push(args);
+    if (state.edits.length > MAX_PENDING_EDITS) currentSource(state);
+  }
+  // After a revival the change is from the new object's first update:
+  // the caller's blocks if they are the same but for their lines (the
+  // engine cut the same text the same way), else rebuild.
+  if (revived !== null && result.change && !sameBlocks(state.blocks, revived.change.blocks)) {
+    result = asFull(result, state.raw.blocks());
+  }
+  return track(state, method, result);
+}
+
 /** A wrapper class for the glue's class `Raw`, whose constructor takes its
  * options at argument `optionsAt`. */
 function contain(Raw, optionsAt) {
@@ -329,7 +434,17 @@ function contain(Raw, optionsAt) {
       const make = () => new Raw(...args);
       const raw = attempt(make) ?? make();
       // `blocks`: the blocks the caller was last given, as `blockKey`s.
-      this[STATE] = { args, raw, epoch, source: null, edits: [], isolate: ownIsolate(args[optionsAt]), blocks: [] };
+      this[STATE] = {
+        Raw,
+        optionsAt,
+        args,
+        raw,
+        epoch,
+        source: null,
+        edits: [],
+        isolate: ownIsolate(args[optionsAt]),
+        blocks: [],
+      };
     }
 
     free() {
@@ -340,100 +455,7 @@ function contain(Raw, optionsAt) {
   }
   if (Symbol.dispose) Contained.prototype[Symbol.dispose] = Contained.prototype.free;
   Object.defineProperty(Contained, "name", { value: Raw.name });
-
-  const own = (state) => state.args[optionsAt];
-  /** A new wasm-side object with what is isolated (the old one freed). */
-  const fresh = (state) => {
-    if (state.raw !== null && state.epoch === epoch) attempt(() => state.raw.free());
-    const args = [...state.args];
-    args[optionsAt] = withIsolate(own(state), state.isolate);
-    state.raw = new Raw(...args);
-    state.epoch = epoch;
-  };
-  /** The current source (null before the first update). */
-  const current = (state) => {
-    if (state.edits.length > 0) {
-      state.source = state.edits.reduce(applyEdit, state.source ?? "");
-      state.edits = [];
-    }
-    return state.source;
-  };
-  /** Render `source` anew with a new wasm-side object, isolating the blocks
-   * that fail: the update result. `failed`: it is known to fail with what
-   * is isolated now. */
-  const renderAnew = (state, source, failed) => {
-    state.source = source;
-    state.edits = [];
-    if (!failed) {
-      fresh(state);
-      const result = attempt(() => state.raw.update(source));
-      if (result !== undefined) return result;
-    }
-    const found = isolating(source, state.isolate, partFails(own(state)), (isolate) => {
-      state.isolate = isolate;
-      fresh(state);
-      return attempt(() => state.raw.update(source));
-    });
-    if (found) return found.result;
-    // Not even that: the whole of it as source; the next call tries again.
-    state.epoch = -1;
-    const whole = lastResort(source, own(state));
-    return asFull(whole, [whole.html]);
-  };
-  /** A new wasm-side object fed the current source (after a reset). */
-  const revive = (state) => {
-    const source = current(state);
-    if (source === null) fresh(state);
-    else return recovering(() => renderAnew(state, source, false));
-    return null;
-  };
-  /** After `invoke` (`method`) trapped: its result all the same. */
-  const recover = (state, method, args, invoke) =>
-    recovering(() => {
-      if (method === "update") return renderAnew(state, args[0], true);
-      if (method === "edit") return renderAnew(state, applyEdit(current(state) ?? "", args), true);
-      if (method === "render") {
-        const found = isolating(args[0], state.isolate, partFails(own(state)), (isolate) =>
-          attempt(() => glue.render(args[0], withIsolate(own(state), isolate))),
-        );
-        revive(state);
-        return found?.result ?? lastResort(args[0], own(state));
-      }
-      // Anything else takes no source: a fresh object, then once more.
-      revive(state);
-      return invoke(state.raw);
-    });
-  const call = (self, method, args, invoke = (raw) => raw[method](...args)) => {
-    const state = self[STATE];
-    if (state.raw === null) throw new Error(`${Raw.name}: used after free()`);
-    // A new wasm-side object: what it renders next is a change from its
-    // own first update, which the caller never saw.
-    const revived = state.epoch !== epoch ? revive(state) : null;
-    let result;
-    try {
-      result = invoke(state.raw);
-    } catch (error) {
-      if (!isTrap(error)) throw error;
-      afterTrap(error);
-      return track(state, method, recover(state, method, args, invoke));
-    }
-    if (method === "update") {
-      state.source = args[0];
-      state.edits = [];
-    } else if (method === "edit") {
-      state.edits.push(args);
-      if (state.edits.length > MAX_PENDING_EDITS) current(state);
-    }
-    // After a revival the change is from the new object's first update:
-    // the caller's blocks if they are the same but for their lines (the
-    // engine cut the same text the same way), else rebuild.
-    if (revived !== null && result.change && !sameBlocks(state.blocks, revived.change.blocks)) {
-      result = asFull(result, state.raw.blocks());
-    }
-    return track(state, method, result);
-  };
-
-  forward(Raw, Contained, call);
+  forward(Raw, Contained, containedCall);
   return Contained;
 }
 

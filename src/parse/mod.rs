@@ -109,74 +109,46 @@ struct Chunk {
     local: Prepared,
 }
 
+/// A link or footnote definition found in a chunk.
+struct Definition {
+    /// Byte range in the document.
+    range: (usize, usize),
+    /// `[^label]: …` rather than `[label]: …`.
+    footnote: bool,
+    /// The label's key ([`label_key`]).
+    key: String,
+}
+
 /// Parse chunk by chunk and join the trees.
 fn parse_chunks(prepared: &mut Prepared, parse_options: &ParseOptions, chunks: Vec<Chunk>) -> Node {
     // Link and footnote definitions apply to the whole document: find them
     // first; a chunk that may refer to some is parsed again with those
     // definitions in front of it.
     let mut definitions = Vec::new();
-    let mut first_pass = Vec::with_capacity(chunks.len());
-    let mut ranges = Vec::with_capacity(chunks.len());
-    for Chunk {
-        start,
-        end,
-        tree,
-        local,
-    } in chunks
-    {
-        ranges.push((start, end));
-        let mut stack = vec![&tree];
-        while let Some(node) = stack.pop() {
-            let label = match node {
-                Node::Definition(definition) => definition.label.as_deref(),
-                Node::FootnoteDefinition(definition) => definition.label.as_deref(),
-                _ => {
-                    if let Some(children) = node.children() {
-                        stack.extend(children.iter());
-                    }
-                    continue;
-                }
-            };
-            if let Some(position) = node.position() {
-                let key = label_key(label.unwrap_or_default());
-                let footnote = matches!(node, Node::FootnoteDefinition(_));
-                let range = (start + position.start.offset, start + position.end.offset);
-                definitions.push((range, footnote, key));
-            }
-        }
-        first_pass.push((tree, local));
+    for chunk in &chunks {
+        definitions_in(chunk, &mut definitions);
     }
-    crate::order::sort_by_key(&mut definitions, |(range, _, _)| (range.0, range.1));
+    crate::order::sort_by_key(&mut definitions, |d| (d.range.0, d.range.1));
     let mut by_key: HashMap<(bool, &str), Vec<usize>> = HashMap::new();
-    for (index, (_, footnote, key)) in definitions.iter().enumerate() {
+    for (index, definition) in definitions.iter().enumerate() {
         by_key
-            .entry((*footnote, key.as_str()))
+            .entry((definition.footnote, definition.key.as_str()))
             .or_default()
             .push(index);
     }
     let mut children = Vec::new();
     let mut lines_before = 0;
     let mut previous_end = 0;
-    for (&(start, end), (first_tree, first_local)) in ranges.iter().zip(first_pass) {
+    for Chunk {
+        start,
+        end,
+        tree: first_tree,
+        local: first_local,
+    } in chunks
+    {
         lines_before += prepared.masked[previous_end..start].matches('\n').count();
         previous_end = start;
-        // The definitions this chunk may refer to, in document order (the
-        // first definition of a label wins).
-        let mut wanted: Vec<usize> = Vec::new();
-        if !definitions.is_empty() {
-            for Reference { footnote, key } in references(&prepared.masked[start..end]) {
-                if let Some(found) = by_key.get(&(footnote, key.as_str())) {
-                    wanted.extend(found);
-                }
-            }
-            crate::order::sort_dedup(&mut wanted);
-        }
-        let mut preamble = String::new();
-        for &index in &wanted {
-            let ((from, to), _, _) = definitions[index];
-            preamble.push_str(&prepared.masked[from..to]);
-            preamble.push_str("\n\n");
-        }
+        let preamble = preamble(&prepared.masked, (start, end), &definitions, &by_key);
         let preamble_lines = preamble.matches('\n').count();
         // Without definitions to add the first pass is final; with them,
         // parse again with the definitions in front.
@@ -190,19 +162,8 @@ fn parse_chunks(prepared: &mut Prepared, parse_options: &ParseOptions, chunks: V
         };
         let shift = start as isize - preamble.len() as isize;
         absorb(prepared, local, shift);
-        let Node::Root(root) = tree else { continue };
         let line_shift = lines_before as isize - preamble_lines as isize;
-        for mut child in root.children {
-            let in_preamble = child
-                .position()
-                .is_some_and(|p| p.end.offset <= preamble.len());
-            if in_preamble && !preamble.is_empty() {
-                crate::hast::dispose_mdast(child);
-                continue;
-            }
-            shift_positions(&mut child, shift, line_shift);
-            children.push(child);
-        }
+        append_children(&mut children, tree, preamble.len(), shift, line_shift);
     }
     Node::Root(markdown::mdast::Root {
         children,
@@ -215,6 +176,83 @@ fn parse_chunks(prepared: &mut Prepared, parse_options: &ParseOptions, chunks: V
             prepared.masked.len(),
         )),
     })
+}
+
+/// Add the definitions in `chunk`'s tree to `found` (offsets in the
+/// document).
+fn definitions_in(chunk: &Chunk, found: &mut Vec<Definition>) {
+    let mut stack = vec![&chunk.tree];
+    while let Some(node) = stack.pop() {
+        let label = match node {
+            Node::Definition(definition) => definition.label.as_deref(),
+            Node::FootnoteDefinition(definition) => definition.label.as_deref(),
+            _ => {
+                if let Some(children) = node.children() {
+                    stack.extend(children.iter());
+                }
+                continue;
+            }
+        };
+        if let Some(position) = node.position() {
+            found.push(Definition {
+                range: (
+                    chunk.start + position.start.offset,
+                    chunk.start + position.end.offset,
+                ),
+                footnote: matches!(node, Node::FootnoteDefinition(_)),
+                key: label_key(label.unwrap_or_default()),
+            });
+        }
+    }
+}
+
+/// The definitions the chunk at `range` of `masked` may refer to, in
+/// document order (the first definition of a label wins), each followed
+/// by a blank line: the text to parse in front of it. Empty when none.
+fn preamble(
+    masked: &str,
+    range: (usize, usize),
+    definitions: &[Definition],
+    by_key: &HashMap<(bool, &str), Vec<usize>>,
+) -> String {
+    let mut wanted: Vec<usize> = Vec::new();
+    if !definitions.is_empty() {
+        for Reference { footnote, key } in references(&masked[range.0..range.1]) {
+            if let Some(found) = by_key.get(&(footnote, key.as_str())) {
+                wanted.extend(found);
+            }
+        }
+        crate::order::sort_dedup(&mut wanted);
+    }
+    let mut preamble = String::new();
+    for &index in &wanted {
+        let (from, to) = definitions[index].range;
+        preamble.push_str(&masked[from..to]);
+        preamble.push_str("\n\n");
+    }
+    preamble
+}
+
+/// The top-level nodes of a chunk's `tree` moved into the document's
+/// `children` (shifted by `shift` bytes and `line_shift` lines), but for
+/// those of the preamble (its first `preamble` bytes).
+fn append_children(
+    children: &mut Vec<Node>,
+    tree: Node,
+    preamble: usize,
+    shift: isize,
+    line_shift: isize,
+) {
+    let Node::Root(root) = tree else { return };
+    for mut child in root.children {
+        let in_preamble = child.position().is_some_and(|p| p.end.offset <= preamble);
+        if in_preamble && preamble > 0 {
+            crate::hast::dispose_mdast(child);
+            continue;
+        }
+        shift_positions(&mut child, shift, line_shift);
+        children.push(child);
+    }
 }
 
 /// What a text may refer to by label: `[label]` or `[^label]`, by
@@ -510,79 +548,9 @@ fn recover(mut text: String, parse_options: &ParseOptions, prepared: &mut Prepar
         }
         masked_so_far.extend(regions.iter().copied());
         prepared.reports.extend(opened_here);
-        // Found at the very end: something is still open there, and text
-        // added after it could close it.
-        prepared.open_at_end |= match message.place.as_deref() {
-            Some(Place::Point(point)) => point.offset >= text.trim_end().len(),
-            Some(Place::Position(_)) => false,
-            None => true,
-        };
-        if let (Some(Place::Point(point)), Some(&(start, end))) =
-            (message.place.as_deref(), regions.first())
-        {
-            // An error at one point may come from earlier blocks (a tag
-            // never finished reads on across blank lines): they are one
-            // piece with it.
-            let cause = cause_start(&text, start, end, point.offset, &message, parse_options);
-            if cause < start {
-                prepared.spans.push((cause, end));
-            }
-        }
-        // One error in two places (a closing tag and the element it does
-        // not match): what is between them is one piece.
-        if let (Some(low), Some(high)) = (
-            regions.iter().map(|r| r.0).min(),
-            regions.iter().map(|r| r.1).max(),
-        ) {
-            if regions.len() > 1 {
-                prepared.spans.push((low, high));
-            }
-        }
-        let mut progressed = false;
-        let mut bytes = std::mem::take(&mut text).into_bytes();
-        for (start, end) in regions {
-            let (start, end) = if attempt + 1 >= attempts {
-                // Out of attempts: give up on the rest of the document.
-                prepared.gave_up = true;
-                prepared.reports.push(Report::new(
-                    Rule::TooManyErrors,
-                    "Too many syntax errors: the rest of the document is shown as text",
-                    start,
-                    start,
-                ));
-                (start, bytes.len())
-            } else {
-                (start, end)
-            };
-            if bytes[start..end].iter().any(|b| !b.is_ascii_whitespace()) {
-                mask(&mut bytes, start, end);
-                prepared.faults.push(Fault { start, end });
-                // Where the parser stops can depend on any text after it
-                // (a tag or value left unfinished reads on), and the block
-                // masked changes how what is before it reads on.
-                prepared.open.push(start);
-                progressed = true;
-            }
-        }
-        if !progressed {
-            // Masking the block did not remove the error: mask everything
-            // from its start on (always ends: a blank document parses).
-            let start = bytes
-                .iter()
-                .position(|b| !b.is_ascii_whitespace())
-                .map_or(0, |first| report.start.max(first).min(bytes.len()));
-            let start = if bytes[start..].iter().all(u8::is_ascii_whitespace) {
-                0
-            } else {
-                start
-            };
-            let end = bytes.len();
-            mask(&mut bytes, start, end);
-            prepared.faults.push(Fault { start, end });
-            prepared.open.push(start);
-        }
-        text = String::from_utf8(bytes)
-            .unwrap_or_else(|error| String::from_utf8_lossy(error.as_bytes()).into_owned());
+        error_extent(&text, &message, &regions, parse_options, prepared);
+        let give_up = attempt + 1 >= attempts;
+        text = mask_error(text, &regions, report.start, give_up, prepared);
         prepared.reports.push(report);
         if attempt > attempts + 2 {
             break;
@@ -591,6 +559,103 @@ fn recover(mut text: String, parse_options: &ParseOptions, prepared: &mut Prepar
     // Unreachable in practice (a blank document always parses); answer with
     // an empty tree rather than loop.
     empty_root()
+}
+
+/// What an error (`message`, its blocks `regions`) found in `text` says
+/// about the text around it: whether something is open at the very end,
+/// and the spans that are one piece with it.
+fn error_extent(
+    text: &str,
+    message: &Message,
+    regions: &[(usize, usize)],
+    parse_options: &ParseOptions,
+    prepared: &mut Prepared,
+) {
+    // Found at the very end: something is still open there, and text
+    // added after it could close it.
+    prepared.open_at_end |= match message.place.as_deref() {
+        Some(Place::Point(point)) => point.offset >= text.trim_end().len(),
+        Some(Place::Position(_)) => false,
+        None => true,
+    };
+    if let (Some(Place::Point(point)), Some(&(start, end))) =
+        (message.place.as_deref(), regions.first())
+    {
+        // An error at one point may come from earlier blocks (a tag
+        // never finished reads on across blank lines): they are one
+        // piece with it.
+        let cause = cause_start(text, start, end, point.offset, message, parse_options);
+        if cause < start {
+            prepared.spans.push((cause, end));
+        }
+    }
+    // One error in two places (a closing tag and the element it does
+    // not match): what is between them is one piece.
+    if let (Some(low), Some(high)) = (
+        regions.iter().map(|r| r.0).min(),
+        regions.iter().map(|r| r.1).max(),
+    ) {
+        if regions.len() > 1 {
+            prepared.spans.push((low, high));
+        }
+    }
+}
+
+/// `text` with the blocks of an error (`regions`; the error reported at
+/// `report_start`) masked and recorded as faults; when `give_up`,
+/// everything from the first block on.
+fn mask_error(
+    text: String,
+    regions: &[(usize, usize)],
+    report_start: usize,
+    give_up: bool,
+    prepared: &mut Prepared,
+) -> String {
+    let mut progressed = false;
+    let mut bytes = text.into_bytes();
+    for &(start, end) in regions {
+        let (start, end) = if give_up {
+            // Out of attempts: give up on the rest of the document.
+            prepared.gave_up = true;
+            prepared.reports.push(Report::new(
+                Rule::TooManyErrors,
+                "Too many syntax errors: the rest of the document is shown as text",
+                start,
+                start,
+            ));
+            (start, bytes.len())
+        } else {
+            (start, end)
+        };
+        if bytes[start..end].iter().any(|b| !b.is_ascii_whitespace()) {
+            mask(&mut bytes, start, end);
+            prepared.faults.push(Fault { start, end });
+            // Where the parser stops can depend on any text after it
+            // (a tag or value left unfinished reads on), and the block
+            // masked changes how what is before it reads on.
+            prepared.open.push(start);
+            progressed = true;
+        }
+    }
+    if !progressed {
+        // Masking the block did not remove the error: mask everything
+        // from its start on (always ends: a blank document parses).
+        let start = bytes
+            .iter()
+            .position(|b| !b.is_ascii_whitespace())
+            .map_or(0, |first| report_start.max(first).min(bytes.len()));
+        let start = if bytes[start..].iter().all(u8::is_ascii_whitespace) {
+            0
+        } else {
+            start
+        };
+        let end = bytes.len();
+        mask(&mut bytes, start, end);
+        prepared.faults.push(Fault { start, end });
+        prepared.open.push(start);
+    }
+    String::from_utf8(bytes)
+        .unwrap_or_else(|error| String::from_utf8_lossy(error.as_bytes()).into_owned())
 }
 
 /// Whether `report` says an element is never closed while a region
