@@ -522,29 +522,7 @@ impl Incremental {
         if source.contains("mdx-code-block") || self.source.contains("mdx-code-block") {
             return whole(self, "mdx-code-block");
         }
-        // The block the edit starts in, and the one before when that one
-        // can take in what follows it (a list, a footnote, indented code):
-        // whether it does depends on the block's first line, and the parser
-        // does not always start afresh after a list even when it does not
-        // (markdown-rs 1.0.0 reads an `import` line in a paragraph after a
-        // list as ESM, and as text without the list).
-        let mut first = starts[..count]
-            .partition_point(|&s| s <= start)
-            .saturating_sub(1);
-        first = self.reach_back(first);
-        // The sentinel: the first block starting after the edit.
-        let mut sentinel = starts[..count].partition_point(|&s| s <= old_end);
-        // Something never closed may close now, or be closed by something
-        // else: what the parser stopped at depends on the text before and
-        // after. From the first such block on, render to the end.
-        let open = match self.tally.open {
-            0 => None,
-            _ => self.entries.iter().position(|e| e.rendering.open),
-        };
-        if let Some(open) = open {
-            first = first.min(open);
-            sentinel = count;
-        }
+        let (mut first, mut sentinel) = self.first_window(&starts, start, old_end);
         let window = Window {
             source,
             starts: &starts,
@@ -595,6 +573,36 @@ impl Incremental {
                     }
                 }
             }
+        }
+    }
+
+    /// The first window for an edit of old bytes `start..old_end`: its
+    /// first block and its sentinel (the block after it; the block count
+    /// when it runs to the end).
+    fn first_window(&self, starts: &[usize], start: usize, old_end: usize) -> (usize, usize) {
+        let count = self.entries.len();
+        // The block the edit starts in, and the one before when that one
+        // can take in what follows it (a list, a footnote, indented code):
+        // whether it does depends on the block's first line, and the parser
+        // does not always start afresh after a list even when it does not
+        // (markdown-rs 1.0.0 reads an `import` line in a paragraph after a
+        // list as ESM, and as text without the list).
+        let first = starts[..count]
+            .partition_point(|&s| s <= start)
+            .saturating_sub(1);
+        let first = self.reach_back(first);
+        // The sentinel: the first block starting after the edit.
+        let sentinel = starts[..count].partition_point(|&s| s <= old_end);
+        // Something never closed may close now, or be closed by something
+        // else: what the parser stopped at depends on the text before and
+        // after. From the first such block on, render to the end.
+        let open = match self.tally.open {
+            0 => None,
+            _ => self.entries.iter().position(|e| e.rendering.open),
+        };
+        match open {
+            Some(open) => (first.min(open), count),
+            None => (first, sentinel),
         }
     }
 
