@@ -21,13 +21,15 @@ const MAX_EDITS = 200;
 // most keystrokes take well under a millisecond to render. So while edits
 // are cheap the page keeps its own Renderer in step and renders each edit
 // before the frame, and the worker only renders from scratch. Local
-// rendering starts when the worker has just rendered an edit cheaply and
-// the page is idle (its first render, of the whole document, happens
-// then), and stops at the first edit that is not cheap: too large a
-// change, or a render over LOCAL_MAX_MS (the worker takes over from there,
-// with the text).
-/** Longest document rendered locally (its first render is a full one). */
+// rendering starts when the page is idle after the worker has rendered
+// an edit cheaply or the whole text quickly (the page's first render, of
+// the whole text, happens then), and stops when edits are no longer
+// cheap: too large a change, or renders over LOCAL_MAX_MS (the worker
+// takes over from there, with the text).
+/** Longest document rendered locally (its first render is a full one),
+ * and the longest the worker's render of the whole may have taken. */
 const LOCAL_MAX_LENGTH = 200_000;
+const LOCAL_MAX_OPEN_MS = 100;
 /** Edits slower than this hand rendering back to the worker (two in a
  * row, or one four times as slow). */
 const LOCAL_MAX_MS = 8;
@@ -144,7 +146,7 @@ export class RenderClient {
     this.optionsKey = key;
     this.edits = [];
     this.dirty = false;
-    const request = { seq, doc, context, sentAt: performance.now() };
+    const request = { seq, doc, context, sentAt: performance.now(), open: message.type === "open" };
     this.inFlight = request;
     this.worker.postMessage(message);
     this.timer = setTimeout(() => this.abandon(request), this.budgetMs);
@@ -175,8 +177,10 @@ export class RenderClient {
       else this.handlers.onError(data.message);
     }
     this.flush();
-    const cheap = data.type === "result" && !data.change.full && data.ms <= LOCAL_MAX_MS / 4;
-    if (cheap) this.startLocalWhenIdle();
+    // The worker has just rendered an edit cheaply, or the whole text
+    // quickly enough to do it again here once.
+    const cheap = request.open ? data.ms <= LOCAL_MAX_OPEN_MS : !data.change.full && data.ms <= LOCAL_MAX_MS / 4;
+    if (data.type === "result" && cheap) this.startLocalWhenIdle();
   }
 
   /** Render the edits since the last local render, on this thread, and
