@@ -222,7 +222,9 @@ impl Update {
         self.diagnostics
             .iter()
             .map(|reports| {
-                let used: BTreeSet<&str> = reports.used.iter().map(String::as_str).collect();
+                // `extend`, not `collect` (which sorts): see pipeline.rs.
+                let mut used = BTreeSet::new();
+                used.extend(reports.used.iter().map(String::as_str));
                 BlockDiagnostics {
                     id: if reports.unused { 0 } else { reports.serial },
                     line: reports.line,
@@ -1109,7 +1111,9 @@ impl Incremental {
         }
 
         if std::mem::take(&mut self.tally.used_changed) {
-            self.used = Rc::new(self.tally.used.keys().cloned().collect());
+            let mut used = BTreeSet::new();
+            used.extend(self.tally.used.keys().cloned());
+            self.used = Rc::new(used);
         }
 
         let mut blocks = Vec::with_capacity(self.entries.len());
@@ -1281,8 +1285,11 @@ fn first_line_end(source: &str, at: usize) -> usize {
 
 /// The labels `text` may refer to.
 fn references(text: &str) -> BTreeSet<String> {
-    crate::parse::references(text)
-        .into_iter()
-        .map(|reference| reference.key)
-        .collect()
+    let mut keys = BTreeSet::new();
+    keys.extend(
+        crate::parse::references(text)
+            .into_iter()
+            .map(|reference| reference.key),
+    );
+    keys
 }

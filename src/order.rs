@@ -4,8 +4,9 @@
 //! standard library's sort to the wasm (2–5 KB each). The crate's sorts all
 //! order by one or two positions, so they go through [`sort_by_key`], which
 //! sorts `(key, key, index)` triples (a single instantiation of the standard
-//! sort) and then moves the elements into that order. It is stable: equal
-//! keys keep their order, as `slice::sort_by_key` would.
+//! sort, in a function that is not generic) and then moves the elements into
+//! that order. It is stable: equal keys keep their order, as
+//! `slice::sort_by_key` would.
 
 /// Sort `items` by `key`, stably. For a descending second key, give
 /// `usize::MAX - value`.
@@ -16,23 +17,33 @@
 /// assert_eq!(items, [(1, 'b'), (2, 'd'), (3, 'a'), (3, 'c')]);
 /// ```
 pub fn sort_by_key<T>(items: &mut Vec<T>, key: impl Fn(&T) -> (usize, usize)) {
-    if items.windows(2).all(|pair| key(&pair[0]) <= key(&pair[1])) {
+    // Only reading the keys and moving the items depend on `T`: the rest
+    // is one copy for every element type.
+    let keys: Vec<(usize, usize)> = items.iter().map(key).collect();
+    let Some(order) = sorted_order(keys) else {
         return;
-    }
-    let mut keys: Vec<(usize, usize, usize)> = items
-        .iter()
-        .enumerate()
-        .map(|(index, item)| {
-            let (first, second) = key(item);
-            (first, second, index)
-        })
-        .collect();
-    keys.sort_unstable();
+    };
     let mut slots: Vec<Option<T>> = items.drain(..).map(Some).collect();
     items.extend(
-        keys.iter()
-            .filter_map(|&(_, _, index)| slots.get_mut(index).and_then(Option::take)),
+        order
+            .iter()
+            .filter_map(|&index| slots.get_mut(index).and_then(Option::take)),
     );
+}
+
+/// The indexes of `keys` in stable sorted order; `None` when they are
+/// sorted already.
+fn sorted_order(keys: Vec<(usize, usize)>) -> Option<Vec<usize>> {
+    if keys.windows(2).all(|pair| pair[0] <= pair[1]) {
+        return None;
+    }
+    let mut triples: Vec<(usize, usize, usize)> = keys
+        .into_iter()
+        .enumerate()
+        .map(|(index, (first, second))| (first, second, index))
+        .collect();
+    triples.sort_unstable();
+    Some(triples.into_iter().map(|(_, _, index)| index).collect())
 }
 
 /// Sort and deduplicate positions.

@@ -67,6 +67,27 @@ test("invalid options throw a TypeError naming the option", () => {
   assert.deepEqual(render("## a", { toc: undefined, math: null }), render("## a"));
 });
 
+test("options JSON cannot hold are a TypeError worded as before (serde's words)", () => {
+  // The binding reads options into JSON itself (src/wasm/args.rs); these
+  // are the messages serde-wasm-bindgen gave when it did that.
+  const cases = [
+    [{ assets: new Map([[1, "x"]]) }, "invalid type: floating point `1.0`, expected a string key"],
+    [{ assets: new Map([["a", "x"], [1e21, "y"]]) }, "invalid type: floating point `1000000000000000000000.0`, expected a string"],
+    [{ assets: new Map([[-1.5e-7, "x"]]) }, "invalid type: floating point `-0.00000015`, expected a string key"],
+    [{ assets: new Map([[null, "x"]]) }, "invalid type: unit value, expected a string key"],
+    [{ toc: { minLevel: 2n ** 70n } }, "Couldn't deserialize i64 or u64 from a BigInt outside i64::MIN..u64::MAX bounds"],
+    [{ toc: new Uint8Array(2) }, "invalid type: byte array, expected any valid JSON value"],
+    [{ isolate: new Set(["a"]) }, "invalid type: JsValue(Set), expected any valid JSON value"],
+  ];
+  for (const [options, message] of cases) {
+    assert.throws(() => render("# x", options), (e) => e instanceof TypeError && e.message === `invalid options: Error: ${message}`,
+      message);
+  }
+  // A Map is read as an object.
+  const options = { assets: new Map([["./a.png", "/a.png"]]) };
+  assert.deepEqual(render("![a](./a.png)", options), render("![a](./a.png)", { assets: { "./a.png": "/a.png" } }));
+});
+
 test("Renderer parses options once and renders like render()", () => {
   const options = { format: "md", idPrefix: "p-", toc: { minLevel: 1, maxLevel: 2 }, sourceLines: false };
   const renderer = new Renderer(options);
