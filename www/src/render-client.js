@@ -36,6 +36,19 @@ const LOCAL_MAX_MS = 8;
 /** A change inserting or deleting more than this goes to the worker. */
 const LOCAL_MAX_CHANGE = 4_000;
 
+/** Append a CodeMirror ChangeSet's changes to `edits` as
+ * `[from, to, text]`, each in the positions of the document the ones
+ * before it made (so they apply in order); how many characters they
+ * insert and delete. */
+function pushEdits(changes, edits) {
+  let size = 0;
+  changes.iterChanges((fromA, toA, fromB, _toB, inserted) => {
+    edits.push([fromB, fromB + (toA - fromA), inserted.toString()]);
+    size += toA - fromA + inserted.length;
+  });
+  return size;
+}
+
 export class RenderClient {
   /**
    * @param {object} handlers { onResult(message, request), onTimeout(request), onError(message) }
@@ -63,8 +76,8 @@ export class RenderClient {
     this.localEdits = [];
     this.localQueued = false;
     this.localSlow = 0;
-    /** `async () => Session` (set by `renderLocally`), and whether the
-     * last worker answer was a cheap edit (local rendering may start). */
+    /** `async () => Session` (set by `renderLocally`), and the idle
+     * callback that will start local rendering, if one is waiting. */
     this.loadLocal = null;
     this.localIdle = 0;
     this.start();
@@ -88,11 +101,7 @@ export class RenderClient {
    * the worker was last sent (or is being sent). */
   changed(changes) {
     if (this.local !== null) {
-      let size = 0;
-      changes.iterChanges((fromA, toA, fromB, _toB, inserted) => {
-        this.localEdits.push([fromB, fromB + (toA - fromA), inserted.toString()]);
-        size += toA - fromA + inserted.length;
-      });
+      const size = pushEdits(changes, this.localEdits);
       if (size <= LOCAL_MAX_CHANGE) {
         // Once the editor's update is over (showing a result dispatches
         // lint marks to it), before the browser draws it.
@@ -105,11 +114,7 @@ export class RenderClient {
       this.stopLocal();
     }
     if (this.edits !== null) {
-      changes.iterChanges((fromA, toA, fromB, _toB, inserted) => {
-        // Applied in order, each change sees the ones before it done:
-        // its start is where the new document has it.
-        this.edits.push([fromB, fromB + (toA - fromA), inserted.toString()]);
-      });
+      pushEdits(changes, this.edits);
       if (this.edits.length > MAX_EDITS) this.edits = null;
     }
     this.request();
@@ -179,8 +184,9 @@ export class RenderClient {
     this.flush();
     // The worker has just rendered an edit cheaply, or the whole text
     // quickly enough to do it again here once.
+    if (data.type !== "result") return;
     const cheap = request.open ? data.ms <= LOCAL_MAX_OPEN_MS : !data.change.full && data.ms <= LOCAL_MAX_MS / 4;
-    if (data.type === "result" && cheap) this.startLocalWhenIdle();
+    if (cheap) this.startLocalWhenIdle();
   }
 
   /** Render the edits since the last local render, on this thread, and
@@ -245,7 +251,8 @@ export class RenderClient {
     const idle = globalThis.requestIdleCallback ?? ((callback) => setTimeout(callback, 50));
     this.localIdle = idle(async () => {
       this.localIdle = 0;
-      if (this.local !== null || this.inFlight || this.dirty) return;
+      const tooLong = () => this.snapshot().doc.length > LOCAL_MAX_LENGTH;
+      if (this.local !== null || this.inFlight || this.dirty || tooLong()) return;
       let session;
       try {
         session = await this.loadLocal();
