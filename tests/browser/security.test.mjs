@@ -89,6 +89,7 @@ const GROUP_SIZE = 20; // cases per fresh page
 const SETTLE_MS = 80; // after insertion and after interaction, for async effects
 const MOUSE_CAP = 50; // real-mouse hover+click per case
 const SYNTHETIC_CAP = 5000; // synthetic focus/hover/click per case and variant
+const IMAGE_WAIT_MS = 3000; // at most, for inserted images to load or fail
 const REPORT_WAIT_MS = 1500; // at most, for CSP reports to catch up with events
 
 // ---------------------------------------------------------------- server ----
@@ -172,6 +173,18 @@ const HARNESS_JS = String.raw`
     }
     fitFrames();
     return slots.length;
+  }
+
+  // Inserted images still loading (or failing): their load and error
+  // handlers have not all run yet.
+  function pending() {
+    let n = 0;
+    for (const c of slots.keys()) {
+      for (const v of ['innerHTML', 'iframe']) {
+        for (const el of elementsOf(c, v)) if (el.localName === 'img' && el.loading !== 'lazy' && !el.complete) n++;
+      }
+    }
+    return n;
   }
 
   function fitFrames() {
@@ -265,7 +278,7 @@ const HARNESS_JS = String.raw`
   }
 
   Object.defineProperty(window, '__oracle', {
-    value: Object.freeze({ insert, poke, targets, collect, fitFrames }),
+    value: Object.freeze({ insert, pending, poke, targets, collect, fitFrames }),
   });
 })();
 `;
@@ -443,6 +456,11 @@ async function runGroup(htmls, { csp = true } = {}) {
   try {
     state.phase = 'insert';
     await page.evaluate((h) => window.__oracle.insert(h), htmls);
+    // What an inserted image's load or error handler does belongs to the
+    // insertion, not to the interaction: wait for every image to finish
+    // (a fixed pause was too short on a loaded machine), then settle.
+    const imagesBy = Date.now() + IMAGE_WAIT_MS;
+    while (Date.now() < imagesBy && !away() && await page.evaluate(() => window.__oracle.pending()) > 0) await sleep(10);
     await sleep(SETTLE_MS);
     merge(await page.evaluate(() => window.__oracle.collect()));
     mark('inserted');
@@ -658,7 +676,9 @@ test('detector canaries: raw payloads without the renderer are caught', async (t
       const got = result.perCase[i].findings;
       for (const line of got) t.diagnostic(`canary "${cn.name}" caught: ${line}`);
       for (const re of cn.expect) {
-        if (!got.some((g) => re.test(g))) blind.push(`"${cn.name}": nothing matched ${re}`);
+        if (!got.some((g) => re.test(g))) {
+          blind.push(`"${cn.name}": nothing matched ${re}; its findings: ${JSON.stringify(got)}`);
+        }
       }
     });
   };
