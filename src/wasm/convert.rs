@@ -31,10 +31,43 @@ export function shifted(list, line, offset) {
 export function append(out, list) {
   for (let i = 0; i < list.length; i++) out.push(list[i]);
 }
+export function result_object(html, toc, diagnostics, frontmatter, title) {
+  return { html, toc, diagnostics, frontmatter, title: title ?? null };
+}
+export function update_object(html, toc, diagnostics, frontmatter, title, change) {
+  return { html, toc, diagnostics, frontmatter, title: title ?? null, change };
+}
+export function change_object(start, removed, blocks, lineShift, full) {
+  return { start, removed, blocks, lineShift, full };
+}
 "#)]
 extern "C" {
     fn shifted(list: &JsValue, line: f64, offset: f64) -> JsValue;
     fn append(out: &js_sys::Array, list: &JsValue);
+    // The result objects in one call each: setting their fields one by one
+    // from Rust made a JavaScript string of every key, every keystroke.
+    fn result_object(
+        html: &JsValue,
+        toc: &JsValue,
+        diagnostics: &JsValue,
+        frontmatter: &JsValue,
+        title: Option<&str>,
+    ) -> JsValue;
+    fn update_object(
+        html: &JsValue,
+        toc: &JsValue,
+        diagnostics: &JsValue,
+        frontmatter: &JsValue,
+        title: Option<&str>,
+        change: &JsValue,
+    ) -> JsValue;
+    fn change_object(
+        start: f64,
+        removed: f64,
+        blocks: &js_sys::Array,
+        line_shift: f64,
+        full: bool,
+    ) -> JsValue;
 }
 
 /// What the last update handed to JavaScript, so the next one converts
@@ -96,9 +129,16 @@ impl JsCache {
             .frontmatter
             .as_ref()
             .map_or(JsValue::NULL, |(_, value)| value.clone());
-        let object = result_object(&html, &toc, &diagnostics, &frontmatter, update.title())?;
-        set(&object, "change", &self.change(&update.change)?)?;
-        Ok(JsValue::from(object).unchecked_into())
+        let change = self.change(&update.change);
+        let object = update_object(
+            &html,
+            &toc,
+            &diagnostics,
+            &frontmatter,
+            update.title(),
+            &change,
+        );
+        Ok(object.unchecked_into())
     }
 
     /// Every block's HTML string of the last update, in order.
@@ -179,7 +219,7 @@ impl JsCache {
 
     /// `change` as `{ start, removed, blocks, lineShift, full }`, `blocks`
     /// holding the inserted blocks' strings (after [`Self::html`]).
-    fn change(&self, change: &BlockChange) -> Result<JsValue, JsError> {
+    fn change(&self, change: &BlockChange) -> JsValue {
         let inserted: js_sys::Array = self
             .blocks
             .iter()
@@ -188,13 +228,13 @@ impl JsCache {
             .take(change.inserted)
             .map(|(_, string)| JsValue::from(string))
             .collect();
-        let object = js_sys::Object::new();
-        set(&object, "start", &(change.start as f64).into())?;
-        set(&object, "removed", &(change.removed as f64).into())?;
-        set(&object, "blocks", &inserted)?;
-        set(&object, "lineShift", &(change.line_shift as f64).into())?;
-        set(&object, "full", &change.full.into())?;
-        Ok(object.into())
+        change_object(
+            change.start as f64,
+            change.removed as f64,
+            &inserted,
+            change.line_shift as f64,
+            change.full,
+        )
     }
 
     /// Bring the diagnostics array up to date with `update`, reusing the
@@ -285,33 +325,8 @@ pub(super) fn to_js(rendered: &Rendered) -> Result<RenderResultValue, JsError> {
         &json_value(&rendered.diagnostics)?,
         &frontmatter,
         rendered.title.as_deref(),
-    )?;
-    Ok(JsValue::from(object).unchecked_into())
-}
-
-/// Set `key` of `target`.
-fn set(target: &js_sys::Object, key: &str, value: &JsValue) -> Result<(), JsError> {
-    js_sys::Reflect::set(target, &key.into(), value)
-        .map(drop)
-        .map_err(js_error)
-}
-
-/// `{ html, toc, diagnostics, frontmatter, title }`, in that order.
-fn result_object(
-    html: &JsValue,
-    toc: &JsValue,
-    diagnostics: &JsValue,
-    frontmatter: &JsValue,
-    title: Option<&str>,
-) -> Result<js_sys::Object, JsError> {
-    let object = js_sys::Object::new();
-    set(&object, "html", html)?;
-    set(&object, "toc", toc)?;
-    set(&object, "diagnostics", diagnostics)?;
-    set(&object, "frontmatter", frontmatter)?;
-    let title = title.map_or(JsValue::NULL, JsValue::from_str);
-    set(&object, "title", &title)?;
-    Ok(object)
+    );
+    Ok(object.unchecked_into())
 }
 
 /// A JavaScript exception as a `JsError` with its message.
