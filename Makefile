@@ -271,13 +271,15 @@ bench-smoke:
 	KEYSTROKE_SIZES=seed node tests/bench/keystroke.mjs
 	CORPUS_QUICK=1 node tests/bench/corpus.mjs
 
-## fuzz: fuzz render() for FUZZ_SECONDS (default 300) with cargo-fuzz; not part of `test`
+## fuzz: fuzz render() (or FUZZ_TARGET) for FUZZ_SECONDS (default 300) with cargo-fuzz; not part of `test`
 # Needs `cargo install cargo-fuzz`; RUSTC_BOOTSTRAP=1 lets the stable
 # toolchain accept the -Z flags cargo-fuzz passes. The committed seeds are
 # copied into the (ignored) working corpus first. Crashes land in
 # tests/fuzz/artifacts/<target>/; see tests/fuzz/README.md.
 # FUZZ_TARGET=frontmatter fuzzes the YAML reader alone (seeds in
 # tests/fuzz/seeds-frontmatter, corpus in tests/fuzz/corpus-frontmatter).
+# FUZZ_TARGET=edits fuzzes the incremental engine: edit after edit, each
+# compared with a full render (seeds in tests/fuzz/seeds-edits).
 # FUZZ_FLAGS go to cargo fuzz: no AddressSanitizer by default (the crate
 # forbids unsafe code, and ASan made some 4 KiB inputs 200 times slower);
 # `FUZZ_FLAGS=` brings it back. FUZZ_ARGS go to libFuzzer, e.g.
