@@ -123,8 +123,8 @@ struct Reports {
     serial: u64,
     line: usize,
     utf16: usize,
-    /// Its unused-import reports are in the list (they depend on the rest
-    /// of the document, so the list is not the block's alone).
+    /// Its unused-import or constant reports are in the list (they depend
+    /// on the rest of the document, so the list is not the block's alone).
     unused: bool,
     used: Rc<BTreeSet<String>>,
 }
@@ -524,7 +524,7 @@ impl Incremental {
         if source.contains("mdx-code-block") || self.source.contains("mdx-code-block") {
             return whole(self, "mdx-code-block");
         }
-        let (mut first, mut sentinel) = self.first_window(&starts, start, old_end);
+        let (mut first, mut sentinel) = self.first_window(source, &starts, start, old_end);
         let window = Window {
             source,
             starts: &starts,
@@ -581,7 +581,13 @@ impl Incremental {
     /// The first window for an edit of old bytes `start..old_end`: its
     /// first block and its sentinel (the block after it; the block count
     /// when it runs to the end).
-    fn first_window(&self, starts: &[usize], start: usize, old_end: usize) -> (usize, usize) {
+    fn first_window(
+        &self,
+        source: &str,
+        starts: &[usize],
+        start: usize,
+        old_end: usize,
+    ) -> (usize, usize) {
         let count = self.entries.len();
         // The block the edit starts in, and the one before when that one
         // can take in what follows it (a list, a footnote, indented code):
@@ -593,6 +599,18 @@ impl Incremental {
             .partition_point(|&s| s <= start)
             .saturating_sub(1);
         let first = self.reach_back(first);
+        // `\r\n` is one line ending: a block before ending in `\r` may
+        // have a `\n` put after it, and the two must be counted together
+        // (found by `make fuzz FUZZ_TARGET=edits`). Before the edit the new
+        // source is the old one.
+        let first = match first.checked_sub(1) {
+            Some(before)
+                if source.as_bytes().get(starts[first].wrapping_sub(1)) == Some(&b'\r') =>
+            {
+                before
+            }
+            _ => first,
+        };
         // The sentinel: the first block starting after the edit.
         let sentinel = starts[..count].partition_point(|&s| s <= old_end);
         // Something never closed may close now, or be closed by something
@@ -1157,13 +1175,14 @@ impl Incremental {
             if let Some(assembled) = &entry.assembled {
                 blocks.push(assembled.clone());
             }
-            if !rendering.diagnostics.is_empty() || !rendering.imports.is_empty() {
+            let depends = !rendering.imports.is_empty() || !rendering.constants.is_empty();
+            if !rendering.diagnostics.is_empty() || depends {
                 diagnostics.push(Reports {
                     block: rendering.clone(),
                     serial: entry.serial,
                     line: base_line,
                     utf16: base_utf16,
-                    unused: !rendering.imports.is_empty(),
+                    unused: depends,
                     used: self.used.clone(),
                 });
             }

@@ -62,12 +62,18 @@ impl Static {
 /// to report.
 pub struct Evaluator<'a> {
     /// Names bound by the document.
-    pub scope: &'a mut Scope,
+    scope: &'a mut Scope,
     /// The render's options.
-    pub options: &'a Options,
+    options: &'a Options,
     /// Where problems go.
-    pub reports: &'a mut Vec<Report>,
+    reports: &'a mut Vec<Report>,
+    /// Constants led back into themselves (the chain was cut off) since
+    /// the last identifier a constant's value holds.
+    looped: bool,
 }
+
+/// How many constants deep a value is followed (`a` is `b`, which is …).
+const MAX_CONSTANT_DEPTH: usize = 16;
 
 /// Names Docusaurus's MDX loader binds in every document (its exports),
 /// besides `toc`: using them is no error, but the preview has no value
@@ -84,7 +90,40 @@ fn index_argument(value: f64) -> i64 {
     }
 }
 
-impl Evaluator<'_> {
+/// What is wrong in the value of each constant (`export const name = …`)
+/// of `names`, as evaluating a use of it finds it, reported where the value
+/// says it: each with the constant's name, to be shown when something in
+/// the document uses the constant (once, however many uses). Nothing is
+/// marked used.
+pub fn constant_reports<'n>(
+    scope: &Scope,
+    options: &Options,
+    names: impl Iterator<Item = &'n String>,
+) -> Vec<(String, Report)> {
+    let mut scratch = scope.clone();
+    let mut found = Vec::new();
+    for name in names {
+        let Some(Value::Literal(literal)) = scope.bindings.get(name).map(|b| &b.value) else {
+            continue;
+        };
+        let mut reports = Vec::new();
+        Evaluator::new(&mut scratch, options, &mut reports).resolve(literal, &[], 1);
+        found.extend(reports.into_iter().map(|report| (name.clone(), report)));
+    }
+    found
+}
+
+impl<'a> Evaluator<'a> {
+    /// An evaluator of expressions over `scope`, reporting to `reports`.
+    pub fn new(scope: &'a mut Scope, options: &'a Options, reports: &'a mut Vec<Report>) -> Self {
+        Evaluator {
+            scope,
+            options,
+            reports,
+            looped: false,
+        }
+    }
+
     /// Evaluate expression source (`value` with its `stops`). `None` when it
     /// holds only comments.
     pub fn expression(&mut self, value: &str, stops: &[(usize, usize)]) -> Option<Static> {
@@ -187,12 +226,26 @@ impl Evaluator<'_> {
             |message: String| Report::new(Rule::UnsupportedExpression, message, start, end);
         match self.scope.lookup(name).cloned() {
             Some(Value::Asset { specifier, url }) => Static::Asset(url, specifier),
-            // Constants refer to their own source positions: no stops.
-            Some(Value::Literal(literal)) if depth < 16 => self.resolve(&literal, &[], depth + 1),
+            // Constants refer to their own source positions: no stops. What
+            // is wrong in a constant's value is reported where it is
+            // declared, once ([`constant_reports`]), not at every use: here
+            // only the value is wanted.
+            Some(Value::Literal(literal)) if depth < MAX_CONSTANT_DEPTH => {
+                let kept = self.reports.len();
+                let value = self.resolve(&literal, &[], depth + 1);
+                self.reports.truncate(kept);
+                // A loop is reported at the identifier of the value being
+                // checked (depth 1) that leads into it; at a use (depth 0)
+                // it was reported where the constant is declared.
+                if depth <= 1 && std::mem::take(&mut self.looped) && depth == 1 {
+                    self.reports.push(unsupported(format!(
+                        "`{name}` refers to itself through other constants"
+                    )));
+                }
+                value
+            }
             Some(Value::Literal(_)) => {
-                self.reports.push(unsupported(format!(
-                    "`{name}` refers to itself through other constants"
-                )));
+                self.looped = true;
                 Static::Unknown
             }
             Some(Value::Module { specifier }) => {

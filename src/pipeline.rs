@@ -155,6 +155,9 @@ pub struct Block {
     /// The assets it imports, each with the diagnostic given when nothing
     /// in the document uses it.
     pub imports: Vec<(String, Diagnostic)>,
+    /// What is wrong in the values of the constants it declares, each with
+    /// the constant's name: shown when something in the document uses it.
+    pub constants: Vec<(String, Diagnostic)>,
     /// The text of its ESM, each piece followed by a blank line.
     pub esm: String,
     /// Its link reference definitions.
@@ -359,6 +362,7 @@ impl Piece {
 struct BlockMarks {
     uses: Vec<(usize, String)>,
     imports: Vec<(String, (usize, usize))>,
+    constants: Vec<(String, Report)>,
     open: Marks,
     footnotes: Marks,
     truncates: Marks,
@@ -372,9 +376,12 @@ impl BlockMarks {
         crate::order::sort_by_key(&mut uses, |(at, _)| (*at, 0));
         let mut imports = std::mem::take(&mut converted.imports);
         crate::order::sort_by_key(&mut imports, |(_, span)| (span.0, 0));
+        let mut constants = std::mem::take(&mut converted.constants);
+        crate::order::sort_by_key(&mut constants, |(_, report)| (report.start, report.end));
         BlockMarks {
             uses,
             imports,
+            constants,
             open: Marks::new(
                 prepared
                     .open
@@ -467,6 +474,11 @@ impl Whole<'_> {
                     let report = crate::scope::unused_import(name, *span);
                     (name.clone(), relative(&report))
                 })
+                .collect(),
+            constants: piece
+                .part(&marks.constants, |(_, report)| report.start)
+                .iter()
+                .map(|(name, report)| (name.clone(), relative(report)))
                 .collect(),
             esm: piece
                 .part(&self.syntax.esm, |(at, _)| *at)
@@ -923,12 +935,19 @@ pub fn used_names<'b>(blocks: impl Iterator<Item = &'b Block>) -> BTreeSet<&'b s
 }
 
 /// A block's diagnostics, relative to it, with the unused-import reports
-/// of its imports that no block uses merged in.
+/// of its imports that no block uses and the reports of its constants that
+/// some block uses merged in.
 pub fn block_diagnostics<'b>(block: &'b Block, used: &BTreeSet<&str>) -> Vec<&'b Diagnostic> {
-    let unused: Vec<&Diagnostic> = block
+    let unused = block
         .imports
         .iter()
-        .filter(|(name, _)| !used.contains(name.as_str()))
+        .filter(|(name, _)| !used.contains(name.as_str()));
+    let constants = block
+        .constants
+        .iter()
+        .filter(|(name, _)| used.contains(name.as_str()));
+    let unused: Vec<&Diagnostic> = unused
+        .chain(constants)
         .map(|(_, diagnostic)| diagnostic)
         .collect();
     let mut all: Vec<&Diagnostic> = block.diagnostics.iter().collect();

@@ -60,6 +60,20 @@ pub struct Scope {
     uses: Vec<String>,
 }
 
+/// Put the spans of a constant's value (relative to its ESM block) where
+/// they are in the source: a value is resolved far from its block.
+fn to_source(node: &mut JsNode, at: &impl Fn(usize) -> usize) {
+    node.span.start = at(node.span.start);
+    node.span.end = at(node.span.end);
+    match &mut node.expr {
+        Expr::Array(items) => items.iter_mut().for_each(|item| to_source(item, at)),
+        Expr::Object(entries) => entries
+            .iter_mut()
+            .for_each(|(_, value)| to_source(value, at)),
+        _ => {}
+    }
+}
+
 /// Map a byte offset relative to an expression's value to a source offset,
 /// through markdown-rs's stops (`(relative, absolute)` pairs).
 pub fn absolute(stops: &[(usize, usize)], relative: usize) -> usize {
@@ -134,7 +148,10 @@ impl Scope {
                     for (name, span, value) in declarations {
                         let span = (at(span.start), at(span.end));
                         let value = match value {
-                            Ok(node) => Value::Literal(node),
+                            Ok(mut node) => {
+                                to_source(&mut node, &at);
+                                Value::Literal(node)
+                            }
                             Err(error) => {
                                 reports.push(Report::new(
                                     Rule::UnsupportedExpression,

@@ -42,6 +42,10 @@ pub struct Converted {
     /// Imported assets: name and where it is bound (reported when nothing
     /// uses it).
     pub imports: Vec<(String, (usize, usize))>,
+    /// What is wrong in the values of the constants this tree's ESM
+    /// declares, each with the constant's name (reported when something
+    /// uses it).
+    pub constants: Vec<(String, Report)>,
     /// Where the "nested too deep" report was made, if it was.
     pub too_deep: Option<usize>,
     /// Byte ranges of footnote calls and definitions (numbered document-wide).
@@ -97,6 +101,9 @@ struct State<'a> {
     pending: Vec<(usize, usize, Insert)>,
     /// Which of `pending` have been placed.
     placed: Vec<bool>,
+    /// The faulty blocks' ranges, merged where they overlap, in order:
+    /// blank lines to the parser.
+    fault_ranges: Vec<(usize, usize)>,
     depth: usize,
     /// Where the "nested too deep" report was made, if it was.
     too_deep_at: Option<usize>,
@@ -107,6 +114,8 @@ struct State<'a> {
     /// Byte ranges of front matter and ESM blocks with errors: shown as
     /// escaped source where they stand.
     broken: Vec<(usize, usize)>,
+    /// What is wrong in the values of this tree's constants.
+    constants: Vec<(String, Report)>,
 }
 
 /// The real destination and title of link definitions the parser was given
@@ -142,13 +151,16 @@ pub fn to_hast(
             footnote_order: Vec::new(),
             pending: Vec::new(),
             placed: Vec::new(),
+            fault_ranges: Vec::new(),
             depth: 0,
             too_deep_at: None,
             uses: Vec::new(),
             open_elements: Vec::new(),
             broken: Vec::new(),
+            constants: Vec::new(),
         };
         state.pending = pending_inserts(prepared);
+        state.fault_ranges = merged(prepared.faults.iter().map(|f| (f.start, f.end)).collect());
         state.placed = vec![false; state.pending.len()];
 
         if let mdast::Node::Root(root) = &tree {
@@ -172,6 +184,7 @@ pub fn to_hast(
         if scope.is_none() {
             converted.imports = state.scope.imports();
         }
+        converted.constants = std::mem::take(&mut state.constants);
         converted.too_deep = state.too_deep_at;
         converted.open_elements = std::mem::take(&mut state.open_elements);
         reports.append(&mut state.reports);
@@ -196,6 +209,19 @@ pub fn to_hast(
 /// What the pre-pass and recovery found that goes among the converted
 /// nodes (faults, admonitions, the truncate marker, a thematic break), by
 /// start, the longer of two at the same start first.
+/// `ranges` in order, those that overlap or touch merged into one.
+fn merged(mut ranges: Vec<(usize, usize)>) -> Vec<(usize, usize)> {
+    crate::order::sort_by_key(&mut ranges, |&(start, end)| (start, end));
+    let mut out: Vec<(usize, usize)> = Vec::with_capacity(ranges.len());
+    for (start, end) in ranges {
+        match out.last_mut() {
+            Some(last) if start <= last.1 => last.1 = last.1.max(end),
+            _ => out.push((start, end)),
+        }
+    }
+    out
+}
+
 fn pending_inserts(prepared: &Prepared) -> Vec<(usize, usize, Insert)> {
     let mut pending = Vec::new();
     // A block can be faulty for several reasons: show it once (skip a
@@ -355,6 +381,17 @@ impl<'a> State<'a> {
         (defined, shown): (&Defined, std::ops::Range<usize>),
     ) -> Option<serde_json::Value> {
         let mut frontmatter = None;
+        // The names this tree's ESM binds (not those of the scope given).
+        let given: Vec<String> = if root
+            .children
+            .iter()
+            .any(|c| matches!(c, mdast::Node::MdxjsEsm(_)))
+        {
+            self.scope.bindings.keys().cloned().collect()
+        } else {
+            Vec::new()
+        };
+        let mut has_esm = false;
         for child in &root.children {
             match child {
                 mdast::Node::Yaml(yaml) => {
@@ -381,6 +418,7 @@ impl<'a> State<'a> {
                     }
                 }
                 mdast::Node::MdxjsEsm(esm) => {
+                    has_esm = true;
                     let failed = !self.scope.add_esm(
                         &esm.value,
                         &esm.stops,
@@ -394,6 +432,16 @@ impl<'a> State<'a> {
                 }
                 _ => {}
             }
+        }
+        // Constants are checked once the whole scope is known (a value may
+        // name what a later import binds).
+        if has_esm {
+            let own = self
+                .scope
+                .bindings
+                .keys()
+                .filter(|name| given.binary_search(name).is_err());
+            self.constants = crate::jsx::constant_reports(&self.scope, self.options, own);
         }
         // Definitions may sit in containers (`> [a]: b`).
         let mut stack: Vec<&'a mdast::Node> = root.children.iter().rev().collect();
@@ -657,8 +705,20 @@ impl<'a> State<'a> {
     fn content_end(&self, start: usize, end: usize) -> usize {
         let bytes = self.prepared.masked.as_bytes();
         let mut end = end.min(bytes.len());
-        while end > start && bytes[end - 1].is_ascii_whitespace() {
-            end -= 1;
+        while end > start {
+            if bytes[end - 1].is_ascii_whitespace() {
+                end -= 1;
+                continue;
+            }
+            // A block error recovery masked is blank lines to the parser
+            // too (it is not masked in `masked`, which the pre-pass made).
+            let before = self.fault_ranges.partition_point(|&(s, _)| s < end);
+            match before.checked_sub(1).map(|i| self.fault_ranges[i]) {
+                Some((fault_start, fault_end)) if fault_end >= end && fault_start >= start => {
+                    end = fault_start;
+                }
+                _ => break,
+            }
         }
         end
     }
@@ -1496,11 +1556,7 @@ impl<'a> State<'a> {
     }
 
     fn transform_expression(&mut self, value: &str, stops: &[(usize, usize)], out: &mut Vec<Node>) {
-        let mut evaluator = Evaluator {
-            scope: &mut self.scope,
-            options: self.options,
-            reports: &mut self.reports,
-        };
+        let mut evaluator = Evaluator::new(&mut self.scope, self.options, &mut self.reports);
         match evaluator.expression(value, stops) {
             None | Some(Static::Unknown) | Some(Static::Null) | Some(Static::Bool(_)) => {}
             Some(value) => {
@@ -1528,12 +1584,8 @@ impl<'a> State<'a> {
             out.extend(self.jsx_children(children, at, flow));
             return;
         };
-        let props = Evaluator {
-            scope: &mut self.scope,
-            options: self.options,
-            reports: &mut self.reports,
-        }
-        .attributes(attributes);
+        let props =
+            Evaluator::new(&mut self.scope, self.options, &mut self.reports).attributes(attributes);
         let is_html =
             name.starts_with(|c: char| c.is_ascii_lowercase()) && !name.contains(['.', ':']);
         let jsx = Jsx { children, at, flow };
@@ -1798,12 +1850,8 @@ impl<'a> State<'a> {
     /// A `<TabItem>`, the `index`th: its value (the index when it has
     /// none), label (the value when it has none) and content.
     fn tab(&mut self, attributes: &[mdast::AttributeContent], jsx: Jsx<'a>, index: usize) -> Tab {
-        let item_props = Evaluator {
-            scope: &mut self.scope,
-            options: self.options,
-            reports: &mut self.reports,
-        }
-        .attributes(attributes);
+        let item_props =
+            Evaluator::new(&mut self.scope, self.options, &mut self.reports).attributes(attributes);
         let value = prop_text(&item_props, "value").unwrap_or_else(|| index.to_string());
         let label = prop_text(&item_props, "label").unwrap_or_else(|| value.clone());
         let default = matches!(prop(&item_props, "default"), Some(Static::Bool(true)));

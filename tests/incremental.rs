@@ -522,6 +522,98 @@ fn a_keystroke_changes_only_its_block() {
     assert_eq!(update.change.line_shift, 1, "should say later lines moved");
 }
 
+/// What is wrong in a constant's value is shown while something uses the
+/// constant: an edit in another block that takes away its last use, or
+/// adds one, changes the diagnostics of the block declaring it (found by
+/// `make fuzz FUZZ_TARGET=edits`: the engine kept a report of a use that
+/// was gone).
+#[test]
+fn a_constant_s_problems_come_and_go_with_its_uses_in_other_blocks() {
+    let start = "import x from './x.png';\n\nexport const answer = t2;\n\nThe answer is {answer}.\n\nAnother paragraph.\n";
+    let options = Options::default();
+    let undefined = |update: &Update| {
+        let rendered = update.rendered();
+        rendered
+            .diagnostics
+            .iter()
+            .filter(|d| d.rule_id == "undefined-identifier")
+            .map(|d| (d.line, d.column))
+            .collect::<Vec<_>>()
+    };
+    let mut engine = Incremental::new(options.clone()).expect("valid options");
+    let first = engine.update(start);
+    assert_eq!(first.rendered(), render(start, &options).unwrap());
+    assert_eq!(
+        undefined(&first),
+        [(3, 23)],
+        "`t2` where it is written, once"
+    );
+
+    let at = start.find("{answer}").unwrap();
+    let update = engine.edit(at, at + "{answer}".len(), "");
+    assert!(!update.change.full, "a paragraph's edit should stay cheap");
+    assert_eq!(
+        update.rendered(),
+        render(engine.source(), &options).unwrap()
+    );
+    assert_eq!(undefined(&update), [], "no use: nothing to report");
+
+    let at = engine.source().find("Another").unwrap();
+    let update = engine.edit(at, at, "{answer} and {answer}. ");
+    assert_eq!(
+        update.rendered(),
+        render(engine.source(), &options).unwrap()
+    );
+    assert_eq!(undefined(&update), [(3, 23)], "two uses: still once");
+}
+
+/// `\r\n` is one line ending, also when an edit puts the `\n` after a `\r`
+/// that ended a block: the lines after it are not counted one too many
+/// (found by `make fuzz FUZZ_TARGET=edits`).
+#[test]
+fn a_line_feed_after_a_carriage_return_that_ended_a_block_makes_one_line_ending() {
+    let start = "Para one.\r\rSecond para.\n\n# Heading\n";
+    let options = Options::default();
+    let mut engine = Incremental::new(options.clone()).expect("valid options");
+    let first = engine.update(start);
+    assert_eq!(first.rendered(), render(start, &options).unwrap());
+    let at = start.find("Second").unwrap();
+    let update = engine.edit(at, at, "\n");
+    assert_eq!(
+        engine.source(),
+        "Para one.\r\r\nSecond para.\n\n# Heading\n"
+    );
+    assert_eq!(
+        update.rendered(),
+        render(engine.source(), &options).unwrap()
+    );
+    assert!(
+        update.rendered().html.contains("<h1 data-line=\"5\""),
+        "the heading is on line 5"
+    );
+}
+
+/// An edit that breaks the last ```` ```mdx-code-block ```` wrapper of a
+/// document renders as a full render does: the wrappers pair lines across
+/// the document, so the engine must see that one was there.
+#[test]
+fn an_edit_that_breaks_the_last_mdx_code_block_wrapper() {
+    let start = "```mdx-code-block\n<div>\n```\n\nText in between.\n\n```mdx-code-block\n</div>\n```\n\nAfter.\n";
+    let options = Options::default();
+    for (at, remove) in [(3, 1), (9, 1), (start.rfind("mdx").unwrap() + 4, 3)] {
+        let mut engine = Incremental::new(options.clone()).expect("valid options");
+        let first = engine.update(start);
+        assert_eq!(first.rendered(), render(start, &options).unwrap());
+        let update = engine.edit(at, at + remove, "");
+        assert_eq!(
+            update.rendered(),
+            render(engine.source(), &options).unwrap(),
+            "removing {remove} at {at}: {:?}",
+            engine.source()
+        );
+    }
+}
+
 #[test]
 fn definitions_around_a_window_link_with_their_own_destination_and_title() {
     // The window is parsed with short stand-ins of the definitions it refers

@@ -456,3 +456,20 @@ fn an_unclosed_comment_in_markdown_hides_nothing_else() {
         );
     }
 }
+
+/// A block that error recovery masked, right after a nested list, is shown
+/// after the list and not in its last item, where markdown-rs's stretched
+/// item range (over what it saw as blank lines) would put it (found by
+/// tests/chunks.rs: parsed in chunks, it was already right).
+#[test]
+fn a_broken_block_after_a_nested_list_is_shown_after_the_list() {
+    let source = "**P**\n- a\n- b\n  - c\n\n\n## 11. x\n### y {z\n\nAfter.\n";
+    let rendered = render(source, &Options::default()).expect("valid options");
+    assert!(
+        rendered
+            .html
+            .contains("</ul>\n<pre class=\"mdx-error\" data-line=\"7\">## 11. x"),
+        "the broken heading should follow the list: {}",
+        rendered.html
+    );
+}
