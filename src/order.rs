@@ -52,6 +52,39 @@ pub fn sort_dedup(items: &mut Vec<usize>) {
     items.dedup();
 }
 
+/// Byte ranges, merged where they overlap, for asking what covers a
+/// position.
+pub struct Intervals(Vec<(usize, usize)>);
+
+impl Intervals {
+    /// `ranges` (empty ones left out), sorted and merged.
+    pub fn new(ranges: impl IntoIterator<Item = (usize, usize)>) -> Intervals {
+        let mut list: Vec<(usize, usize)> = ranges.into_iter().filter(|(a, b)| a < b).collect();
+        sort_by_key(&mut list, |&(a, b)| (a, b));
+        let mut merged: Vec<(usize, usize)> = Vec::with_capacity(list.len());
+        for (a, b) in list {
+            match merged.last_mut() {
+                Some(last) if a <= last.1 => last.1 = last.1.max(b),
+                _ => merged.push((a, b)),
+            }
+        }
+        Intervals(merged)
+    }
+
+    /// Whether a range holds `at` (`start <= at < end`).
+    pub fn contains(&self, at: usize) -> bool {
+        let index = self.0.partition_point(|&(a, _)| a <= at);
+        index > 0 && self.0[index - 1].1 > at
+    }
+
+    /// The range that starts before `end` and reaches it (or past it).
+    pub fn reaching(&self, end: usize) -> Option<(usize, usize)> {
+        let index = self.0.partition_point(|&(a, _)| a < end);
+        let range = *self.0.get(index.checked_sub(1)?)?;
+        (range.1 >= end).then_some(range)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

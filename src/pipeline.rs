@@ -14,6 +14,7 @@
 use crate::diagnostic::{Diagnostic, LineIndex, Report};
 use crate::hast::{self, Element, Node, Slot, Slotted};
 use crate::options::Options;
+use crate::order::Intervals;
 use crate::prepass::Prepared;
 use crate::sanitize::Schema;
 use crate::slug::Slugger;
@@ -569,31 +570,6 @@ impl Marks {
         let mut list: Vec<usize> = positions.collect();
         crate::order::sort_dedup(&mut list);
         Marks(list)
-    }
-}
-
-/// Byte ranges, merged where they overlap, for asking what covers a
-/// position.
-struct Intervals(Vec<(usize, usize)>);
-
-impl Intervals {
-    fn new(ranges: impl IntoIterator<Item = (usize, usize)>) -> Intervals {
-        let mut list: Vec<(usize, usize)> = ranges.into_iter().filter(|(a, b)| a < b).collect();
-        crate::order::sort_by_key(&mut list, |&(a, b)| (a, b));
-        let mut merged: Vec<(usize, usize)> = Vec::with_capacity(list.len());
-        for (a, b) in list {
-            match merged.last_mut() {
-                Some(last) if a <= last.1 => last.1 = last.1.max(b),
-                _ => merged.push((a, b)),
-            }
-        }
-        Intervals(merged)
-    }
-
-    /// Whether a range holds `at` (`start <= at < end`).
-    fn contains(&self, at: usize) -> bool {
-        let index = self.0.partition_point(|&(a, _)| a <= at);
-        index > 0 && self.0[index - 1].1 > at
     }
 }
 

@@ -13,6 +13,7 @@ use crate::diagnostic::{LineIndex, Report};
 use crate::hast::{Element, Node, dispose_mdast, normalize_url};
 use crate::jsx::{Evaluator, Static, html_attributes};
 use crate::options::{Format, Options};
+use crate::order::Intervals;
 use crate::prepass::{Fault, Prepared};
 use crate::rules::Rule;
 use crate::scope::{Scope, resolve};
@@ -103,7 +104,7 @@ struct State<'a> {
     placed: Vec<bool>,
     /// The faulty blocks' ranges, merged where they overlap, in order:
     /// blank lines to the parser.
-    fault_ranges: Vec<(usize, usize)>,
+    fault_ranges: Intervals,
     depth: usize,
     /// Where the "nested too deep" report was made, if it was.
     too_deep_at: Option<usize>,
@@ -151,7 +152,7 @@ pub fn to_hast(
             footnote_order: Vec::new(),
             pending: Vec::new(),
             placed: Vec::new(),
-            fault_ranges: Vec::new(),
+            fault_ranges: Intervals::new([]),
             depth: 0,
             too_deep_at: None,
             uses: Vec::new(),
@@ -160,7 +161,7 @@ pub fn to_hast(
             constants: Vec::new(),
         };
         state.pending = pending_inserts(prepared);
-        state.fault_ranges = merged(prepared.faults.iter().map(|f| (f.start, f.end)).collect());
+        state.fault_ranges = Intervals::new(prepared.faults.iter().map(|f| (f.start, f.end)));
         state.placed = vec![false; state.pending.len()];
 
         if let mdast::Node::Root(root) = &tree {
@@ -209,19 +210,6 @@ pub fn to_hast(
 /// What the pre-pass and recovery found that goes among the converted
 /// nodes (faults, admonitions, the truncate marker, a thematic break), by
 /// start, the longer of two at the same start first.
-/// `ranges` in order, those that overlap or touch merged into one.
-fn merged(mut ranges: Vec<(usize, usize)>) -> Vec<(usize, usize)> {
-    crate::order::sort_by_key(&mut ranges, |&(start, end)| (start, end));
-    let mut out: Vec<(usize, usize)> = Vec::with_capacity(ranges.len());
-    for (start, end) in ranges {
-        match out.last_mut() {
-            Some(last) if start <= last.1 => last.1 = last.1.max(end),
-            _ => out.push((start, end)),
-        }
-    }
-    out
-}
-
 fn pending_inserts(prepared: &Prepared) -> Vec<(usize, usize, Insert)> {
     let mut pending = Vec::new();
     // A block can be faulty for several reasons: show it once (skip a
@@ -382,16 +370,15 @@ impl<'a> State<'a> {
     ) -> Option<serde_json::Value> {
         let mut frontmatter = None;
         // The names this tree's ESM binds (not those of the scope given).
-        let given: Vec<String> = if root
+        let has_esm = root
             .children
             .iter()
-            .any(|c| matches!(c, mdast::Node::MdxjsEsm(_)))
-        {
+            .any(|c| matches!(c, mdast::Node::MdxjsEsm(_)));
+        let given: Vec<String> = if has_esm {
             self.scope.bindings.keys().cloned().collect()
         } else {
             Vec::new()
         };
-        let mut has_esm = false;
         for child in &root.children {
             match child {
                 mdast::Node::Yaml(yaml) => {
@@ -418,7 +405,6 @@ impl<'a> State<'a> {
                     }
                 }
                 mdast::Node::MdxjsEsm(esm) => {
-                    has_esm = true;
                     let failed = !self.scope.add_esm(
                         &esm.value,
                         &esm.stops,
@@ -712,11 +698,8 @@ impl<'a> State<'a> {
             }
             // A block error recovery masked is blank lines to the parser
             // too (it is not masked in `masked`, which the pre-pass made).
-            let before = self.fault_ranges.partition_point(|&(s, _)| s < end);
-            match before.checked_sub(1).map(|i| self.fault_ranges[i]) {
-                Some((fault_start, fault_end)) if fault_end >= end && fault_start >= start => {
-                    end = fault_start;
-                }
+            match self.fault_ranges.reaching(end) {
+                Some((fault_start, _)) if fault_start >= start => end = fault_start,
                 _ => break,
             }
         }
