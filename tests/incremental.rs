@@ -723,3 +723,29 @@ fn a_fence_in_a_list_item_does_not_close_top_level_code() {
         }
     }
 }
+
+/// An edit after an ESM block whose braces do not balance, which makes the
+/// document end inside an expression: the ESM block before the window
+/// must come out as a full render has it (found by
+/// `make fuzz FUZZ_TARGET=edits`: a full render blamed the ESM for the
+/// error, the engine kept it as it was).
+#[test]
+fn an_edit_that_leaves_an_expression_open_after_unbalanced_esm() {
+    let start = "export const meta = {{tags: 1}\n\n<img src={x} />\n\n{/* a comment */}\n";
+    let options = Options::default();
+    let mut engine = Incremental::new(options.clone()).expect("valid options");
+    assert_eq!(
+        engine.update(start).rendered(),
+        render(start, &options).unwrap()
+    );
+    let at = start.find(" src").unwrap();
+    let update = engine.edit(at, start.find("\n\n{").unwrap(), "");
+    assert_eq!(
+        engine.source(),
+        "export const meta = {{tags: 1}\n\n<img\n\n{/* a comment */}\n"
+    );
+    assert_eq!(
+        update.rendered(),
+        render(engine.source(), &options).unwrap()
+    );
+}

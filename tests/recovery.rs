@@ -473,3 +473,28 @@ fn a_broken_block_after_a_nested_list_is_shown_after_the_list() {
         rendered.html
     );
 }
+
+/// An expression left open at the end of the document (here an attribute
+/// expression of a tag that never ends) is not blamed on an ESM block
+/// before it whose braces do not balance: the parser ends ESM at a blank
+/// line, so the ESM is fine and stays out of the HTML (found by
+/// `make fuzz FUZZ_TARGET=edits`: the ESM block was shown as the error).
+#[test]
+fn an_error_at_the_end_is_not_blamed_on_esm_before_it() {
+    let source = "export const meta = {{tags: 1}\n\n<img\n\n{/* a comment */}\n";
+    let rendered = render(source, &Options::default()).expect("valid options");
+    assert!(
+        !rendered.html.contains("export const"),
+        "the ESM should not be shown as an error: {}",
+        rendered.html
+    );
+    let errors: Vec<_> = rendered
+        .diagnostics
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .collect();
+    assert!(
+        !errors.is_empty() && errors.iter().all(|d| d.line > 1),
+        "the error should be after the ESM: {errors:?}"
+    );
+}
