@@ -62,6 +62,9 @@ use std::rc::Rc;
 /// this share (in bytes, 1/n) of the document; past it, it runs to the end.
 const SMALL_WINDOW: usize = 20;
 
+/// The info string of Docusaurus's wrapper for MDX in a code fence.
+const WRAPPER: &str = "mdx-code-block";
+
 /// What an update changed, in top-level blocks of the HTML.
 ///
 /// Blocks `start..start + removed` of the previous update were replaced by
@@ -337,6 +340,8 @@ pub struct Incremental {
     source: String,
     entries: Vec<Entry>,
     started: bool,
+    /// The current source holds an ```` ```mdx-code-block ```` wrapper.
+    wrapped: bool,
     serial: u64,
     /// Each block of the previous update (serial, heading ids, the `toc`
     /// a TOCInline in it shows), to tell what changed.
@@ -380,6 +385,7 @@ impl Incremental {
             source: String::new(),
             entries: Vec::new(),
             started: false,
+            wrapped: false,
             serial: 0,
             previous: Vec::new(),
             previous_lines: 0,
@@ -477,6 +483,10 @@ impl Incremental {
         self.started = true;
         self.work = Work::default();
         let count = self.entries.len();
+        // Whether the source held an ```` ```mdx-code-block ```` wrapper
+        // before or holds one now (see `rerender`).
+        let wrapped = source.contains(WRAPPER);
+        let wrapper = std::mem::replace(&mut self.wrapped, wrapped) || wrapped;
         let attempt = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
             if first {
                 (
@@ -485,7 +495,7 @@ impl Incremental {
                     self.render_window(&source, 0..source.len(), 0..count),
                 )
             } else {
-                self.rerender(&source, start, old_end, new_end)
+                self.rerender(&source, start, old_end, new_end, wrapper)
             }
         }));
         let (from, to, renderings) =
@@ -496,13 +506,15 @@ impl Incremental {
     }
 
     /// The blocks for an edit: which old entries `from..to` are replaced,
-    /// and by what.
+    /// and by what. `wrapper`: the source held an ```` ```mdx-code-block ````
+    /// wrapper before the edit or holds one after it.
     fn rerender(
         &mut self,
         source: &str,
         start: usize,
         old_end: usize,
         new_end: usize,
+        wrapper: bool,
     ) -> (usize, usize, Vec<Rendering>) {
         let count = self.entries.len();
         let starts = self.starts();
@@ -521,7 +533,7 @@ impl Incremental {
         // document, each pairing depending on every wrapper before it
         // (`lines::mdx_code_blocks`): where one is or was, the whole
         // document is rendered (a search, not a parse, when there is none).
-        if source.contains("mdx-code-block") || self.source.contains("mdx-code-block") {
+        if wrapper {
             return whole(self, "mdx-code-block");
         }
         let (mut first, mut sentinel) = self.first_window(source, &starts, start, old_end);
