@@ -44,8 +44,6 @@ pub struct Binding {
     pub value: Value,
     /// Byte range of the name where it is bound.
     pub span: (usize, usize),
-    /// Whether anything used it.
-    pub used: bool,
 }
 
 /// All names bound by the document.
@@ -218,23 +216,15 @@ impl Scope {
             );
             return;
         }
-        self.bindings.insert(
-            name,
-            Binding {
-                value,
-                span,
-                used: false,
-            },
-        );
+        self.bindings.insert(name, Binding { value, span });
     }
 
-    /// Look a name up, marking it used.
+    /// Look a name up, recording the use (see [`Scope::take_uses`]).
     pub fn lookup(&mut self, name: &str) -> Option<&Value> {
-        let binding = self.bindings.get_mut(name)?;
+        let binding = self.bindings.get(name)?;
         if self.uses.last().is_none_or(|last| last != name) {
             self.uses.push(name.to_string());
         }
-        binding.used = true;
         Some(&binding.value)
     }
 
