@@ -325,7 +325,10 @@ pub fn assemble_open(items: Vec<(Node, usize, usize)>) -> (Vec<(Node, usize, usi
     };
     // A newline right after `<pre>` is not content (HTML parsing rule).
     let mut after_pre = false;
+    // Where the last item ends: elements never closed run to it.
+    let mut last_end = 0;
     for (node, start, end) in items {
+        last_end = last_end.max(end);
         let Node::Raw(raw) = node else {
             current.push((node, start, end));
             after_pre = false;
@@ -377,10 +380,9 @@ pub fn assemble_open(items: Vec<(Node, usize, usize)>) -> (Vec<(Node, usize, usi
             }
         }
     }
-    let end = current.last().map_or(0, |(_, _, e)| *e);
     let open = stack.iter().map(|open| open.start).collect();
     while !stack.is_empty() {
-        close(&mut stack, &mut current, end);
+        close(&mut stack, &mut current, last_end);
     }
     (current, open)
 }
@@ -413,6 +415,27 @@ pub fn sanitize_html(html: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn raw(html: &str, start: usize) -> (Node, usize, usize) {
+        let raw = Raw {
+            html: html.to_string(),
+            offset: start,
+        };
+        (Node::Raw(raw), start, start + html.len())
+    }
+
+    /// An element never closed runs to the end of the last item, even when
+    /// the innermost one open has nothing in it (it ran to 0, and the
+    /// block cut after its first line left its content's diagnostics out
+    /// of order; found by `make fuzz`).
+    #[test]
+    fn an_element_never_closed_runs_to_the_last_item() {
+        let items = vec![raw("<b>", 0), (Node::text("x"), 5, 6), raw("<i>", 8)];
+        let (items, open) = assemble_open(items);
+        assert_eq!(open, vec![0, 8]);
+        let ranges: Vec<(usize, usize)> = items.iter().map(|(_, s, e)| (*s, *e)).collect();
+        assert_eq!(ranges, vec![(0, 11)]);
+    }
 
     #[test]
     fn decodes_references() {
