@@ -174,10 +174,13 @@ fn fence_marker(text: &str) -> Option<(u8, usize, &str)> {
     if text.len() - rest.len() > 3 {
         return None;
     }
-    let marker = *rest.as_bytes().first()?;
+    let marker = *rest
+        .as_bytes()
+        .first()
+        .filter(|b| matches!(b, b'`' | b'~'))?;
     let length = rest.bytes().take_while(|&b| b == marker).count();
     let after = &rest[length..];
-    ((marker == b'`' && !after.contains('`')) || marker == b'~')
+    (marker == b'~' || !after.contains('`'))
         .then_some((marker, length, after))
         .filter(|_| length >= 3)
 }
@@ -337,6 +340,19 @@ mod tests {
         let open = "a\n\n~~~\nx\n\n";
         let texts: Vec<&str> = blocks(open).into_iter().map(|b| &open[b]).collect();
         assert_eq!(texts, ["a", "~~~\nx"], "should not end on blank lines");
+    }
+
+    /// A line starting with a character of several bytes is no fence (it
+    /// panicked, slicing after the first byte; found by
+    /// `make fuzz FUZZ_TARGET=edits` after a contained parser panic).
+    #[test]
+    fn a_line_starting_with_a_wide_character_is_no_fence() {
+        let source = "\u{FFFD}<Tabs>\n\n\u{FFFD}\u{FFFD}\u{FFFD}\nb\n\n```\nc\n";
+        let texts: Vec<&str> = blocks(source).into_iter().map(|b| &source[b]).collect();
+        assert_eq!(
+            texts,
+            ["\u{FFFD}<Tabs>", "\u{FFFD}\u{FFFD}\u{FFFD}\nb", "```\nc"]
+        );
     }
 
     #[test]
