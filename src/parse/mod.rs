@@ -907,7 +907,7 @@ fn unmatched_brace(text: &str) -> Option<usize> {
     let mut offset = 0;
     let (mut block_start, mut esm) = (true, false);
     for line in text.split_inclusive('\n') {
-        if line.bytes().all(|b| b.is_ascii_whitespace()) {
+        if crate::lines::is_blank(line.trim_end_matches(['\n', '\r'])) {
             (block_start, esm) = (true, false);
         } else if block_start {
             (block_start, esm) = (false, is_esm_block(line));
