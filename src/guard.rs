@@ -49,6 +49,34 @@ pub(crate) const MAX_UNCLOSED_CODE_RUNS: usize = 64;
 /// markdown-rs is slow on thousands).
 pub(crate) const MAX_JSX_DEPTH: usize = 128;
 
+/// markdown-rs 1.0.0 carries state out of a container into the block after
+/// it: when a list or a footnote definition is closed by the first line of
+/// the next block (after a blank line), the parser forgets, at the end of
+/// that line, that a paragraph is open (`exit_containers` in
+/// `construct/document.rs` resets the flow's `interrupt` flag after the
+/// line was fed). So the block's second line may start what cannot
+/// interrupt a paragraph: `2. b`, an empty `-` item, a definition. Text
+/// after `- a` and a blank line, `para` then `2. b`, is a paragraph and a
+/// list; without the list before it, one paragraph. Not reported upstream.
+///
+/// The incremental engine renders a block that follows such a container
+/// without re-parsing the container: this small list, put before it,
+/// closes the same way on the block's first line and leaves the parser in
+/// the same state, whatever the real container held. Valid when the
+/// block's first line is not indented (so no list takes it in as
+/// continuation) and the block does not start with a list (which the real
+/// list could take in as its next item): the engine checks both
+/// ([`crate::incremental`]). Regression tests: `tests/incremental.rs`,
+/// `after_a_list_*`.
+pub(crate) fn after_container(first_line: &str) -> &'static str {
+    // A bullet of another kind than the block's first character, which
+    // would otherwise continue this list.
+    match first_line.as_bytes().first() {
+        Some(b'-') => "* x\n\n",
+        _ => "- x\n\n",
+    }
+}
+
 /// Stands in, in the parser's copy of the source, for the `&` of a
 /// character reference left open at the very end of a JSX attribute value
 /// (`<a href="?q=1&r">`): markdown-rs 1.0.0 reads past the end of the value

@@ -338,6 +338,9 @@ pub struct Incremental {
     options: Options,
     schema: Schema,
     source: String,
+    /// The text the edit being rendered replaced (the source is edited in
+    /// place).
+    removed: String,
     entries: Vec<Entry>,
     started: bool,
     /// The current source holds an ```` ```mdx-code-block ```` wrapper.
@@ -383,6 +386,7 @@ impl Incremental {
             isolate: options.isolate.clone(),
             options,
             source: String::new(),
+            removed: String::new(),
             entries: Vec::new(),
             started: false,
             wrapped: false,
@@ -431,6 +435,8 @@ impl Incremental {
         }
         let old_end = old.len() - suffix;
         let new_end = new.len() - suffix;
+        self.removed.clear();
+        self.removed.push_str(&self.source[prefix..old_end]);
         self.apply(source.to_string(), prefix, old_end, new_end)
     }
 
@@ -446,6 +452,8 @@ impl Incremental {
         let end = self.byte_offset(to.max(from), true).max(start);
         // In place: a long document is not copied at every keystroke.
         let mut source = std::mem::take(&mut self.source);
+        self.removed.clear();
+        self.removed.push_str(&source[start..end]);
         source.replace_range(start..end, text);
         self.apply(source, start, end, start + text.len())
     }
@@ -536,6 +544,9 @@ impl Incremental {
         if wrapper {
             return whole(self, "mdx-code-block");
         }
+        if let Some(done) = self.within_paragraph(source, &starts, start, old_end, new_end) {
+            return done;
+        }
         let (mut first, mut sentinel) = self.first_window(source, &starts, start, old_end);
         let window = Window {
             source,
@@ -590,6 +601,144 @@ impl Incremental {
         }
     }
 
+    /// An edit inside the lines of a paragraph after its first, in a block
+    /// that is that paragraph alone: only the lines it touches are parsed
+    /// again, between a stand-in first line and the line after them, and
+    /// their HTML takes the place of the old lines' HTML. It holds when the
+    /// old paragraph's lines were each read on their own
+    /// ([`crate::paragraph`]), and the new ones parse as lines of one
+    /// paragraph, each read on its own, with nothing to report.
+    fn within_paragraph(
+        &mut self,
+        source: &str,
+        starts: &[usize],
+        start: usize,
+        old_end: usize,
+        new_end: usize,
+    ) -> Option<(usize, usize, Vec<Rendering>)> {
+        let block = starts.partition_point(|&s| s <= start).checked_sub(1)?;
+        let old = Rc::clone(&self.entries.get(block)?.rendering);
+        // Something never closed before it may be closed by the edit.
+        if !plain(&old) || block + 1 >= starts.len() || self.tally.open > 0 {
+            return None;
+        }
+        let delta = new_end as isize - old_end as isize;
+        let old_len = starts[block + 1] - starts[block];
+        // The block's old text: the source is edited in place.
+        let after = (starts[block + 1] as isize + delta) as usize;
+        if old_end > starts[block + 1] || after > source.len() {
+            return None;
+        }
+        let text = [
+            &source[starts[block]..start],
+            self.removed.as_str(),
+            &source[new_end..after],
+        ]
+        .concat();
+        let text = text.as_str();
+        // The paragraph's lines, without the blank lines after them.
+        let content = text.trim_end_matches(['\n', ' ', '\t']).len();
+        let body = &text[..content + text[content..].find('\n').unwrap_or(text.len() - content)];
+        if old_end > starts[block] + body.len() || text.contains('\r') {
+            return None;
+        }
+        let (open, old_lines) = crate::paragraph::lines(&old.html.text)?;
+        let line_starts: Vec<usize> = std::iter::once(0)
+            .chain(body.match_indices('\n').map(|(at, _)| at + 1))
+            .collect();
+        if line_starts.len() != old_lines.len() {
+            return None;
+        }
+        let depths = crate::paragraph::depths(&old_lines, true)?;
+        // The edited lines: from `first` through `last`. After a container,
+        // the paragraph's second line is read in the state the container
+        // leaves ([`crate::guard::after_container`]): not that one.
+        let line_of = |at: usize| line_starts.partition_point(|&s| s <= at - starts[block]) - 1;
+        let (first, last) = (line_of(start), line_of(old_end));
+        let after_container = block > 0 && self.entries[block - 1].rendering.container;
+        // Nothing is read across the line endings around them.
+        if first == 0
+            || (first == 1 && after_container)
+            || depths[first - 1] != 0
+            || depths[last] != 0
+        {
+            return None;
+        }
+        let from = starts[block] + line_starts[first];
+        let old_to = match line_starts.get(last + 1) {
+            Some(&next) => starts[block] + next - 1,
+            None => starts[block] + body.len(),
+        };
+        let to = (old_to as isize + delta) as usize;
+        let edited = &source[from..to];
+        let next = line_starts
+            .get(last + 1)
+            .map(|&next| &body[next..line_starts.get(last + 2).map_or(body.len(), |n| n - 1)]);
+        let mut window = String::with_capacity(edited.len() + 64);
+        window.push_str("x\n");
+        window.push_str(edited);
+        if let Some(next) = next {
+            window.push('\n');
+            window.push_str(next);
+        }
+        // A line ending, so that the context after it is parsed apart.
+        window.push('\n');
+        let next = next.is_some();
+        let rendered = self.render_text(&window, block);
+        let [new] = rendered.as_slice() else {
+            return None;
+        };
+        let (new_open, new_lines) = crate::paragraph::lines(&new.html.text)?;
+        let edited_lines = edited.matches('\n').count() + 1;
+        let expected = 1 + edited_lines + usize::from(next);
+        if !plain(new)
+            || new_open != open
+            || new.html.slots != old.html.slots
+            || new_lines.len() != expected
+            || new_lines[0] != "x"
+            || crate::paragraph::depths(&new_lines, false).is_none_or(|d| d.iter().any(|&d| d > 0))
+        {
+            return None;
+        }
+        let mut html = String::with_capacity(old.html.text.len() + edited.len() * 2);
+        html.push_str(open);
+        let lines = old_lines[..first]
+            .iter()
+            .chain(&new_lines[1..1 + edited_lines])
+            .chain(&old_lines[last + 1..]);
+        for (index, line) in lines.enumerate() {
+            if index > 0 {
+                html.push('\n');
+            }
+            html.push_str(line);
+        }
+        html.push_str("</p>\n");
+        let len = (old_len as isize + delta) as usize;
+        let mut rendering = (*old).clone();
+        rendering.html.text = html;
+        rendering.len = len;
+        let new_text = &source[starts[block]..starts[block] + len];
+        rendering.line_breaks = new_text.matches('\n').count();
+        rendering.utf16 = new_text.encode_utf16().count();
+        Some((block, block + 1, vec![rendering]))
+    }
+
+    /// `text` rendered as a window standing for old block `block`, with
+    /// the context of the other blocks.
+    fn render_text(&mut self, text: &str, block: usize) -> Vec<Rendering> {
+        let context = self.context(text, block..block + 1, true);
+        self.work.windows += 1;
+        self.work.bytes += text.len();
+        self.work.context += context.before.len() + context.after.len();
+        pipeline::blocks(
+            text,
+            &self.options,
+            &self.schema,
+            &context,
+            crate::parse::MIN_CHUNKED,
+        )
+    }
+
     /// The first window for an edit of old bytes `start..old_end`: its
     /// first block and its sentinel (the block after it; the block count
     /// when it runs to the end).
@@ -603,14 +752,22 @@ impl Incremental {
         let count = self.entries.len();
         // The block the edit starts in, and the one before when that one
         // can take in what follows it (a list, a footnote, indented code):
-        // whether it does depends on the block's first line, and the parser
-        // does not always start afresh after a list even when it does not
-        // (markdown-rs 1.0.0 reads an `import` line in a paragraph after a
-        // list as ESM, and as text without the list).
+        // whether it does depends on the block's first line. After a
+        // container that the block's first line closes, when the edit
+        // leaves that line's start alone, the container is not needed: a
+        // stand-in for it puts the parser in the state it leaves
+        // ([`Incremental::after_container`]).
         let first = starts[..count]
             .partition_point(|&s| s <= start)
             .saturating_sub(1);
-        let first = self.reach_back(first);
+        let first = if start > starts[first]
+            && self.after_container(source, starts[first], first).is_some()
+            && !self.entries[first].rendering.starts_list
+        {
+            first
+        } else {
+            self.reach_back(first)
+        };
         // `\r\n` is one line ending: a block before ending in `\r` may
         // have a `\n` put after it, and the two must be counted together
         // (found by `make fuzz FUZZ_TARGET=edits`). Before the edit the new
@@ -747,12 +904,40 @@ impl Incremental {
         }
     }
 
-    /// Where the window must start instead of at `first`, when its first
+    /// Where the window must start instead of at `first`: when its first
     /// block came out hidden from the parser from its first line and the
-    /// block before can take it in.
+    /// block before can take it in, or when it starts with a list after a
+    /// list, which may take in its items.
     fn back(&self, first: usize, renderings: &[Rendering]) -> Option<usize> {
-        (first > 0 && renderings[0].masked_start && self.entries[first - 1].rendering.continues)
-            .then(|| self.reach_back(first - 1))
+        let before = &self.entries[first.checked_sub(1)?].rendering;
+        if renderings[0].masked_start && before.continues {
+            Some(self.reach_back(first - 1))
+        } else if renderings[0].starts_list && before.container {
+            Some(self.reach_back(first))
+        } else {
+            None
+        }
+    }
+
+    /// A window starting at `at` (the start of old block `block`, before
+    /// the edit) after a container (a list, a footnote definition) that
+    /// its first line closes: the stand-in for that container to parse
+    /// before it ([`crate::guard::after_container`]), so that the window
+    /// comes out as it does after the real one. `None` when the block
+    /// before is no container, or is one left open or running on, or when
+    /// no blank line ends it, or the window's first line is indented or
+    /// blank (which the container might take in).
+    fn after_container(&self, source: &str, at: usize, block: usize) -> Option<&'static str> {
+        let before = &self.entries[block.checked_sub(1)?].rendering;
+        if !before.container || before.open || before.reaches_end || !blank_line_before(source, at)
+        {
+            return None;
+        }
+        let line = &source[at..];
+        match line.as_bytes().first() {
+            Some(b' ' | b'\t' | b'\n' | b'\r') | None => None,
+            Some(_) => Some(crate::guard::after_container(line)),
+        }
     }
 
     /// After a panic (in the parser or in our code) while rendering an
@@ -984,11 +1169,15 @@ impl Incremental {
         window: std::ops::Range<usize>,
         blocks: std::ops::Range<usize>,
     ) -> Vec<Rendering> {
-        let context = if window.start > 0 || window.end < source.len() {
+        let stand_in = self.after_container(source, window.start, blocks.start);
+        let mut context = if window.start > 0 || window.end < source.len() {
             self.context(&source[window.clone()], blocks, window.start > 0)
         } else {
             Context::default()
         };
+        if let Some(stand_in) = stand_in {
+            context.before.push_str(stand_in);
+        }
         self.work.windows += 1;
         self.work.bytes += window.len();
         self.work.context += context.before.len() + context.after.len();
@@ -1307,6 +1496,42 @@ enum Attempt {
 /// document-wide) or error recovery that gave up.
 fn document_wide(rendering: &Rendering) -> bool {
     rendering.footnotes || rendering.gave_up
+}
+
+/// Whether a block is one paragraph and nothing else that the document
+/// around it depends on or that depends on it.
+fn plain(block: &Rendering) -> bool {
+    block.has_items
+        && block.headings.is_empty()
+        && block.diagnostics.is_empty()
+        && block.used.is_empty()
+        && block.imports.is_empty()
+        && block.constants.is_empty()
+        && block.esm.is_empty()
+        && block.definitions.is_empty()
+        && block.frontmatter.is_none()
+        && !block.open
+        && !block.masked_start
+        && !block.continues
+        && !block.reaches_end
+        && !block.footnotes
+        && !block.truncate
+        && !block.too_deep
+        && !block.gave_up
+        && block.html.text.starts_with("<p")
+}
+
+/// Whether a blank line (spaces and tabs at most) ends just before `at`.
+fn blank_line_before(source: &str, at: usize) -> bool {
+    let before = &source[..at];
+    let Some(before) = before
+        .strip_suffix("\r\n")
+        .or_else(|| before.strip_suffix(['\n', '\r']))
+    else {
+        return false;
+    };
+    let line = before.rsplit(['\n', '\r']).next().unwrap_or("");
+    line.trim_matches([' ', '\t']).is_empty() && (line.len() < before.len())
 }
 
 /// Where the first line starting at `at` ends (after its line ending).

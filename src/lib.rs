@@ -27,6 +27,7 @@ pub mod jsx;
 pub mod lines;
 pub mod options;
 pub mod order;
+mod paragraph;
 pub mod parse;
 pub mod pipeline;
 pub mod prepass;

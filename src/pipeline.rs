@@ -173,6 +173,14 @@ pub struct Block {
     /// What follows it after a blank line may still belong to it: its last
     /// top-level node is a list, a footnote definition or indented code.
     pub continues: bool,
+    /// Its last top-level node is a container (a list or a footnote
+    /// definition), which the next block's first line closes: markdown-rs
+    /// carries state over into that block
+    /// ([`crate::guard::after_container`]).
+    pub container: bool,
+    /// Its first top-level node is a list, whose items a list of the same
+    /// kind just before it would take in.
+    pub starts_list: bool,
     /// Its last top-level node runs on into the blank lines after it (code,
     /// raw HTML or math never closed): it would take in what follows.
     pub reaches_end: bool,
@@ -459,6 +467,7 @@ impl Whole<'_> {
                 .map(|(_, name)| name),
         );
         let text = &self.full[start..stop];
+        let tops = piece.part(&self.syntax.tops, |(at, _)| *at);
         Block {
             len: stop - start,
             line_breaks: line_breaks(text),
@@ -499,10 +508,11 @@ impl Whole<'_> {
             open: piece.holds(&marks.open)
                 || (self.options.format == crate::options::Format::Mdx
                     && reads_on(self.full, start, stop, &marks.opaque)),
-            continues: piece
-                .part(&self.syntax.tops, |(at, _)| *at)
+            continues: tops.last().is_some_and(|(_, top)| *top != Top::Other),
+            container: tops
                 .last()
-                .is_some_and(|(_, continues)| *continues),
+                .is_some_and(|(_, top)| matches!(top, Top::List | Top::Container)),
+            starts_list: tops.first().is_some_and(|(_, top)| *top == Top::List),
             reaches_end: self.reaches_end(piece, text),
             masked_start: self.masked_start(piece, text),
             footnotes: piece.holds(&marks.footnotes) || footnote_section.is_some(),
@@ -573,6 +583,21 @@ impl Marks {
     }
 }
 
+/// What kind of top-level node a block starts or ends with, as far as the
+/// blocks around it care.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Top {
+    /// A list: a container, which may take in the items of a list of its
+    /// kind after it.
+    List,
+    /// Another container (a footnote definition).
+    Container,
+    /// Indented code, which may take in indented lines after it.
+    IndentedCode,
+    /// Anything else.
+    Other,
+}
+
 /// What the syntax tree says about the document beyond its HTML.
 struct Syntax {
     /// ESM blocks: start and text.
@@ -581,10 +606,8 @@ struct Syntax {
     definitions: Vec<(usize, Definition)>,
     /// Where the front matter starts.
     yaml: Option<usize>,
-    /// Each top-level node's start, and whether what follows it after a
-    /// blank line can still belong to it (a list, a footnote definition,
-    /// indented code).
-    tops: Vec<(usize, bool)>,
+    /// Each top-level node's start and kind.
+    tops: Vec<(usize, Top)>,
 }
 
 impl Syntax {
@@ -599,15 +622,19 @@ impl Syntax {
         };
         for node in tree.children().map_or(&[][..], Vec::as_slice) {
             let start = node.position().map_or(0, |p| p.start.offset);
-            let continues = match node {
-                mdast::Node::List(_) | mdast::Node::FootnoteDefinition(_) => true,
+            let top = match node {
+                mdast::Node::List(_) => Top::List,
+                mdast::Node::FootnoteDefinition(_) => Top::Container,
                 mdast::Node::Code(_) => {
                     let rest = source.get(start..).unwrap_or("").trim_start();
-                    !rest.starts_with("```") && !rest.starts_with("~~~")
+                    match rest.starts_with("```") || rest.starts_with("~~~") {
+                        true => Top::Other,
+                        false => Top::IndentedCode,
+                    }
                 }
-                _ => false,
+                _ => Top::Other,
             };
-            syntax.tops.push((start, continues));
+            syntax.tops.push((start, top));
         }
         let mut stack: Vec<&mdast::Node> =
             tree.children().map_or(Vec::new(), |c| c.iter().collect());

@@ -749,3 +749,262 @@ fn an_edit_that_leaves_an_expression_open_after_unbalanced_esm() {
         render(engine.source(), &options).unwrap()
     );
 }
+
+/// The block after a list is rendered without the list, after a stand-in
+/// for it (`guard::after_container`): markdown-rs 1.0.0 lets the second
+/// line of that block start what cannot interrupt a paragraph (`2. b`, an
+/// empty `-`), and a list may take in a first line that starts an item of
+/// its kind. Every edit of that block, after containers of each kind and
+/// in both formats, renders as a full render does.
+#[test]
+fn after_a_list_the_next_block_renders_as_after_the_real_list() {
+    let containers = [
+        "- a\n\n",
+        "1. a\n\n",
+        "1) a\n\n",
+        "+ a\n\n",
+        "* a\n  * b\n\n",
+        "- a\n\n  b\n\n",
+        "- a\n\n  ```js\n  x\n  ```\n\n",
+        "- > q\n\n",
+        "10. a\n11. b\n\n",
+        "- [ ] task\n\n",
+    ];
+    // Paragraphs whose first line an edit may turn into a list item.
+    let blocks = [
+        "Para line one.\nsecond line.\n\nAfter.\n",
+        "2 line one.\nsecond line.\n\nAfter.\n",
+        "1 line one.\nsecond line.\n\nAfter.\n",
+        "-x line one.\nsecond line.\n\nAfter.\n",
+        "+x line one.\nsecond line.\n\nAfter.\n",
+        "*x line one.\nsecond line.\n\nAfter.\n",
+    ];
+    // Replacements of the block's second line.
+    let lines = [
+        "2. b",
+        "-",
+        "*",
+        "1. b",
+        "- b",
+        "import x from 'y'",
+        "export const y = 1",
+        "[a]: https://e.x",
+        "    code",
+        "| a |\n| - |",
+        "<div>",
+        "===",
+        "---",
+        "> q",
+        "  - b",
+        "",
+    ];
+    // Edits of the first line that keep its first character.
+    let firsts = [
+        (1, 1, ". "),
+        (1, 1, ") "),
+        (1, 1, " "),
+        (1, 2, ""),
+        (1, 1, "x"),
+    ];
+    for format in [Format::Mdx, Format::Md] {
+        let options = Options {
+            format,
+            ..Options::default()
+        };
+        for container in containers {
+            for block in blocks {
+                let start = format!("# T\n\n{container}{block}");
+                let at = start.len() - block.len();
+                let second = at + block.find("second").unwrap();
+                let first_end = at + block.find('\n').unwrap();
+                let mut edits: Vec<Edit> = lines
+                    .iter()
+                    .map(|line| Edit {
+                        from: second,
+                        to: second + "second line.".len(),
+                        text: line.to_string(),
+                        utf16: true,
+                    })
+                    .collect();
+                edits.extend(firsts.iter().map(|&(from, to, text)| Edit {
+                    from: at + from,
+                    to: at + to,
+                    text: text.to_string(),
+                    utf16: true,
+                }));
+                edits.push(Edit {
+                    from: first_end,
+                    to: first_end,
+                    text: " more".into(),
+                    utf16: true,
+                });
+                for edit in edits {
+                    if let Some((step, problem)) =
+                        run(&start, &options, std::slice::from_ref(&edit))
+                    {
+                        panic!("{format:?}, {start:?}, edit {edit:?} (step {step}): {problem}");
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Typing in a paragraph after a long list renders the paragraph, not the
+/// list again.
+#[test]
+fn after_a_list_a_keystroke_costs_its_paragraph() {
+    let options = Options::default();
+    let list: String = (0..200).map(|i| format!("- item {i}\n")).collect();
+    let start = format!("{list}\nA paragraph after the list.\n\nAnother one.\n");
+    let mut engine = Incremental::new(options.clone()).expect("valid options");
+    engine.update(&start);
+    let at = start.find("after the list").unwrap();
+    let update = engine.edit(at, at, "just ");
+    assert_eq!(
+        update.rendered(),
+        render(engine.source(), &options).unwrap()
+    );
+    assert!(
+        update.work.bytes < 200,
+        "the list should not be rendered again: {:?}",
+        update.work
+    );
+    // An edit of the paragraph's first character reaches back to the list
+    // (it could make the line an item of it).
+    let update = engine.edit(list.len() + 1, list.len() + 2, "-");
+    assert_eq!(
+        update.rendered(),
+        render(engine.source(), &options).unwrap()
+    );
+    assert!(update.work.bytes > list.len(), "{:?}", update.work);
+}
+
+/// An edit inside the lines of a long paragraph renders those lines
+/// alone (`paragraph.rs`), and every edit, of any line, renders as a full
+/// render does: ones that bring a character the parser may pair with one
+/// on another line, ones that turn a line into another block or end the
+/// paragraph, and edits next to constructs that already span lines.
+#[test]
+fn edits_inside_a_paragraph_render_as_a_full_render_does() {
+    let paragraphs = [
+        "First line with [a link](https://e.x).\nSecond **strong** line.\nThird line, `code`.\nFourth line.\n",
+        "One [ref][r] line.\nTwo <b>x</b> line.\nThree line ``a``.\nFour *em* line  \nFive line.\n",
+        "One line.\nTwo *em\nacross* lines.\nThree [link\nacross](u) lines.\nFour.\n",
+        "One [link\nmiddle line\nacross](u) end.\nOne *em\nmiddle line\nacross* end.\nLast.\n",
+        "One ``unclosed line.\nTwo line.\nThree line.\nFour `` line.\n",
+        "One *unmatched line.\nTwo line.\nThree line.\n",
+        "One line.\nTwo line > here.\nThree line.\n",
+        "한국어 첫 줄.\n둘째 줄 😀.\n셋째 줄.\n",
+    ];
+    let inserts = [
+        " more",
+        "*",
+        "**",
+        "_",
+        "`",
+        "``",
+        "[",
+        "]",
+        "](u)",
+        "<",
+        ">",
+        "<b>",
+        "{",
+        "}",
+        "{x}",
+        "\\",
+        "$",
+        "~",
+        "~~",
+        "&amp;",
+        "  ",
+        "\n",
+        "\n\n",
+        "\n# Heading",
+        "\n===",
+        "\n---",
+        "\n- item",
+        "\n2. item",
+        "\n| a |\n| - |",
+        "\n> q",
+        "\nimport a from 'b'",
+        "\n[r]: https://r.x",
+        "\n```",
+        "\n<div>",
+        "\n:::note",
+        "www.example.com",
+        "[^1]",
+    ];
+    for format in [Format::Mdx, Format::Md] {
+        let options = Options {
+            format,
+            ..Options::default()
+        };
+        for paragraph in paragraphs {
+            for before in [
+                "Before.",
+                ":::note\n\nOpen admonition.",
+                "<div>\n\nOpen element.",
+            ] {
+                let start = format!("# T\n\n{before}\n\n{paragraph}\nAfter.\n\n[r]: https://r.x\n");
+                let at = start.find(paragraph).unwrap();
+                // Every line end and every line's middle, with every insert.
+                let mut places: Vec<usize> =
+                    paragraph.match_indices('\n').map(|(i, _)| at + i).collect();
+                let mut line_start = at;
+                for line in paragraph.lines() {
+                    let mut middle = line_start + line.len() / 2;
+                    while !start.is_char_boundary(middle) {
+                        middle += 1;
+                    }
+                    places.push(middle);
+                    line_start += line.len() + 1;
+                }
+                for &place in &places {
+                    for insert in inserts {
+                        let edit = Edit {
+                            from: place,
+                            to: place,
+                            text: insert.to_string(),
+                            utf16: true,
+                        };
+                        if let Some((step, problem)) =
+                            run(&start, &options, std::slice::from_ref(&edit))
+                        {
+                            panic!("{format:?}, {start:?}, edit {edit:?} (step {step}): {problem}");
+                        }
+                    }
+                    // And typing a word, one keystroke after another.
+                    let typing: Vec<Edit> = "ab c"
+                        .char_indices()
+                        .map(|(i, c)| Edit {
+                            from: place + i,
+                            to: place + i,
+                            text: c.to_string(),
+                            utf16: true,
+                        })
+                        .collect();
+                    if let Some((step, problem)) = run(&start, &options, &typing) {
+                        panic!("{format:?}, {start:?}, typing at {place} (step {step}): {problem}");
+                    }
+                }
+            }
+        }
+    }
+    // Typing on a later line of a paragraph costs that line.
+    let options = Options::default();
+    let lines: String = (0..100)
+        .map(|i| format!("Line {i} with [a link](https://e.x/{i}).\n"))
+        .collect();
+    let start = format!("# T\n\n{lines}\nAfter.\n");
+    let mut engine = Incremental::new(options.clone()).expect("valid options");
+    engine.update(&start);
+    let at = start.find("Line 50 with").unwrap();
+    let update = engine.edit(at, at, "Typed ");
+    assert_eq!(
+        update.rendered(),
+        render(engine.source(), &options).unwrap()
+    );
+    assert!(update.work.bytes < 100, "{:?}", update.work);
+}
