@@ -604,10 +604,13 @@ impl Incremental {
     /// An edit inside the lines of a paragraph after its first, in a block
     /// that is that paragraph alone: only the lines it touches are parsed
     /// again, between a stand-in first line and the line after them, and
-    /// their HTML takes the place of the old lines' HTML. It holds when the
-    /// old paragraph's lines were each read on their own
-    /// ([`crate::paragraph`]), and the new ones parse as lines of one
-    /// paragraph, each read on its own, with nothing to report.
+    /// their HTML takes the place of the old lines' HTML. It holds when
+    /// nothing in the old paragraph was read across the line endings
+    /// around the edited lines ([`crate::paragraph`]), and the new lines
+    /// parse as lines of one paragraph with the line after them, each read
+    /// on its own, with nothing to report. (The line after them is there
+    /// to show it still continues the paragraph; what it holds may run on
+    /// into the lines after it, as it did.)
     fn within_paragraph(
         &mut self,
         source: &str,
@@ -684,6 +687,11 @@ impl Incremental {
         // A line ending, so that the context after it is parsed apart.
         window.push('\n');
         let next = next.is_some();
+        // When it does not hold, the edit is rendered again as any other:
+        // this attempt may add a tenth of a full render at most.
+        if window.len() * 10 > source.len() {
+            return None;
+        }
         let rendered = self.render_text(&window, block);
         let [new] = rendered.as_slice() else {
             return None;
@@ -696,7 +704,8 @@ impl Incremental {
             || new.html.slots != old.html.slots
             || new_lines.len() != expected
             || new_lines[0] != "x"
-            || crate::paragraph::depths(&new_lines, false).is_none_or(|d| d.iter().any(|&d| d > 0))
+            || crate::paragraph::depths(&new_lines[..1 + edited_lines], false)
+                .is_none_or(|d| d.iter().any(|&d| d > 0))
         {
             return None;
         }

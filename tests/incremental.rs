@@ -892,6 +892,8 @@ fn edits_inside_a_paragraph_render_as_a_full_render_does() {
         "One [ref][r] line.\nTwo <b>x</b> line.\nThree line ``a``.\nFour *em* line  \nFive line.\n",
         "One line.\nTwo *em\nacross* lines.\nThree [link\nacross](u) lines.\nFour.\n",
         "One [link\nmiddle line\nacross](u) end.\nOne *em\nmiddle line\nacross* end.\nLast.\n",
+        "Zero line.\nOne line.\nTwo [link\nacross](u) end.\nThree *em\nacross* end.\nFour.\n",
+        "Zero line.\nOne line.\nTwo `code\nacross` end.\nThree.\n",
         "One ``unclosed line.\nTwo line.\nThree line.\nFour `` line.\n",
         "One *unmatched line.\nTwo line.\nThree line.\n",
         "One line.\nTwo line > here.\nThree line.\n",
@@ -936,18 +938,28 @@ fn edits_inside_a_paragraph_render_as_a_full_render_does() {
         "www.example.com",
         "[^1]",
     ];
+    let filler = "A paragraph after them.\n\n".repeat(30);
     for format in [Format::Mdx, Format::Md] {
         let options = Options {
             format,
             ..Options::default()
         };
         for paragraph in paragraphs {
-            for before in [
-                "Before.",
-                ":::note\n\nOpen admonition.",
-                "<div>\n\nOpen element.",
-            ] {
-                let start = format!("# T\n\n{before}\n\n{paragraph}\nAfter.\n\n[r]: https://r.x\n");
+            // Something left open before the paragraph, for one of them.
+            let befores: &[&str] = match paragraph == paragraphs[0] {
+                true => &[
+                    "Before.",
+                    ":::note\n\nOpen admonition.",
+                    "<div>\n\nOpen element.",
+                ],
+                false => &["Before."],
+            };
+            for before in befores {
+                // Long enough for the lines' window to be tried (a tenth of it
+                // at most).
+                let start = format!(
+                    "# T\n\n{before}\n\n{paragraph}\nAfter.\n\n[r]: https://r.x\n\n{filler}"
+                );
                 let at = start.find(paragraph).unwrap();
                 // Every line end and every line's middle, with every insert.
                 let mut places: Vec<usize> =
