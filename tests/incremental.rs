@@ -1020,3 +1020,102 @@ fn edits_inside_a_paragraph_render_as_a_full_render_does() {
     );
     assert!(update.work.bytes < 100, "{:?}", update.work);
 }
+
+/// Edit sequences found with other seeds (`INCREMENTAL_SEED=11` with
+/// 40,000 rounds, `INCREMENTAL_SEED=3` and `5` with 20,000, on the fixtures
+/// and the real posts), each failing at 13e4c37: an expression left open
+/// in the body made a full render blame a `{` in the front matter's YAML
+/// (`title: 'Jest 29: {Snapshot'`), and show the whole front matter as an
+/// error, while the engine, which rendered only the block edited, did not.
+#[test]
+fn an_open_expression_in_the_body_is_not_blamed_on_the_front_matter() {
+    let cases: [Case; 3] = [
+        (
+            "tests/fixtures/frontmatter/docusaurus/input.mdx",
+            &[
+                (150, 150, "글", false),
+                (45, 45, "$$\n", true),
+                (38, 38, "<script>", false),
+                (125, 125, "<div>\n\n", false),
+                (128, 128, "{", false),
+                (97, 97, "😀", false),
+                (207, 207, "{", true),
+            ],
+        ),
+        (
+            "tests/fixtures/frontmatter/docusaurus/input.mdx",
+            &[
+                (69, 69, "리뷰 ", true),
+                (105, 105, "{", false),
+                (163, 163, "{", false),
+            ],
+        ),
+        (
+            "tests/data/corpus/jest-blog/2022-08-25-jest-29.md",
+            &[
+                (203, 206, "=", false),
+                (21, 21, "{", false),
+                (478, 478, "{", true),
+            ],
+        ),
+    ];
+    assert_eq!(replay(&cases), Vec::<String>::new());
+    let source = "---\ntitle: 'a {b'\n---\n\nText {open\n";
+    let rendered = render(source, &Options::default()).unwrap();
+    assert!(
+        !rendered.html.contains("title"),
+        "the front matter is fine: {}",
+        rendered.html
+    );
+    assert_eq!(
+        rendered.diagnostics[0].line, 5,
+        "{:?}",
+        rendered.diagnostics
+    );
+}
+
+/// Known to fail (found with `INCREMENTAL_SEED=3`, 20,000 rounds, on the
+/// real posts; failing at 13e4c37 already): an element left open in a
+/// heading (`### St<e`) changes, in a full render, whether the link
+/// definitions at the end of the post still count, and the engine, which
+/// renders the heading's window alone, keeps them. Error recovery in one
+/// block depends on text in another without any flag telling the engine.
+#[test]
+#[ignore = "known difference, not fixed yet"]
+fn an_open_element_in_a_heading_and_the_definitions_after_it() {
+    let cases: [Case; 1] = [(
+        "tests/data/corpus/mdx-docs/community__contribute.mdx",
+        &[
+            (2295, 2295, "1. ", false),
+            (2306, 2306, "[", false),
+            (2612, 2618, "<", true),
+        ],
+    )];
+    assert_eq!(replay(&cases), Vec::<String>::new());
+}
+
+/// A file and edits to it: `(from, to, text, through edit)`.
+type Case<'a> = (&'a str, &'a [(usize, usize, &'a str, bool)]);
+
+/// Each sequence of edits `(from, to, text, through edit)` on the file at
+/// its path, checked at every step: what failed, where.
+fn replay(cases: &[Case]) -> Vec<String> {
+    let root = env!("CARGO_MANIFEST_DIR");
+    let mut failures = Vec::new();
+    for (path, edits) in cases {
+        let start = std::fs::read_to_string(format!("{root}/{path}")).unwrap();
+        let edits: Vec<Edit> = edits
+            .iter()
+            .map(|&(from, to, text, utf16)| Edit {
+                from,
+                to,
+                text: text.to_string(),
+                utf16,
+            })
+            .collect();
+        if let Some((step, problem)) = run(&start, &Options::default(), &edits) {
+            failures.push(format!("{path}, step {step}: {problem}"));
+        }
+    }
+    failures
+}

@@ -846,7 +846,7 @@ fn unclosed_expression(text: &str) -> Option<usize> {
             .map_or(bytes.len(), |i| from + i)
     };
     let mut after = 0;
-    let mut block_start = next_block(0);
+    let mut block_start = next_block(body_start(&map));
     while block_start < bytes.len() {
         let (start, end) = block_around(text, block_start);
         let start = start.max(block_start);
@@ -887,6 +887,21 @@ fn unclosed_expression(text: &str) -> Option<usize> {
     None
 }
 
+/// Where the text after the front matter starts (0 without one): front
+/// matter is YAML, whose braces are no expressions (a title like
+/// `'Jest 29: {Snapshot'` was blamed for an expression left open in the
+/// body; found by `tests/incremental.rs` with `INCREMENTAL_SEED=5`).
+fn body_start(map: &crate::lines::LineMap) -> usize {
+    match map.body {
+        0 => 0,
+        _ if map.unclosed_front_matter => 0,
+        body => map
+            .lines
+            .get(body)
+            .map_or(map.lines.last().map_or(0, |l| l.end), |l| l.start),
+    }
+}
+
 /// Whether a block is MDX's ESM: it starts with `import` or `export` and
 /// a space, `{` or `*`, at the start of its line.
 fn is_esm_block(block: &str) -> bool {
@@ -904,9 +919,9 @@ fn is_esm_block(block: &str) -> bool {
 /// `export const a = {{` blamed for a tag left open after it).
 fn unmatched_brace(text: &str) -> Option<usize> {
     let mut stack = Vec::new();
-    let mut offset = 0;
+    let mut offset = body_start(&crate::lines::LineMap::read(text, Format::Mdx));
     let (mut block_start, mut esm) = (true, false);
-    for line in text.split_inclusive('\n') {
+    for line in text[offset..].split_inclusive('\n') {
         if crate::lines::is_blank(line.trim_end_matches(['\n', '\r'])) {
             (block_start, esm) = (true, false);
         } else if block_start {
