@@ -652,19 +652,18 @@ impl Incremental {
         if line_starts.len() != old_lines.len() {
             return None;
         }
-        let depths = crate::paragraph::depths(&old_lines, true)?;
         // The edited lines: from `first` through `last`. After a container,
         // the paragraph's second line is read in the state the container
         // leaves ([`crate::guard::after_container`]): not that one.
         let line_of = |at: usize| line_starts.partition_point(|&s| s <= at - starts[block]) - 1;
         let (first, last) = (line_of(start), line_of(old_end));
         let after_container = block > 0 && self.entries[block - 1].rendering.container;
+        if first == 0 || (first == 1 && after_container) {
+            return None;
+        }
         // Nothing is read across the line endings around them.
-        if first == 0
-            || (first == 1 && after_container)
-            || depths[first - 1] != 0
-            || depths[last] != 0
-        {
+        let depths = crate::paragraph::depths(&old_lines, true)?;
+        if depths[first - 1] != 0 || depths[last] != 0 {
             return None;
         }
         let from = starts[block] + line_starts[first];
@@ -736,6 +735,11 @@ impl Incremental {
     /// the context of the other blocks.
     fn render_text(&mut self, text: &str, block: usize) -> Vec<Rendering> {
         let context = self.context(text, block..block + 1, true);
+        self.render_in(text, &context)
+    }
+
+    /// `text` rendered with `context` around it, counted as a window.
+    fn render_in(&mut self, text: &str, context: &Context) -> Vec<Rendering> {
         self.work.windows += 1;
         self.work.bytes += text.len();
         self.work.context += context.before.len() + context.after.len();
@@ -743,7 +747,7 @@ impl Incremental {
             text,
             &self.options,
             &self.schema,
-            &context,
+            context,
             crate::parse::MIN_CHUNKED,
         )
     }
@@ -1187,16 +1191,7 @@ impl Incremental {
         if let Some(stand_in) = stand_in {
             context.before.push_str(stand_in);
         }
-        self.work.windows += 1;
-        self.work.bytes += window.len();
-        self.work.context += context.before.len() + context.after.len();
-        pipeline::blocks(
-            &source[window],
-            &self.options,
-            &self.schema,
-            &context,
-            crate::parse::MIN_CHUNKED,
-        )
+        self.render_in(&source[window], &context)
     }
 
     /// Replace entries `from..to` with new blocks, keeping the identity of
@@ -1475,14 +1470,7 @@ impl Window<'_> {
     /// Whether the line before old block `block` (a sentinel) is still
     /// blank.
     fn blank_before(&self, block: usize) -> bool {
-        let at = self.moved(block);
-        let before = &self.source[..at];
-        let before = before
-            .strip_suffix("\r\n")
-            .or_else(|| before.strip_suffix(['\n', '\r']))
-            .unwrap_or(before);
-        let line = before.rsplit(['\n', '\r']).next().unwrap_or("");
-        line.trim_matches([' ', '\t']).is_empty() && before.len() < at
+        blank_line_before(self.source, self.moved(block))
     }
 }
 
@@ -1533,14 +1521,12 @@ fn plain(block: &Rendering) -> bool {
 /// Whether a blank line (spaces and tabs at most) ends just before `at`.
 fn blank_line_before(source: &str, at: usize) -> bool {
     let before = &source[..at];
-    let Some(before) = before
+    let before = before
         .strip_suffix("\r\n")
         .or_else(|| before.strip_suffix(['\n', '\r']))
-    else {
-        return false;
-    };
+        .unwrap_or(before);
     let line = before.rsplit(['\n', '\r']).next().unwrap_or("");
-    line.trim_matches([' ', '\t']).is_empty() && (line.len() < before.len())
+    line.trim_matches([' ', '\t']).is_empty() && before.len() < at
 }
 
 /// Where the first line starting at `at` ends (after its line ending).

@@ -859,12 +859,7 @@ fn after_a_list_a_keystroke_costs_its_paragraph() {
     let start = format!("{list}\nA paragraph after the list.\n\nAnother one.\n");
     let mut engine = Incremental::new(options.clone()).expect("valid options");
     engine.update(&start);
-    let at = start.find("after the list").unwrap();
-    let update = engine.edit(at, at, "just ");
-    assert_eq!(
-        update.rendered(),
-        render(engine.source(), &options).unwrap()
-    );
+    let update = insert_before(&mut engine, "after the list", "just ");
     assert!(
         update.work.bytes < 200,
         "the list should not be rendered again: {:?}",
@@ -1010,15 +1005,22 @@ fn edits_inside_a_paragraph_render_as_a_full_render_does() {
         .map(|i| format!("Line {i} with [a link](https://e.x/{i}).\n"))
         .collect();
     let start = format!("# T\n\n{lines}\nAfter.\n");
-    let mut engine = Incremental::new(options.clone()).expect("valid options");
+    let mut engine = Incremental::new(options).expect("valid options");
     engine.update(&start);
-    let at = start.find("Line 50 with").unwrap();
-    let update = engine.edit(at, at, "Typed ");
+    let update = insert_before(&mut engine, "Line 50 with", "Typed ");
+    assert!(update.work.bytes < 100, "{:?}", update.work);
+}
+
+/// Insert `text` before the first `anchor` of the engine's (ASCII) source,
+/// and check the update against a full render.
+fn insert_before(engine: &mut Incremental, anchor: &str, text: &str) -> Update {
+    let at = engine.source().find(anchor).unwrap();
+    let update = engine.edit(at, at, text);
     assert_eq!(
         update.rendered(),
-        render(engine.source(), &options).unwrap()
+        render(engine.source(), &Options::default()).unwrap()
     );
-    assert!(update.work.bytes < 100, "{:?}", update.work);
+    update
 }
 
 /// Edit sequences found with other seeds (`INCREMENTAL_SEED=11` with

@@ -749,8 +749,12 @@ fn locate(text: &str, message: &Message) -> (Report, Option<Report>, Vec<(usize,
         // opens.
         let open = match unclosed {
             Unclosed::Quote(quote) => text[..place_start].rfind(quote),
-            Unclosed::Brace => unclosed_expression(&text[..place_start])
-                .or_else(|| unmatched_brace(&text[..place_start])),
+            Unclosed::Brace => {
+                let before = &text[..place_start];
+                let map = crate::lines::LineMap::read(before, Format::Mdx);
+                unclosed_expression(before, &map)
+                    .or_else(|| unmatched_brace(before, body_start(&map)))
+            }
         }
         .unwrap_or(place_start);
         (open, open + 1)
@@ -811,9 +815,9 @@ const MAX_EXPRESSION_TRIES: usize = 256;
 /// skipped (within their block: they never cross a blank line), and so is
 /// fenced code (its info string too: ```` ```js title{ ```` is no
 /// expression); on the error path only, and bounded.
-fn unclosed_expression(text: &str) -> Option<usize> {
+/// `map` is how `text`'s lines read.
+fn unclosed_expression(text: &str, map: &crate::lines::LineMap) -> Option<usize> {
     let bytes = text.as_bytes();
-    let map = crate::lines::LineMap::read(text, Format::Mdx);
     // The end of the code line `at` is in, if it is in one.
     let code_line_end = |at: usize| {
         let index = map.lines.partition_point(|line| line.end < at);
@@ -846,7 +850,7 @@ fn unclosed_expression(text: &str) -> Option<usize> {
             .map_or(bytes.len(), |i| from + i)
     };
     let mut after = 0;
-    let mut block_start = next_block(body_start(&map));
+    let mut block_start = next_block(body_start(map));
     while block_start < bytes.len() {
         let (start, end) = block_around(text, block_start);
         let start = start.max(block_start);
@@ -917,9 +921,10 @@ fn is_esm_block(block: &str) -> bool {
 /// (the parser ends it at a blank line whatever its braces), so an error
 /// found later is not its doing (found by `make fuzz FUZZ_TARGET=edits`:
 /// `export const a = {{` blamed for a tag left open after it).
-fn unmatched_brace(text: &str) -> Option<usize> {
+/// The scan starts at `body`, after the front matter.
+fn unmatched_brace(text: &str, body: usize) -> Option<usize> {
     let mut stack = Vec::new();
-    let mut offset = body_start(&crate::lines::LineMap::read(text, Format::Mdx));
+    let mut offset = body;
     let (mut block_start, mut esm) = (true, false);
     for line in text[offset..].split_inclusive('\n') {
         if crate::lines::is_blank(line.trim_end_matches(['\n', '\r'])) {
