@@ -245,24 +245,81 @@ export function render(source, options) {
   });
 }
 
-/** `source` after `edit(from, to, text)`, as the Rust engine applies it:
+/** Longest stretch of text edits are applied to before the whole source
+ * is rebuilt (see KeptSource). */
+const MAX_WINDOW = 16 * 1024;
+
+/**
+ * The source a Renderer has, kept here to feed a fresh wasm-side object
+ * after a trap. Rebuilding a long string costs its length, and typing
+ * edits one place over and over: so edits go into a window, a stretch of
+ * the text kept apart (`base` from `lo` to `hi` is `window` now), and the
+ * whole is rebuilt only when an edit falls outside the window or the
+ * source is read. Edits are applied as the Rust engine applies them:
  * offsets clamped, `to < from` inserts at `from`, an offset inside a
- * surrogate pair takes in the whole character. */
-function applyEdit(source, [from, to, text]) {
-  const length = source.length;
-  const inPair = (at) =>
-    at > 0 && at < length && (source.charCodeAt(at) & 0xfc00) === 0xdc00 && (source.charCodeAt(at - 1) & 0xfc00) === 0xd800;
-  let start = Math.min(from, length);
-  let end = Math.min(Math.max(to, from), length);
-  if (inPair(start)) start -= 1;
-  if (inPair(end)) end += 1;
-  return source.slice(0, start) + text + source.slice(Math.max(end, start));
+ * surrogate pair takes in the whole character.
+ */
+class KeptSource {
+  constructor(text) {
+    this.base = text;
+    this.lo = 0;
+    this.hi = 0;
+    this.window = null;
+  }
+
+  get length() {
+    return this.window === null ? this.base.length : this.base.length - (this.hi - this.lo) + this.window.length;
+  }
+
+  charCodeAt(at) {
+    if (this.window === null || at < this.lo) return this.base.charCodeAt(at);
+    const inWindow = at - this.lo;
+    if (inWindow < this.window.length) return this.window.charCodeAt(inWindow);
+    return this.base.charCodeAt(this.hi + inWindow - this.window.length);
+  }
+
+  edit(from, to, text) {
+    const length = this.length;
+    const inPair = (at) =>
+      at > 0 && at < length && (this.charCodeAt(at) & 0xfc00) === 0xdc00 && (this.charCodeAt(at - 1) & 0xfc00) === 0xd800;
+    let start = Math.min(from, length);
+    let end = Math.min(Math.max(to, from), length);
+    if (inPair(start)) start -= 1;
+    if (inPair(end)) end += 1;
+    if (this.window !== null && (start > this.lo + this.window.length || end < this.lo || this.window.length > MAX_WINDOW)) {
+      this.toString();
+    }
+    if (this.window === null) {
+      this.lo = start;
+      this.hi = end;
+      this.window = text;
+      return;
+    }
+    // Widen the window to take in start..end (before `lo` the text is the
+    // base's), then edit inside it.
+    if (start < this.lo) {
+      this.window = this.base.slice(start, this.lo) + this.window;
+      this.lo = start;
+    }
+    const beyond = end - (this.lo + this.window.length);
+    if (beyond > 0) {
+      this.window += this.base.slice(this.hi, this.hi + beyond);
+      this.hi += beyond;
+    }
+    this.window = this.window.slice(0, start - this.lo) + text + this.window.slice(end - this.lo);
+  }
+
+  /** The whole text (the window put back). */
+  toString() {
+    if (this.window !== null) {
+      this.base = this.base.slice(0, this.lo) + this.window + this.base.slice(this.hi);
+      this.window = null;
+    }
+    return this.base;
+  }
 }
 
 const STATE = Symbol("mdx-preview.state");
-/** Edits kept before they are applied to the kept source. */
-const MAX_PENDING_EDITS = 64;
-
 /** A block's HTML without its `data-line` values. */
 function blockKey(html) {
   return html.replace(/ data-line="\d+"/g, "");
@@ -334,21 +391,22 @@ function fresh(state) {
   state.epoch = epoch;
 }
 
-/** The current source (null before the first update). */
+/** The current source (null before the first update or edit). */
 function currentSource(state) {
-  if (state.edits.length > 0) {
-    state.source = state.edits.reduce(applyEdit, state.source ?? "");
-    state.edits = [];
-  }
-  return state.source;
+  return state.source === null ? null : state.source.toString();
+}
+
+/** Keep what `edit(from, to, text)` makes of the source. */
+function keepEdit(state, [from, to, text]) {
+  state.source ??= new KeptSource("");
+  state.source.edit(from, to, text);
 }
 
 /** Render `source` anew with a new wasm-side object, isolating the blocks
  * that fail: the update result. `failed`: it is known to fail with what
  * is isolated now. */
 function renderAnew(state, source, failed) {
-  state.source = source;
-  state.edits = [];
+  state.source = new KeptSource(source);
   if (!failed) {
     fresh(state);
     const result = attempt(() => state.raw.update(source));
@@ -378,7 +436,10 @@ function revive(state) {
 function recoverCall(state, method, args, invoke) {
   return recovering(() => {
     if (method === "update") return renderAnew(state, args[0], true);
-    if (method === "edit") return renderAnew(state, applyEdit(currentSource(state) ?? "", args), true);
+    if (method === "edit") {
+      keepEdit(state, args);
+      return renderAnew(state, currentSource(state), true);
+    }
     if (method === "render") {
       const own = ownOptions(state);
       const found = isolating(args[0], state.isolate, partFails(own), (isolate) =>
@@ -409,13 +470,8 @@ function containedCall(self, method, args, invoke = (raw) => raw[method](...args
     afterTrap(error);
     return track(state, method, recoverCall(state, method, args, invoke));
   }
-  if (method === "update") {
-    state.source = args[0];
-    state.edits = [];
-  } else if (method === "edit") {
-    state.edits.push(args);
-    if (state.edits.length > MAX_PENDING_EDITS) currentSource(state);
-  }
+  if (method === "update") state.source = new KeptSource(args[0]);
+  else if (method === "edit") keepEdit(state, args);
   // After a revival the change is from the new object's first update:
   // the caller's blocks if they are the same but for their lines (the
   // engine cut the same text the same way), else rebuild.
@@ -441,7 +497,6 @@ function contain(Raw, optionsAt) {
         raw,
         epoch,
         source: null,
-        edits: [],
         isolate: ownIsolate(args[optionsAt]),
         blocks: [],
       };

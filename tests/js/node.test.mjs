@@ -232,3 +232,52 @@ test("a Renderer keeps working after a panic, incrementally, with the block isol
   other.free();
   assert.throws(() => other.update("x"), /used after free/);
 });
+
+test("after many edits here and there, a panic feeds the new object the source the edits made", () => {
+  // The package keeps the source for a new wasm-side object, with typing
+  // applied to a window of it (src/js/contain.mjs, KeptSource): random
+  // edits, near each other and far apart, inside surrogate pairs and
+  // across more than the window's length, must leave it as the engine's.
+  let seed = 7;
+  const random = (n) => {
+    seed = (seed * 1103515245 + 12345) % 2147483648;
+    return seed % n;
+  };
+  const pieces = ["a", "😀", "\n\n", "한글", "x😀y", "", "# H\n"];
+  const renderer = new trigger.Renderer({ format: "md" });
+  let source = "# Start\n\n" + "Text 😀 more.\n\n".repeat(300);
+  renderer.update(source);
+  // The engine's rules: offsets clamped, `to < from` inserts at `from`,
+  // an offset inside a surrogate pair takes in the whole character.
+  const apply = (text, from, to, insert) => {
+    const inPair = (at) => at > 0 && at < text.length && /[\udc00-\udfff]/.test(text[at]) && /[\ud800-\udbff]/.test(text[at - 1]);
+    let start = Math.min(from, text.length);
+    let end = Math.min(Math.max(to, from), text.length);
+    if (inPair(start)) start -= 1;
+    if (inPair(end)) end += 1;
+    return text.slice(0, start) + insert + text.slice(end);
+  };
+  let at = 100;
+  const edit = (from, to, insert) => {
+    renderer.edit(from, to, insert);
+    source = apply(source, from, to, insert);
+  };
+  edit(at, at, "b".repeat(20_000)); // more than the window takes
+  edit(at, at, "c");
+  edit(at - 2, at + 3, "Z"); // from before the window into it
+  edit(at - 5, at + 30, ""); // across the whole window
+  for (let round = 0; round < 150; round++) {
+    if (random(10) === 0) at = random(source.length + 10); // somewhere else
+    const from = Math.max(0, at + random(7) - 3);
+    const to = random(3) === 0 ? from + random(20) : from - random(2);
+    const insert = random(4) === 0 ? pieces[random(pieces.length)].repeat(1 + random(200)) : pieces[random(pieces.length)];
+    edit(from, to, insert);
+    at = from + insert.length;
+  }
+  assert.equal(renderer.source(), source, "the engine applied the edits as the model does");
+  // A panic: the new object is fed the source kept in JavaScript.
+  renderer.edit(0, 0, `${MARKER}\n\n`);
+  source = `${MARKER}\n\n${source}`;
+  assert.equal(renderer.source(), source);
+  renderer.free();
+});
