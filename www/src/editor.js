@@ -7,7 +7,7 @@ import {
 } from "@codemirror/view";
 import { defaultKeymap, history, historyKeymap, indentWithTab } from "@codemirror/commands";
 import { markdown, markdownLanguage } from "@codemirror/lang-markdown";
-import { HighlightStyle, syntaxHighlighting, bracketMatching } from "@codemirror/language";
+import { HighlightStyle, syntaxHighlighting, syntaxParserRunning, bracketMatching } from "@codemirror/language";
 import { searchKeymap, highlightSelectionMatches } from "@codemirror/search";
 import { lintGutter, lintKeymap, setDiagnostics, forEachDiagnostic } from "@codemirror/lint";
 import { tags as t } from "@lezer/highlight";
@@ -160,18 +160,29 @@ export function showDiagnostics(view, diagnostics, changes) {
       actions: d.suggestion !== undefined ? [fixAction(d.suggestion)] : [],
     };
   });
+  // forEachDiagnostic gives marks in the order they end (an outer mark
+  // after the ones inside it), ours are in the order they start: compare
+  // both in one order.
   const shown = [];
-  forEachDiagnostic(view.state, (mark, from, to) => shown.push({ mark, from, to }));
+  forEachDiagnostic(view.state, (mark, from, to) => shown.push({ ...mark, from, to, shown: mark }));
+  const order = (a, b) => a.from - b.from || a.to - b.to || (a.message < b.message ? -1 : a.message > b.message ? 1 : 0);
+  const sortedShown = [...shown].sort(order);
+  const sortedMarks = marks.map((mark, i) => ({ ...mark, i })).sort(order);
   const same =
     shown.length === marks.length &&
-    shown.every(({ mark, from, to }, i) => {
-      const m = marks[i];
-      return from === m.from && to === m.to && mark.severity === m.severity && mark.source === m.source &&
-        mark.message === m.message && mark.suggestion === m.suggestion;
+    sortedShown.every((s, k) => {
+      const m = sortedMarks[k];
+      return s.from === m.from && s.to === m.to && s.severity === m.severity && s.source === m.source &&
+        s.message === m.message && s.suggestion === m.suggestion;
     });
-  if (same) return shown.map(({ mark }) => mark);
+  if (same) {
+    // The editor's own marks, one per diagnostic in our order.
+    const kept = new Array(marks.length);
+    sortedMarks.forEach((m, k) => (kept[m.i] = sortedShown[k].shown));
+    return kept;
+  }
   view.dispatch(setDiagnostics(view.state, marks));
   return marks;
 }
 
-export { EditorView, fixAction, forEachDiagnostic };
+export { EditorView, fixAction, forEachDiagnostic, syntaxParserRunning };

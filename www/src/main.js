@@ -8,7 +8,7 @@
 // changed, the TOC only when the TOC changed.
 import SAMPLE from "../sample/review-2025-11-11.mdx";
 import { BlockPatcher } from "../../pkg/patch.mjs";
-import { createEditor, showDiagnostics, EditorView } from "./editor.js";
+import { createEditor, showDiagnostics, syntaxParserRunning, EditorView } from "./editor.js";
 import { RenderClient } from "./render-client.js";
 import { Session } from "./session.js";
 import init, { Renderer } from "../../pkg/mdx_preview.js";
@@ -244,8 +244,8 @@ function show({ result, change }, changes) {
 // ---- status and notices --------------------------------------------------
 
 function setStatus(text, kind) {
-  statusElement.textContent = text;
-  statusElement.dataset.kind = kind;
+  if (statusElement.textContent !== text) statusElement.textContent = text;
+  if (statusElement.dataset.kind !== kind) statusElement.dataset.kind = kind;
 }
 
 function showNotice(text) {
@@ -325,6 +325,11 @@ window.mdxPreview = {
   },
   get painted() {
     return painted;
+  },
+  /** Whether the page is done taking in its text: the editor has parsed
+   * it, and no render or loading of the page's own renderer is pending. */
+  get settled() {
+    return !syntaxParserRunning(view) && client.settled;
   },
   site,
   scrollEffect(pos) {

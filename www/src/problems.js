@@ -61,8 +61,8 @@ export class ProblemsPanel {
   /** Show `diagnostics` (the renderer's), `marks` the editor's lint marks for them. */
   show(diagnostics, marks) {
     const { text, worst } = countText(diagnostics);
-    this.count.textContent = text;
-    this.panel.dataset.worst = worst;
+    if (this.count.textContent !== text) this.count.textContent = text;
+    if (this.panel.dataset.worst !== worst) this.panel.dataset.worst = worst;
     const signature = JSON.stringify(diagnostics.map((d) => [d.severity, d.ruleId, d.message, d.suggestion]));
     if (signature === this.signature) {
       // The same problems, perhaps moved: relabel them.

@@ -20,21 +20,46 @@ const MAX_EDITS = 200;
 // draws the editor's change first, then takes the worker's answer), while
 // most keystrokes take well under a millisecond to render. So while edits
 // are cheap the page keeps its own Renderer in step and renders each edit
-// before the frame, and the worker only renders from scratch. Local
-// rendering starts when the page is idle after the worker has rendered
-// an edit cheaply or the whole text quickly (the page's first render, of
-// the whole text, happens then), and stops when edits are no longer
-// cheap: too large a change, or renders over LOCAL_MAX_MS (the worker
-// takes over from there, with the text).
-/** Longest document rendered locally (its first render is a full one),
- * and the longest the worker's render of the whole may have taken. */
+// before the frame, and the worker only renders from scratch.
+//
+// The page's Renderer is loaded in background tasks, a slice of text at a
+// time (the first slice opened, each next one appended, which the engine
+// renders as cheaply as the blocks it adds), so that loading it never
+// holds up a keystroke for a full render; the edits made meanwhile go to
+// the worker and are applied once the whole text is in. Loading starts
+// with the text's first render (in step with the worker's) and after the
+// worker has rendered an edit cheaply; local rendering stops when edits
+// are no longer cheap: too large a change (loading starts again), or
+// renders over LOCAL_MAX_MS (the worker takes over, with the text, until
+// it renders an edit cheaply).
+/** Longest document rendered locally. */
 const LOCAL_MAX_LENGTH = 200_000;
-const LOCAL_MAX_OPEN_MS = 100;
 /** Edits slower than this hand rendering back to the worker (two in a
  * row, or one four times as slow). */
 const LOCAL_MAX_MS = 8;
 /** A change inserting or deleting more than this goes to the worker. */
 const LOCAL_MAX_CHANGE = 4_000;
+/** Characters loaded per slice (up to the next blank line), and the time
+ * one task may spend loading (a key pressed meanwhile waits for it). */
+const LOAD_SLICE = 2_000;
+const LOAD_BUDGET_MS = 5;
+
+/** Where the slice of `text` loaded from `at` ends: after the blank line
+ * following LOAD_SLICE characters, else after a line, else at the end. */
+function sliceEnd(text, at) {
+  const from = at + LOAD_SLICE;
+  if (from >= text.length) return text.length;
+  const blank = text.indexOf("\n\n", from);
+  if (blank >= 0 && blank < from + 4 * LOAD_SLICE) return blank + 2;
+  const line = text.indexOf("\n", from);
+  return line < 0 ? text.length : line + 1;
+}
+
+/** Run `task` soon, after whatever the page has to do first (input,
+ * frames): a background task where the browser has them. */
+const later = globalThis.scheduler?.postTask
+  ? (task) => globalThis.scheduler.postTask(task, { priority: "background" })
+  : (task) => setTimeout(task, 0);
 
 /** Append a CodeMirror ChangeSet's changes to `edits` as
  * `[from, to, text]`, each in the positions of the document the ones
@@ -76,10 +101,15 @@ export class RenderClient {
     this.localEdits = [];
     this.localQueued = false;
     this.localSlow = 0;
-    /** `async () => Session` (set by `renderLocally`), and the idle
-     * callback that will start local rendering, if one is waiting. */
+    /** `async () => Session` (set by `renderLocally`); the Session being
+     * loaded ({ session, text, at, options, key, pending, size }: `text`
+     * loaded up to `at`, `pending` the edits made since, of `size`
+     * characters); whether a task to load more is queued; whether the
+     * last local renders were slow (no loading until an edit is cheap). */
     this.loadLocal = null;
-    this.localIdle = 0;
+    this.loading = null;
+    this.loadQueued = false;
+    this.slow = false;
     this.start();
   }
 
@@ -112,6 +142,13 @@ export class RenderClient {
         return;
       }
       this.stopLocal();
+      this.loadSoon();
+    } else if (this.loading !== null) {
+      this.loading.size += pushEdits(changes, this.loading.pending);
+      if (this.loading.size > LOCAL_MAX_CHANGE) {
+        this.cancelLoading();
+        this.loadSoon();
+      }
     }
     if (this.edits !== null) {
       pushEdits(changes, this.edits);
@@ -124,7 +161,10 @@ export class RenderClient {
    * preview out of step). */
   reopen() {
     this.stopLocal();
+    this.cancelLoading();
+    this.slow = false;
     this.request();
+    this.loadSoon();
   }
 
   /** Render what the editor has now (the newest request wins). */
@@ -135,6 +175,11 @@ export class RenderClient {
 
   get busy() {
     return this.inFlight !== null;
+  }
+
+  /** Nothing in flight and no Session being loaded. */
+  get settled() {
+    return this.inFlight === null && this.loading === null && !this.loadQueued;
   }
 
   flush() {
@@ -182,11 +227,10 @@ export class RenderClient {
       else this.handlers.onError(data.message);
     }
     this.flush();
-    // The worker has just rendered an edit cheaply, or the whole text
-    // quickly enough to do it again here once.
+    // The worker has rendered the whole text, or an edit cheaply.
     if (data.type !== "result") return;
-    const cheap = request.open ? data.ms <= LOCAL_MAX_OPEN_MS : !data.change.full && data.ms <= LOCAL_MAX_MS / 4;
-    if (cheap) this.startLocalWhenIdle();
+    if (!request.open && !data.change.full && data.ms <= LOCAL_MAX_MS / 4) this.slow = false;
+    this.loadSoon();
   }
 
   /** Render the edits since the last local render, on this thread, and
@@ -232,7 +276,10 @@ export class RenderClient {
     // Two slow edits in a row (one may be the engine's code not yet
     // compiled at full speed), or one very slow one.
     this.localSlow = ms > LOCAL_MAX_MS ? this.localSlow + 1 : 0;
-    if (this.localSlow >= 2 || ms > 4 * LOCAL_MAX_MS) this.stopLocal();
+    if (this.localSlow >= 2 || ms > 4 * LOCAL_MAX_MS) {
+      this.stopLocal();
+      this.slow = true;
+    }
   }
 
   /** Stop rendering locally: the worker renders from the text on. */
@@ -243,16 +290,27 @@ export class RenderClient {
     this.edits = null;
   }
 
-  /** Start rendering locally once the page is idle, if it still may:
-   * nothing in flight or waiting, a short enough document, the same
-   * options. Its first render is of the whole document. */
-  startLocalWhenIdle() {
-    if (this.loadLocal === null || this.local !== null || this.localIdle) return;
-    const idle = globalThis.requestIdleCallback ?? ((callback) => setTimeout(callback, 50));
-    this.localIdle = idle(async () => {
-      this.localIdle = 0;
-      const tooLong = () => this.snapshot().doc.length > LOCAL_MAX_LENGTH;
-      if (this.local !== null || this.inFlight || this.dirty || tooLong()) return;
+  /** Load the local Session in a background task, if it may be used: a
+   * short enough document, edits not known to be slow. */
+  loadSoon() {
+    if (this.loadLocal === null || this.local !== null || this.loadQueued || this.slow) return;
+    if (this.loading === null && this.snapshot().doc.length > LOCAL_MAX_LENGTH) return;
+    this.loadQueued = true;
+    later(() => {
+      this.loadQueued = false;
+      this.loadSome().catch(() => this.cancelLoading());
+    });
+  }
+
+  /** One task's loading: slices of the text for up to LOAD_BUDGET_MS
+   * (at least one); once the whole text is in, the edits made meanwhile,
+   * and rendering goes local when nothing is waiting for the worker (the
+   * preview then shows the text the local Session has). */
+  async loadSome() {
+    if (this.local !== null || this.slow) return;
+    const began = performance.now();
+    let sliced = false;
+    if (this.loading === null) {
       let session;
       try {
         session = await this.loadLocal();
@@ -261,21 +319,59 @@ export class RenderClient {
         return;
       }
       const { doc, options } = this.snapshot();
-      if (this.local !== null || this.inFlight || this.dirty || doc.length > LOCAL_MAX_LENGTH) {
+      if (this.local !== null || this.loading !== null || this.slow || doc.length > LOCAL_MAX_LENGTH) {
         session.free();
         return;
       }
+      const text = doc.toString();
+      const end = sliceEnd(text, 0);
       try {
-        session.open({ source: doc.toString(), options });
-      } catch {
+        session.open({ source: text.slice(0, end), options });
+      } catch (error) {
         session.free();
-        return;
+        throw error;
       }
-      this.local = session;
-      this.localEdits = [];
-      this.localSlow = 0;
-      this.edits = null; // the worker's text is not kept up to date
-    }, { timeout: 1000 });
+      this.loading = { session, text, at: end, options, key: JSON.stringify(options), pending: [], size: 0 };
+      sliced = true;
+    }
+    const loading = this.loading;
+    if (JSON.stringify(this.snapshot().options) !== loading.key) {
+      this.cancelLoading();
+      this.loadSoon();
+      return;
+    }
+    while (loading.at < loading.text.length && (!sliced || performance.now() - began < LOAD_BUDGET_MS)) {
+      sliced = true;
+      const end = sliceEnd(loading.text, loading.at);
+      const slice = loading.text.slice(loading.at, end);
+      if (loading.session.edit({ edits: [[loading.at, loading.at, slice]], length: end }) === null) {
+        throw new Error("the local Session is out of step");
+      }
+      loading.at = end;
+    }
+    if (loading.at < loading.text.length) {
+      this.loadSoon();
+      return;
+    }
+    if (loading.pending.length > 0) {
+      if (loading.session.edit({ edits: loading.pending, length: this.snapshot().doc.length }) === null) {
+        throw new Error("the local Session is out of step");
+      }
+      loading.pending = [];
+      loading.size = 0;
+    }
+    if (this.inFlight || this.dirty) return; // after the worker's answer (receive)
+    this.loading = null;
+    this.local = loading.session;
+    this.localEdits = [];
+    this.localSlow = 0;
+    this.edits = null; // the worker's text is not kept up to date
+  }
+
+  /** Drop the Session being loaded, if any. */
+  cancelLoading() {
+    this.loading?.session.free();
+    this.loading = null;
   }
 
   abandon(request) {
