@@ -425,7 +425,7 @@ fn unfinished_text_tag(source: &str, block: &[Line]) -> Option<(usize, usize)> {
                     at += 1;
                     continue;
                 }
-                if let Some(tag_end) = tag_end(&bytes[..end], name_at, Some(&scan.braces)) {
+                if let Some(tag_end) = tag_end(&bytes[..end], name_at, &scan.braces) {
                     at = tag_end;
                     continue;
                 }

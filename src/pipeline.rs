@@ -552,23 +552,29 @@ impl Whole<'_> {
 /// Whether a line of `full[start..stop]` outside `spans` (code, comments)
 /// starts a JSX tag the text up to `stop` does not finish: the parser reads
 /// such a tag on across blank lines, and what it makes of it (an element,
-/// an error, or text after all) depends on the text after.
+/// an error, or text after all) depends on the text after. Its `{…}`
+/// values are read as the parser reads them ([`crate::prepass::Braces`]):
+/// `title={'a } b'}` ends where the parser ends it.
 fn reads_on(full: &str, start: usize, stop: usize, spans: &Intervals) -> bool {
-    let text = &full[start..stop];
+    let bytes = &full.as_bytes()[..stop];
+    let mut braces = None;
     let mut offset = start;
-    text.split_inclusive('\n').any(|line| {
+    full[start..stop].split_inclusive('\n').any(|line| {
         let line_start = offset;
         offset += line.len();
         if !line.contains('<') || spans.contains(line_start) {
             return false;
         }
-        let rest = &full[line_start + crate::lines::container_prefix(line).0..stop];
-        let bytes = rest.as_bytes();
-        bytes.first() == Some(&b'<')
-            && bytes.get(1).is_some_and(|&b| {
+        let at = line_start + crate::lines::container_prefix(line).0;
+        let tag = bytes.get(at) == Some(&b'<')
+            && bytes.get(at + 1).is_some_and(|&b| {
                 b.is_ascii_alphabetic() || matches!(b, b'/' | b'>' | b'$' | b'_') || b >= 0x80
-            })
-            && crate::prepass::tag_end(bytes, 1, None).is_none()
+            });
+        tag && {
+            let braces =
+                braces.get_or_insert_with(|| crate::prepass::Braces::new(bytes, start, stop));
+            crate::prepass::tag_end(bytes, at + 1, braces).is_none()
+        }
     })
 }
 

@@ -579,27 +579,19 @@ fn comment_heading_id(trimmed: &str, format: Format) -> Option<(usize, Option<St
     }
 }
 
-/// The end of a JSX tag whose name starts at `from` (just after its `>`),
-/// skipping quoted and braced values; `None` when it does not end in
-/// `bytes`. With `braces` (of a range holding the tag), `{…}` is read as
-/// the parser reads it (see [`Braces`]); without, braces are counted and
-/// only braces count inside them.
-pub(crate) fn tag_end(bytes: &[u8], from: usize, braces: Option<&Braces>) -> Option<usize> {
+/// The end of a JSX tag whose name starts at `from` (just after its `<`),
+/// skipping quoted values and `{…}` ones, read as the parser reads them
+/// (see [`Braces`]); `None` when it does not end in `bytes`.
+pub(crate) fn tag_end(bytes: &[u8], from: usize, braces: &Braces) -> Option<usize> {
     let mut quote = None;
-    let mut depth = 0usize;
     let mut index = from;
     while index < bytes.len() {
         let byte = bytes[index];
         match (quote, byte) {
             (Some(q), b) if b == q => quote = None,
             (Some(_), _) => {}
-            (None, b'"' | b'\'') if depth == 0 => quote = Some(byte),
+            (None, b'"' | b'\'') => quote = Some(byte),
             (None, b'{') => {
-                let Some(braces) = braces else {
-                    depth += 1;
-                    index += 1;
-                    continue;
-                };
                 // `a={…}` is a value, a lone `{…}` a spread.
                 let before = bytes[from..index]
                     .iter()
@@ -618,8 +610,7 @@ pub(crate) fn tag_end(bytes: &[u8], from: usize, braces: Option<&Braces>) -> Opt
                 index = after;
                 continue;
             }
-            (None, b'}') => depth = depth.saturating_sub(1),
-            (None, b'>') if depth == 0 => return Some(index + 1),
+            (None, b'>') => return Some(index + 1),
             _ => {}
         }
         index += 1;
@@ -709,7 +700,7 @@ pub(crate) fn jsx_tag_spans(
                     at += 1;
                     continue;
                 }
-                let Some(tag_end) = tag_end(&bytes[..end], name_at, Some(braces)) else {
+                let Some(tag_end) = tag_end(&bytes[..end], name_at, braces) else {
                     at += 1;
                     continue;
                 };

@@ -875,6 +875,40 @@ fn after_a_list_a_keystroke_costs_its_paragraph() {
     assert!(update.work.bytes > list.len(), "{:?}", update.work);
 }
 
+/// A JSX tag whose value holds a brace inside a string is finished where
+/// the parser finishes it: it does not read on, so an edit after it costs
+/// its own block, not the rest of the document (the generated 100 KB bench
+/// document holds one, and every keystroke after it cost a full render).
+#[test]
+fn a_brace_in_a_quoted_value_leaves_nothing_open() {
+    let options = Options::default();
+    let tail: String = (0..200).map(|i| format!("Paragraph {i}.\n\n")).collect();
+    for tag in [
+        "<span title={'a } b'}>x</span>",
+        "<span title={\"{\"}>x</span>",
+        "<span {...{a: '}'}}>x</span>",
+    ] {
+        let start = format!("Intro.\n\n{tag}\n\n{tail}");
+        let mut engine = Incremental::new(options.clone()).expect("valid options");
+        engine.update(&start);
+        let update = insert_before(&mut engine, "Paragraph 100.", "Just ");
+        assert_eq!(
+            update.rendered(),
+            render(engine.source(), &options).unwrap()
+        );
+        assert!(update.work.bytes < 200, "{tag}: {:?}", update.work);
+    }
+    // A tag that is not finished still reads on: the rest is rendered.
+    let start = format!("Intro.\n\n<span title={{'a }} b'>x\n\n{tail}");
+    let mut engine = Incremental::new(options.clone()).expect("valid options");
+    engine.update(&start);
+    let update = insert_before(&mut engine, "Paragraph 100.", "Just ");
+    assert_eq!(
+        update.rendered(),
+        render(engine.source(), &options).unwrap()
+    );
+}
+
 /// An edit inside the lines of a long paragraph renders those lines
 /// alone (`paragraph.rs`), and every edit, of any line, renders as a full
 /// render does: ones that bring a character the parser may pair with one
