@@ -676,15 +676,7 @@ impl Incremental {
         let next = line_starts
             .get(last + 1)
             .map(|&next| &body[next..line_starts.get(last + 2).map_or(body.len(), |n| n - 1)]);
-        let mut window = String::with_capacity(edited.len() + 64);
-        window.push_str("x\n");
-        window.push_str(edited);
-        if let Some(next) = next {
-            window.push('\n');
-            window.push_str(next);
-        }
-        // A line ending, so that the context after it is parsed apart.
-        window.push('\n');
+        let window = crate::paragraph::window(edited, next);
         let next = next.is_some();
         // When it does not hold, the edit is rendered again as any other:
         // this attempt may add a tenth of a full render at most.
@@ -708,19 +700,13 @@ impl Incremental {
         {
             return None;
         }
-        let mut html = String::with_capacity(old.html.text.len() + edited.len() * 2);
-        html.push_str(open);
-        let lines = old_lines[..first]
-            .iter()
-            .chain(&new_lines[1..1 + edited_lines])
-            .chain(&old_lines[last + 1..]);
-        for (index, line) in lines.enumerate() {
-            if index > 0 {
-                html.push('\n');
-            }
-            html.push_str(line);
-        }
-        html.push_str("</p>\n");
+        let html = crate::paragraph::splice(
+            open,
+            &old_lines,
+            first,
+            last,
+            &new_lines[1..1 + edited_lines],
+        );
         let len = (old_len as isize + delta) as usize;
         let mut rendering = (*old).clone();
         rendering.html.text = html;

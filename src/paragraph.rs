@@ -70,6 +70,43 @@ pub(crate) fn depths(lines: &[&str], allow_gt: bool) -> Option<Vec<usize>> {
     Some(out)
 }
 
+/// The text edited lines of a paragraph are rendered again in: a stand-in
+/// first line (`x`, so that none of them starts the paragraph), the lines,
+/// the line after them if there is one, and a line ending (so that the
+/// context after it is parsed apart).
+pub(crate) fn window(edited: &str, next: Option<&str>) -> String {
+    let mut window = String::with_capacity(edited.len() + next.map_or(0, str::len) + 4);
+    window.push_str("x\n");
+    window.push_str(edited);
+    if let Some(next) = next {
+        window.push('\n');
+        window.push_str(next);
+    }
+    window.push('\n');
+    window
+}
+
+/// A paragraph's HTML: `open`, then `lines` with those from `first`
+/// through `last` replaced by `new`, then the end tag.
+pub(crate) fn splice(
+    open: &str,
+    lines: &[&str],
+    first: usize,
+    last: usize,
+    new: &[&str],
+) -> String {
+    let lines = lines[..first].iter().chain(new).chain(&lines[last + 1..]);
+    let mut html = open.to_owned();
+    for (index, line) in lines.enumerate() {
+        if index > 0 {
+            html.push('\n');
+        }
+        html.push_str(line);
+    }
+    html.push_str("</p>\n");
+    html
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -82,6 +119,18 @@ mod tests {
         assert_eq!(depths(&lines, false), Some(vec![0, 0, 0]));
         assert!(super::lines("<h1>a</h1>\n").is_none());
         assert!(super::lines("<p>a</p>\n<p>b</p>\n").is_none());
+    }
+
+    #[test]
+    fn edited_lines_are_rendered_after_a_stand_in_and_spliced_back() {
+        assert_eq!(window("b\nc", Some("d")), "x\nb\nc\nd\n");
+        assert_eq!(window("b", None), "x\nb\n");
+        let html = splice("<p data-line=\"1\">", &["a", "b", "c", "d"], 1, 2, &["B"]);
+        assert_eq!(html, "<p data-line=\"1\">a\nB\nd</p>\n");
+        assert_eq!(
+            splice("<p>", &["a", "b"], 1, 1, &["b1", "b2"]),
+            "<p>a\nb1\nb2</p>\n"
+        );
     }
 
     #[test]
