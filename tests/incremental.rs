@@ -909,6 +909,63 @@ fn a_brace_in_a_quoted_value_leaves_nothing_open() {
     );
 }
 
+/// The keystroke bench's generated documents (tests/bench/keystroke-docs.mjs)
+/// are the seed, then the fixtures without document-wide state repeated:
+/// none of those fixtures may leave anything open, or every keystroke
+/// after it renders the rest of the document (a 100 KB keystroke cost a
+/// full render that way and only the bench showed it). A keystroke at the
+/// end of the seed, every such fixture once and plain paragraphs costs its
+/// own block.
+#[test]
+fn the_bench_documents_leave_nothing_open() {
+    fn inputs(dir: &std::path::Path, found: &mut Vec<std::path::PathBuf>) {
+        let mut entries: Vec<_> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .collect();
+        entries.sort();
+        for path in entries {
+            if path.is_dir() {
+                inputs(&path, found);
+            } else if path.file_name().is_some_and(|n| n == "input.mdx") {
+                found.push(path);
+            }
+        }
+    }
+    let root = std::path::Path::new("tests/fixtures");
+    let mut paths = Vec::new();
+    inputs(root, &mut paths);
+    let mut document =
+        std::fs::read_to_string(root.join("seed/review-2025-11-11/input.mdx")).unwrap();
+    for path in &paths {
+        let name = path.to_string_lossy();
+        let text = std::fs::read_to_string(path).unwrap();
+        let repeatable = !name.contains("/seed/")
+            && !name.contains("/recovery/")
+            && !text.starts_with("---")
+            && !text
+                .lines()
+                .any(|l| l.starts_with("import ") || l.starts_with("export "))
+            && !text.contains("[^")
+            && !text.contains("]:")
+            && !text.contains("truncate");
+        if repeatable {
+            document.push('\n');
+            document.push_str(&text);
+            document.push('\n');
+        }
+    }
+    // Plain paragraphs after them: what an open block would render again.
+    for i in 0..1000 {
+        document.push_str(&format!("\nParagraph {i}.\n"));
+    }
+    document.push_str("\nThe last paragraph.\n");
+    let mut engine = Incremental::new(Options::default()).expect("valid options");
+    engine.update(&document);
+    let update = insert_before(&mut engine, "The last paragraph.", "Just ");
+    assert!(update.work.bytes < 1000, "{:?}", update.work);
+}
+
 /// An edit inside the lines of a long paragraph renders those lines
 /// alone (`paragraph.rs`), and every edit, of any line, renders as a full
 /// render does: ones that bring a character the parser may pair with one
