@@ -492,8 +492,21 @@ impl Incremental {
         self.work = Work::default();
         let count = self.entries.len();
         // Whether the source held an ```` ```mdx-code-block ```` wrapper
-        // before or holds one now (see `rerender`).
-        let wrapped = source.contains(WRAPPER);
+        // before or holds one now (see `rerender`). Without one before, only
+        // the edit and the text next to it can have made one.
+        let wrapped = if first || self.wrapped {
+            source.contains(WRAPPER)
+        } else {
+            let mut from = start.saturating_sub(WRAPPER.len());
+            while !source.is_char_boundary(from) {
+                from -= 1;
+            }
+            let mut to = (new_end + WRAPPER.len()).min(source.len());
+            while !source.is_char_boundary(to) {
+                to += 1;
+            }
+            source[from..to].contains(WRAPPER)
+        };
         let wrapper = std::mem::replace(&mut self.wrapped, wrapped) || wrapped;
         let attempt = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
             if first {
@@ -1331,7 +1344,8 @@ impl Incremental {
         let mut base_utf16 = 0;
         for entry in &mut self.entries {
             let rendering = &entry.rendering;
-            let toc_items = pipeline::has_toc_inline(rendering).then(|| self.toc_items.clone());
+            let toc_items = (self.tally.toc_inline > 0 && pipeline::has_toc_inline(rendering))
+                .then(|| self.toc_items.clone());
             let fresh = entry.assembled.as_ref().is_none_or(|a| {
                 a.rendering != entry.serial
                     || a.base_line != base_line

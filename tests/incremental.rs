@@ -1188,6 +1188,22 @@ fn an_open_element_in_a_heading_and_the_definitions_after_it() {
 }
 
 /// A file and edits to it: `(from, to, text, through edit)`.
+/// Known to fail (found with `INCREMENTAL_SEED=21`, 10,000 rounds, on the
+/// real posts; failing at 933290f already): an HTML comment typed inside
+/// a reference link's label (`[§ Contribute][contribu<!-- c -->te]`). A
+/// full render still finds the definition `[contribute]` at the end of
+/// the post and makes a link; the engine, which renders the paragraph
+/// alone, shows the label as text. Not looked into yet.
+#[test]
+#[ignore = "known difference, not fixed yet"]
+fn a_comment_inside_a_reference_label() {
+    let cases: [Case; 1] = [(
+        "tests/data/corpus/mdx-docs/blog__v2.mdx",
+        &[(8502, 8502, "<!-- c -->", false)],
+    )];
+    assert_eq!(replay(&cases), Vec::<String>::new());
+}
+
 type Case<'a> = (&'a str, &'a [(usize, usize, &'a str, bool)]);
 
 /// Each sequence of edits `(from, to, text, through edit)` on the file at
