@@ -881,32 +881,24 @@ fn after_a_list_a_keystroke_costs_its_paragraph() {
 /// document holds one, and every keystroke after it cost a full render).
 #[test]
 fn a_brace_in_a_quoted_value_leaves_nothing_open() {
-    let options = Options::default();
     let tail: String = (0..200).map(|i| format!("Paragraph {i}.\n\n")).collect();
+    // A keystroke far after `tag` (checked against a full render).
+    let type_after = |tag: &str| {
+        let mut engine = Incremental::new(Options::default()).expect("valid options");
+        engine.update(&format!("Intro.\n\n{tag}\n\n{tail}"));
+        insert_before(&mut engine, "Paragraph 100.", "Just ")
+    };
     for tag in [
         "<span title={'a } b'}>x</span>",
         "<span title={\"{\"}>x</span>",
         "<span {...{a: '}'}}>x</span>",
     ] {
-        let start = format!("Intro.\n\n{tag}\n\n{tail}");
-        let mut engine = Incremental::new(options.clone()).expect("valid options");
-        engine.update(&start);
-        let update = insert_before(&mut engine, "Paragraph 100.", "Just ");
-        assert_eq!(
-            update.rendered(),
-            render(engine.source(), &options).unwrap()
-        );
+        let update = type_after(tag);
         assert!(update.work.bytes < 200, "{tag}: {:?}", update.work);
     }
     // A tag that is not finished still reads on: the rest is rendered.
-    let start = format!("Intro.\n\n<span title={{'a }} b'>x\n\n{tail}");
-    let mut engine = Incremental::new(options.clone()).expect("valid options");
-    engine.update(&start);
-    let update = insert_before(&mut engine, "Paragraph 100.", "Just ");
-    assert_eq!(
-        update.rendered(),
-        render(engine.source(), &options).unwrap()
-    );
+    let update = type_after("<span title={'a } b'>x");
+    assert!(update.work.bytes > tail.len() / 2, "{:?}", update.work);
 }
 
 /// The keystroke bench's generated documents (tests/bench/keystroke-docs.mjs)
