@@ -102,7 +102,7 @@ export class RenderClient {
     this.localQueued = false;
     this.localSlow = 0;
     /** `async () => Session` (set by `renderLocally`); the Session being
-     * loaded ({ session, text, at, options, key, pending, size }: `text`
+     * loaded ({ session, text, at, key, pending, size }: `text`
      * loaded up to `at`, `pending` the edits made since, of `size`
      * characters); whether a task to load more is queued; whether the
      * last local renders were slow (no loading until an edit is cheap). */
@@ -310,15 +310,19 @@ export class RenderClient {
     if (this.local !== null || this.slow) return;
     const began = performance.now();
     let sliced = false;
+    let session = null;
     if (this.loading === null) {
-      let session;
       try {
         session = await this.loadLocal();
       } catch {
         this.loadLocal = null; // no wasm on this thread: the worker only
         return;
       }
-      const { doc, options } = this.snapshot();
+    }
+    // The editor's document and options for the whole of this task.
+    const { doc, options } = this.snapshot();
+    const key = JSON.stringify(options);
+    if (session !== null) {
       if (this.local !== null || this.loading !== null || this.slow || doc.length > LOCAL_MAX_LENGTH) {
         session.free();
         return;
@@ -331,11 +335,11 @@ export class RenderClient {
         session.free();
         throw error;
       }
-      this.loading = { session, text, at: end, options, key: JSON.stringify(options), pending: [], size: 0 };
+      this.loading = { session, text, at: end, key, pending: [], size: 0 };
       sliced = true;
     }
     const loading = this.loading;
-    if (JSON.stringify(this.snapshot().options) !== loading.key) {
+    if (key !== loading.key) {
       this.cancelLoading();
       this.loadSoon();
       return;
@@ -354,7 +358,7 @@ export class RenderClient {
       return;
     }
     if (loading.pending.length > 0) {
-      if (loading.session.edit({ edits: loading.pending, length: this.snapshot().doc.length }) === null) {
+      if (loading.session.edit({ edits: loading.pending, length: doc.length }) === null) {
         throw new Error("the local Session is out of step");
       }
       loading.pending = [];
