@@ -17,9 +17,11 @@
 //!   text after it);
 //! - the document's context is the same: its ESM (names in scope) and link
 //!   definitions, which the window is rendered with
-//!   ([`crate::pipeline::Context`]), and nothing document-wide (footnote
-//!   numbers, a second excerpt marker, error recovery that gave up) is in
-//!   play.
+//!   ([`crate::pipeline::Context`]), and nothing document-wide is in play:
+//!   a second excerpt marker, error recovery that gave up, or footnotes in
+//!   the window (calls and definitions, numbered over the whole document,
+//!   and the section that ends its last block; a window without them
+//!   leaves the numbers as they were).
 //!
 //! Otherwise the window grows once (to four times its blocks, when that is
 //! still small next to the document), and then runs to the end of the
@@ -283,12 +285,13 @@ struct Entry {
 /// and go, so that a keystroke need not look at every block.
 #[derive(Debug, Default)]
 struct Tally {
-    /// Blocks with an excerpt marker, nested too deep, document-wide
-    /// (footnotes, recovery that gave up), never closed, with ESM, with
-    /// link definitions, with a TOCInline.
+    /// Blocks with an excerpt marker, nested too deep, with footnote calls
+    /// or definitions (or the footnote section), where recovery gave up,
+    /// never closed, with ESM, with link definitions, with a TOCInline.
     truncate: usize,
     too_deep: usize,
-    document_wide: usize,
+    footnotes: usize,
+    gave_up: usize,
     open: usize,
     esm: usize,
     definitions: usize,
@@ -311,7 +314,8 @@ impl Tally {
         };
         step(&mut self.truncate, rendering.truncate);
         step(&mut self.too_deep, rendering.too_deep);
-        step(&mut self.document_wide, document_wide(rendering));
+        step(&mut self.footnotes, rendering.footnotes);
+        step(&mut self.gave_up, rendering.gave_up);
         step(&mut self.open, rendering.open);
         step(&mut self.esm, !rendering.esm.is_empty());
         step(&mut self.definitions, !rendering.definitions.is_empty());
@@ -547,8 +551,17 @@ impl Incremental {
                 this.render_window(source, 0..source.len(), 0..count),
             )
         };
-        if self.tally.document_wide > 0 {
-            return whole(self, "document-wide");
+        if self.tally.gave_up > 0 {
+            return whole(self, "recovery gave up");
+        }
+        // Footnotes are numbered in the order of their first calls over
+        // the whole document, and their section ends its last block: a
+        // window that holds no call, definition or `[^`, before the edit or
+        // after it, changes neither (`Self::footnote_free`).
+        let footnotes = self.tally.footnotes > 0;
+        let at = starts.partition_point(|&s| s <= start).saturating_sub(1);
+        if footnotes && self.entries.get(at).is_some_and(|e| e.rendering.footnotes) {
+            return whole(self, "footnotes");
         }
         // ```` ```mdx-code-block ```` wrappers pair lines anywhere in the
         // document, each pairing depending on every wrapper before it
@@ -557,14 +570,18 @@ impl Incremental {
         if wrapper {
             return whole(self, "mdx-code-block");
         }
+        let delta = new_end as isize - old_end as isize;
         if let Some(done) = self.within_paragraph(source, &starts, start, old_end, new_end) {
+            if footnotes && !self.footnote_free(source, &starts, delta, done.0..done.1, &done.2) {
+                return whole(self, "footnotes");
+            }
             return done;
         }
         let (mut first, mut sentinel) = self.first_window(source, &starts, start, old_end);
         let window = Window {
             source,
             starts: &starts,
-            delta: new_end as isize - old_end as isize,
+            delta,
         };
         let mut grown = false;
         let mut tried_alone = false;
@@ -572,6 +589,10 @@ impl Incremental {
         // able to take in what follows.
         let mut after_continuing = None;
         loop {
+            // The last block holds the footnote section.
+            if footnotes && sentinel >= count {
+                return whole(self, "footnotes");
+            }
             let attempt = if sentinel >= count {
                 self.through_the_end(&window, first)
             } else {
@@ -593,6 +614,11 @@ impl Incremental {
                 Attempt::Done(end, renderings) => {
                     if !self.same_context(first..end, &renderings) {
                         return whole(self, "context");
+                    }
+                    if footnotes
+                        && !self.footnote_free(source, &starts, delta, first..end, &renderings)
+                    {
+                        return whole(self, "footnotes");
                     }
                     return (first, end, renderings);
                 }
@@ -1058,6 +1084,29 @@ impl Incremental {
             && self.single(range, renderings)
     }
 
+    /// Whether old blocks `range`, their new `renderings` and the new text
+    /// standing for them hold no footnote call or definition, nor `[^`
+    /// (which a window, rendered without the document's footnote
+    /// definitions, could read as text where the document has a call).
+    fn footnote_free(
+        &self,
+        source: &str,
+        starts: &[usize],
+        delta: isize,
+        range: std::ops::Range<usize>,
+        renderings: &[Rendering],
+    ) -> bool {
+        let end = match starts.get(range.end) {
+            Some(_) if range.end + 1 >= starts.len() => Some(source.len()),
+            Some(&end) => end.checked_add_signed(delta),
+            None => None,
+        };
+        let text = end.and_then(|end| source.get(starts.get(range.start).copied()?..end));
+        text.is_some_and(|text| !text.contains("[^"))
+            && !self.entries[range].iter().any(|e| e.rendering.footnotes)
+            && !renderings.iter().any(|r| r.footnotes)
+    }
+
     /// At most one block of the whole document, before the edit and after
     /// it (the old blocks outside `range` and `renderings`), has an excerpt
     /// marker, and at most one is nested too deep: each is marked once per
@@ -1489,8 +1538,8 @@ enum Attempt {
     Undecided,
 }
 
-/// Whether a block makes every update a full render: footnotes (numbered
-/// document-wide) or error recovery that gave up.
+/// Whether a new block makes its update a full render: footnotes
+/// (numbered document-wide) or error recovery that gave up.
 fn document_wide(rendering: &Rendering) -> bool {
     rendering.footnotes || rendering.gave_up
 }

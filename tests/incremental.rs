@@ -481,6 +481,84 @@ fn random_edits(
     }
 }
 
+/// The same on real posts with footnotes: calls at the ends of paragraph
+/// lines (one without a definition), definitions in the middle and at the
+/// end. `FOOTNOTE_ROUNDS=n` sets the number of edits (default 2 000).
+#[test]
+fn random_edits_around_footnotes_render_as_a_full_render_does() {
+    let rounds = env("FOOTNOTE_ROUNDS", 2_000) as usize;
+    let seed = env("INCREMENTAL_SEED", 20_251_111);
+    let documents: Vec<(String, String, Format)> = common::corpus_documents()
+        .into_iter()
+        .filter(|(_, text)| text.len() >= 3_000)
+        .step_by(6)
+        .map(|(path, text)| (path, with_footnotes(&text), Format::Mdx))
+        .collect();
+    assert!(documents.len() >= 8, "{} posts", documents.len());
+    random_edits(&documents, rounds, seed, |_, format| Options {
+        format,
+        ..Options::default()
+    });
+}
+
+/// `text` with footnote calls after every seventh line that ends in a
+/// letter, and definitions of three of the four labels, one in the middle
+/// of the text and two at its end.
+fn with_footnotes(text: &str) -> String {
+    let labels = ["1", "note", "missing", "2"];
+    let mut out = String::new();
+    let mut calls = 0;
+    let lines: Vec<&str> = text.lines().collect();
+    for (n, line) in lines.iter().enumerate() {
+        out.push_str(line);
+        if n % 7 == 6 && line.ends_with(|c: char| c.is_ascii_alphabetic()) {
+            out.push_str(&format!("[^{}]", labels[calls % labels.len()]));
+            calls += 1;
+        }
+        out.push('\n');
+        if n == lines.len() / 2 && line.is_empty() {
+            out.push_str("[^note]: A note in the middle.\n\n");
+        }
+    }
+    out.push_str("\n[^1]: The first note.\n\n[^2]: The second,\n    on two lines.\n");
+    out
+}
+
+#[test]
+fn an_edit_away_from_footnotes_renders_only_its_window() {
+    let mut engine = Incremental::new(Options::default()).expect("valid options");
+    let paragraphs: String = (0..40)
+        .map(|n| format!("Paragraph {n} of text.\n\n"))
+        .collect();
+    engine.update(&format!(
+        "# Notes\n\nA call[^a] and another[^b].\n\n{paragraphs}[^b]: Bee.\n\n[^a]: Ay.\n"
+    ));
+    let update = insert_before(&mut engine, "Paragraph 20 of", "Typed ");
+    assert_eq!(update.work.whole, None, "{:?}", update.work);
+    assert!(update.work.bytes < 100, "{:?}", update.work);
+    // A call typed elsewhere renumbers the notes: the whole document.
+    let update = insert_before(&mut engine, " of text.\n\nParagraph 31", "[^a]");
+    assert_eq!(update.work.whole, Some("footnotes"), "{:?}", update.work);
+    // So does `[^` that is not (yet) a call, and an edit in a definition.
+    let update = insert_before(&mut engine, "Paragraph 10 of", "[^");
+    assert_eq!(update.work.whole, Some("footnotes"), "{:?}", update.work);
+    let update = insert_before(&mut engine, "Bee.", "Busy ");
+    assert_eq!(update.work.whole, Some("footnotes"), "{:?}", update.work);
+    // Deleting a call, too.
+    let at = engine.source().find("[^b].").unwrap();
+    let update = engine.edit(at, at + 4, "");
+    assert_eq!(update.work.whole, Some("footnotes"), "{:?}", update.work);
+    assert_eq!(
+        update.rendered(),
+        render(engine.source(), &Options::default()).unwrap()
+    );
+    // And an edit in the last block, which holds the footnote section.
+    let update = insert_before(&mut engine, "Ay.", "Hey ");
+    assert!(update.work.whole.is_some(), "{:?}", update.work);
+    let update = insert_before(&mut engine, "Paragraph 25 of", "Typed ");
+    assert_eq!(update.work.whole, None, "{:?}", update.work);
+}
+
 #[test]
 fn offsets_are_clamped_and_surrogate_pairs_kept_whole() {
     let options = Options::default();
@@ -1097,7 +1175,10 @@ fn edits_inside_a_paragraph_render_as_a_full_render_does() {
 /// Insert `text` before the first `anchor` of the engine's (ASCII) source,
 /// and check the update against a full render.
 fn insert_before(engine: &mut Incremental, anchor: &str, text: &str) -> Update {
-    let at = engine.source().find(anchor).unwrap();
+    let at = engine
+        .source()
+        .find(anchor)
+        .unwrap_or_else(|| panic!("no {anchor:?} in {:?}", engine.source()));
     let update = engine.edit(at, at, text);
     assert_eq!(
         update.rendered(),
