@@ -256,6 +256,7 @@ fn many_edits_stay_equal_to_full_renders() {
         "\n\n",
         "## New heading\n\n",
         "한국어 ",
+        "😀",
         "<div>",
         "</div>",
         "{",

@@ -5,7 +5,7 @@
 
 use super::types::{RenderResultValue, UpdateResultValue};
 use crate::Rendered;
-use crate::incremental::{BlockChange, Update};
+use crate::incremental::{Block, BlockChange, Update};
 use crate::json::{ToJson, to_json};
 use serde_json::Value;
 use wasm_bindgen::JsCast;
@@ -80,6 +80,10 @@ extern "C" {
 pub(super) struct JsCache {
     /// Each block of the last result: its id and HTML string.
     blocks: Vec<Option<(u64, js_sys::JsString)>>,
+    /// The blocks' strings (`tree[0]`), then each level's strings joined
+    /// in pairs, up to one string: the document's HTML. Replacing blocks
+    /// costs a few joins per level, not one per block of the document.
+    tree: Vec<Vec<js_sys::JsString>>,
     /// Ids of the blocks with TOC entries, the entries and their array.
     toc: Option<(Vec<u64>, Vec<crate::TocEntry>, JsValue)>,
     /// Each block with diagnostics in the last result: its key (list id,
@@ -154,18 +158,67 @@ impl JsCache {
     /// keeps its string) and give the document's HTML, their concatenation.
     fn html(&mut self, update: &Update) -> JsValue {
         let blocks = update.blocks();
-        let mut previous = std::mem::take(&mut self.blocks);
-        let mut html = js_sys::JsString::from("");
-        for (index, block) in blocks.iter().enumerate() {
-            let kept = match block.id {
-                0 => None,
-                id => aligned(&mut previous, index, blocks.len(), &id),
-            };
-            let string = kept.unwrap_or_else(|| js_sys::JsString::from(block.html));
-            html = html.concat(&string);
-            self.blocks.push(Some((block.id, string)));
+        if !self.replaced(&update.change, &blocks) {
+            let mut previous = std::mem::take(&mut self.blocks);
+            for (index, block) in blocks.iter().enumerate() {
+                let kept = match block.id {
+                    0 => None,
+                    id => aligned(&mut previous, index, blocks.len(), &id),
+                };
+                let string = kept.unwrap_or_else(|| js_sys::JsString::from(block.html));
+                self.blocks.push(Some((block.id, string)));
+            }
+            let leaves = self.blocks.iter().flatten().map(|(_, s)| s.clone());
+            self.tree = vec![leaves.collect()];
+            while let Some(below) = self.tree.last().filter(|level| level.len() > 1) {
+                let above = below.chunks(2).map(join).collect();
+                self.tree.push(above);
+            }
         }
-        html.into()
+        let root = self.tree.last().and_then(|level| level.first());
+        root.map_or_else(|| js_sys::JsString::from(""), Clone::clone)
+            .into()
+    }
+
+    /// Replace the blocks `change` names in place when as many came as
+    /// went and every other block has the id it had; joins again only the
+    /// strings above them. Whether it did.
+    fn replaced(&mut self, change: &BlockChange, blocks: &[Block]) -> bool {
+        let (start, end) = (change.start, change.start + change.inserted);
+        let same = |(old, new): (&Option<(u64, js_sys::JsString)>, &Block)| {
+            new.id != 0 && old.as_ref().is_some_and(|(id, _)| *id == new.id)
+        };
+        let fits = !change.full
+            && change.inserted == change.removed
+            && self.blocks.len() == blocks.len()
+            && self
+                .tree
+                .first()
+                .is_some_and(|leaves| leaves.len() == blocks.len())
+            && end <= blocks.len()
+            && self.blocks[..start].iter().zip(&blocks[..start]).all(same)
+            && self.blocks[end..].iter().zip(&blocks[end..]).all(same);
+        if !fits {
+            return false;
+        }
+        for (index, block) in blocks.iter().enumerate().take(end).skip(start) {
+            let string = js_sys::JsString::from(block.html);
+            self.tree[0][index] = string.clone();
+            self.blocks[index] = Some((block.id, string));
+        }
+        let (mut from, mut to) = (start, end);
+        for level in 1..self.tree.len() {
+            if from >= to {
+                break;
+            }
+            (from, to) = (from / 2, (to - 1) / 2 + 1);
+            for index in from..to {
+                let below = &self.tree[level - 1];
+                let pair = &below[2 * index..(2 * index + 2).min(below.len())];
+                self.tree[level][index] = join(pair);
+            }
+        }
+        true
     }
 
     /// Bring the TOC array up to date: the same array while the entries are
@@ -220,12 +273,10 @@ impl JsCache {
     /// `change` as `{ start, removed, blocks, lineShift, full }`, `blocks`
     /// holding the inserted blocks' strings (after [`Self::html`]).
     fn change(&self, change: &BlockChange) -> JsValue {
-        let inserted: js_sys::Array = self
-            .blocks
+        let end = (change.start + change.inserted).min(self.blocks.len());
+        let inserted: js_sys::Array = self.blocks[change.start.min(end)..end]
             .iter()
             .flatten()
-            .skip(change.start)
-            .take(change.inserted)
             .map(|(_, string)| JsValue::from(string))
             .collect();
         change_object(
@@ -303,6 +354,15 @@ fn moved_list(
                 None
             }
         })
+}
+
+/// One or two strings joined.
+fn join(pair: &[js_sys::JsString]) -> js_sys::JsString {
+    match pair {
+        [left, right] => left.concat(right),
+        [one] => one.clone(),
+        _ => js_sys::JsString::from(""),
+    }
 }
 
 /// `value` as JavaScript through one JSON text: for arrays of many small
