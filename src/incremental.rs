@@ -277,6 +277,8 @@ struct Entry {
     serial: u64,
     /// Heading ids given by the last assembly.
     ids: Rc<Vec<String>>,
+    /// A serial of the engine's, new whenever `ids` change (0: none given).
+    ids_serial: u64,
     /// Its HTML and TOC entries as the last assembly put them together.
     assembled: Option<Rc<Assembled>>,
 }
@@ -361,11 +363,16 @@ pub struct Incremental {
     heading_ids: Vec<String>,
     /// Serials of the blocks with headings, in order, at the last assembly.
     heading_blocks: Vec<u64>,
+    /// Blocks with headings came or went since the last assembly (else
+    /// every heading and its id are as they were).
+    headings_touched: bool,
     /// The names some block uses, at the last assembly.
     used: Rc<BTreeSet<String>>,
     /// The document's `toc`, at the last assembly of a document with a
     /// TOCInline (empty otherwise).
     toc_items: Rc<Vec<TocItem>>,
+    /// A serial new whenever `toc_items` changed.
+    toc_serial: u64,
     /// What the update being made has cost so far.
     work: Work,
     /// Probe lines rendered alone, with their context (a few, newest last).
@@ -400,8 +407,10 @@ impl Incremental {
             heading_keys: Vec::new(),
             heading_ids: Vec::new(),
             heading_blocks: Vec::new(),
+            headings_touched: true,
             used: Rc::default(),
             toc_items: Rc::default(),
+            toc_serial: 0,
             work: Work::default(),
             probes: Vec::new(),
             scope: None,
@@ -1248,9 +1257,11 @@ impl Incremental {
         let old: Vec<Entry> = self.entries.drain(from..to).collect();
         for entry in &old {
             self.tally.count(&entry.rendering, false);
+            self.headings_touched |= !entry.rendering.headings.is_empty();
         }
         for rendering in &renderings {
             self.tally.count(rendering, true);
+            self.headings_touched |= !rendering.headings.is_empty();
         }
         let mut new = Vec::with_capacity(renderings.len());
         // Aligned from the front, then from the back.
@@ -1284,6 +1295,7 @@ impl Incremental {
                         rendering: Rc::new(rendering),
                         serial: self.serial,
                         ids: Rc::default(),
+                        ids_serial: 0,
                         assembled: None,
                     }
                 }
@@ -1319,6 +1331,9 @@ impl Incremental {
     /// again only when the document's list of headings changed (the same
     /// blocks with headings in the same order: the same headings).
     fn assign_heading_ids(&mut self) {
+        if !std::mem::take(&mut self.headings_touched) {
+            return;
+        }
         let heading_blocks: Vec<u64> = self
             .entries
             .iter()
@@ -1359,6 +1374,8 @@ impl Incremental {
             }
             if entry.ids.as_slice() != ids {
                 entry.ids = Rc::new(ids.to_vec());
+                self.serial += 1;
+                entry.ids_serial = self.serial;
             }
         }
     }
@@ -1376,6 +1393,8 @@ impl Incremental {
             );
             if *self.toc_items != items {
                 self.toc_items = Rc::new(items);
+                self.serial += 1;
+                self.toc_serial = self.serial;
             }
         } else if !self.toc_items.is_empty() {
             self.toc_items = Rc::default();
@@ -1454,8 +1473,10 @@ impl Incremental {
             .entries
             .iter()
             .map(|e| {
-                let toc = e.assembled.as_ref().and_then(|a| a.toc_items.clone());
-                (e.serial, e.ids.clone(), toc)
+                // Every block with a TOCInline is filled with the current
+                // `toc` at each assembly.
+                let toc = e.assembled.as_ref().and_then(|a| a.toc_items.as_ref());
+                (e.serial, e.ids_serial, toc.map_or(0, |_| self.toc_serial))
             })
             .collect();
         let change = if first {
@@ -1497,9 +1518,10 @@ impl Incremental {
     }
 }
 
-/// What tells whether a block changed between updates: its serial, its
-/// heading ids and, for a block with a TOCInline, the `toc` it shows.
-type Identity = (u64, Rc<Vec<String>>, Option<Rc<Vec<TocItem>>>);
+/// What tells whether a block changed between updates: its serial, the
+/// serial of its heading ids and, for a block with a TOCInline, the serial
+/// of the `toc` it shows.
+type Identity = (u64, u64, u64);
 
 /// The document after an edit, and where its old blocks started.
 struct Window<'a> {
