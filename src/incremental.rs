@@ -227,14 +227,14 @@ impl Update {
         self.diagnostics
             .iter()
             .map(|reports| {
-                // `extend`, not `collect` (which sorts): see pipeline.rs.
-                let mut used = BTreeSet::new();
-                used.extend(reports.used.iter().map(String::as_str));
+                let used = &reports.used;
                 BlockDiagnostics {
                     id: if reports.unused { 0 } else { reports.serial },
                     line: reports.line,
                     utf16: reports.utf16,
-                    relative: pipeline::block_diagnostics(&reports.block, &used),
+                    relative: pipeline::block_diagnostics(&reports.block, &|name| {
+                        used.contains(name)
+                    }),
                 }
             })
             .filter(|block| !block.relative.is_empty())
@@ -426,31 +426,37 @@ impl Incremental {
 
     /// Render `source`, reusing what the previous source had in common.
     pub fn update(&mut self, source: &str) -> Update {
+        self.update_from(std::borrow::Cow::Borrowed(source))
+    }
+
+    /// [`Incremental::update`], keeping `source` (a long document is not
+    /// copied).
+    pub fn update_owned(&mut self, source: String) -> Update {
+        self.update_from(std::borrow::Cow::Owned(source))
+    }
+
+    fn update_from(&mut self, source: std::borrow::Cow<str>) -> Update {
         if !self.started {
-            return self.apply(source.to_string(), 0, 0, source.len());
+            let end = source.len();
+            return self.apply(source.into_owned(), 0, 0, end);
         }
+        let text = source.as_ref();
         let old = self.source.as_bytes();
-        let new = source.as_bytes();
-        let mut prefix = old.iter().zip(new).take_while(|(a, b)| a == b).count();
-        while !source.is_char_boundary(prefix) {
+        let new = text.as_bytes();
+        let mut prefix = common_prefix(old, new);
+        while !text.is_char_boundary(prefix) {
             prefix -= 1;
         }
         let room = old.len().min(new.len()) - prefix;
-        let mut suffix = old
-            .iter()
-            .rev()
-            .zip(new.iter().rev())
-            .take(room)
-            .take_while(|(a, b)| a == b)
-            .count();
-        while !source.is_char_boundary(new.len() - suffix) {
+        let mut suffix = common_suffix(&old[old.len() - room..], &new[new.len() - room..]);
+        while !text.is_char_boundary(new.len() - suffix) {
             suffix -= 1;
         }
         let old_end = old.len() - suffix;
         let new_end = new.len() - suffix;
         self.removed.clear();
         self.removed.push_str(&self.source[prefix..old_end]);
-        self.apply(source.to_string(), prefix, old_end, new_end)
+        self.apply(source.into_owned(), prefix, old_end, new_end)
     }
 
     /// Replace `from..to` of the current source (UTF-16 offsets, as
@@ -1518,6 +1524,40 @@ impl Incremental {
     }
 }
 
+/// How many bytes `a` and `b` start with in common (compared a slice at a
+/// time, which is much faster than byte by byte in the wasm).
+fn common_prefix(a: &[u8], b: &[u8]) -> usize {
+    const STEP: usize = 256;
+    let len = a.len().min(b.len());
+    let mut at = 0;
+    while at + STEP <= len && a[at..at + STEP] == b[at..at + STEP] {
+        at += STEP;
+    }
+    at + a[at..len]
+        .iter()
+        .zip(&b[at..len])
+        .take_while(|(x, y)| x == y)
+        .count()
+}
+
+/// How many bytes `a` and `b` end with in common.
+fn common_suffix(a: &[u8], b: &[u8]) -> usize {
+    const STEP: usize = 256;
+    let len = a.len().min(b.len());
+    let (a, b) = (&a[a.len() - len..], &b[b.len() - len..]);
+    let mut n = 0;
+    while n + STEP <= len && a[len - n - STEP..len - n] == b[len - n - STEP..len - n] {
+        n += STEP;
+    }
+    let (a, b) = (&a[..len - n], &b[..len - n]);
+    n + a
+        .iter()
+        .rev()
+        .zip(b.iter().rev())
+        .take_while(|(x, y)| x == y)
+        .count()
+}
+
 /// What tells whether a block changed between updates: its serial, the
 /// serial of its heading ids and, for a block with a TOCInline, the serial
 /// of the `toc` it shows.
@@ -1614,4 +1654,45 @@ fn references(text: &str) -> BTreeSet<String> {
             .map(|reference| reference.key),
     );
     keys
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{common_prefix, common_suffix};
+
+    /// Against the byte-by-byte count, around the slice size.
+    #[test]
+    fn common_ends_are_counted_as_byte_by_byte() {
+        let naive_prefix = |a: &[u8], b: &[u8]| a.iter().zip(b).take_while(|(x, y)| x == y).count();
+        let naive_suffix = |a: &[u8], b: &[u8]| {
+            let pairs = a.iter().rev().zip(b.iter().rev());
+            pairs.take_while(|(x, y)| x == y).count()
+        };
+        for len in [0, 1, 255, 256, 257, 512, 700] {
+            let a: Vec<u8> = (0..len).map(|i| (i % 251) as u8).collect();
+            for at in [0, 1, 255, 256, 257, 511, 600] {
+                for extra in [0, 3] {
+                    let mut b = a.clone();
+                    if at < len {
+                        b[at] ^= 0xff;
+                    }
+                    b.extend(std::iter::repeat_n(7, extra));
+                    assert_eq!(
+                        common_prefix(&a, &b),
+                        naive_prefix(&a, &b),
+                        "{len} {at} {extra}"
+                    );
+                    let mut c = b.clone();
+                    c.reverse();
+                    let mut d = a.clone();
+                    d.reverse();
+                    assert_eq!(
+                        common_suffix(&d, &c),
+                        naive_suffix(&d, &c),
+                        "{len} {at} {extra}"
+                    );
+                }
+            }
+        }
+    }
 }

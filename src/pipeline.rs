@@ -946,15 +946,9 @@ pub fn used_names<'b>(blocks: impl Iterator<Item = &'b Block>) -> BTreeSet<&'b s
 /// A block's diagnostics, relative to it, with the unused-import reports
 /// of its imports that no block uses and the reports of its constants that
 /// some block uses merged in.
-pub fn block_diagnostics<'b>(block: &'b Block, used: &BTreeSet<&str>) -> Vec<&'b Diagnostic> {
-    let unused = block
-        .imports
-        .iter()
-        .filter(|(name, _)| !used.contains(name.as_str()));
-    let constants = block
-        .constants
-        .iter()
-        .filter(|(name, _)| used.contains(name.as_str()));
+pub fn block_diagnostics<'b>(block: &'b Block, used: &dyn Fn(&str) -> bool) -> Vec<&'b Diagnostic> {
+    let unused = block.imports.iter().filter(|(name, _)| !used(name));
+    let constants = block.constants.iter().filter(|(name, _)| used(name));
     let unused: Vec<&Diagnostic> = unused
         .chain(constants)
         .map(|(_, diagnostic)| diagnostic)
@@ -1010,7 +1004,7 @@ pub fn assemble(blocks: &[Block], options: &Options) -> Rendered {
             &mut html,
         );
         toc_entries.extend(toc(block, base_line, block_ids, options));
-        for diagnostic in block_diagnostics(block, &used) {
+        for diagnostic in block_diagnostics(block, &|name| used.contains(name)) {
             diagnostics.push(shift(diagnostic, base_line, base_utf16));
         }
         base_line += block.line_breaks;

@@ -127,7 +127,7 @@ impl Renderer {
         #[wasm_bindgen(unchecked_param_type = "string")] source: JsValue,
     ) -> Result<UpdateResultValue, JsValue> {
         let source = string_arg("Renderer.update", "source", &source)?;
-        let update = engine(&mut self.engine, &self.options)?.update(&source);
+        let update = engine(&mut self.engine, &self.options)?.update_owned(source);
         Ok(self.cache.result(&update)?)
     }
 
