@@ -384,6 +384,10 @@ pub struct Incremental {
     isolate: Vec<String>,
     /// What the blocks hold in all.
     tally: Tally,
+    /// A block and the UTF-16 units and bytes before it (where the last
+    /// edit was), so that the next edit near it finds its byte offsets
+    /// without adding up every block before. Kept through `splice`.
+    hint: (usize, usize, usize),
     /// How many blocks had diagnostics at the last assembly.
     diagnostics_hint: usize,
 }
@@ -415,6 +419,7 @@ impl Incremental {
             probes: Vec::new(),
             scope: None,
             tally: Tally::default(),
+            hint: (0, 0, 0),
             diagnostics_hint: 0,
         })
     }
@@ -479,16 +484,25 @@ impl Incremental {
 
     /// Byte offset of a UTF-16 offset of the current source; inside a
     /// character: its start, or its end when `up`.
-    fn byte_offset(&self, utf16: usize, up: bool) -> usize {
-        let mut byte = 0;
-        let mut units = 0;
-        for entry in &self.entries {
+    fn byte_offset(&mut self, utf16: usize, up: bool) -> usize {
+        let (mut index, mut units, mut byte) = match self.hint {
+            hint if hint.1 <= utf16
+                && hint.0 <= self.entries.len()
+                && self.source.is_char_boundary(hint.2) =>
+            {
+                hint
+            }
+            _ => (0, 0, 0),
+        };
+        for entry in &self.entries[index..] {
             if units + entry.rendering.utf16 > utf16 {
                 break;
             }
             units += entry.rendering.utf16;
             byte += entry.rendering.len;
+            index += 1;
         }
+        self.hint = (index, units, byte);
         for char in self.source[byte..].chars() {
             if units >= utf16 {
                 return byte;
@@ -1260,6 +1274,20 @@ impl Incremental {
     /// Replace entries `from..to` with new blocks, keeping the identity of
     /// those that come out the same.
     fn splice(&mut self, from: usize, to: usize, renderings: Vec<Rendering>) {
+        // The hint stays right for the blocks before `from`.
+        let (index, units, byte) = self.hint;
+        if from < index {
+            let before = self.entries.get(from..index).unwrap_or_default();
+            let less = |total: usize, of: fn(&Rendering) -> usize| {
+                before
+                    .iter()
+                    .try_fold(total, |left, e| left.checked_sub(of(&e.rendering)))
+            };
+            self.hint = match (less(units, |r| r.utf16), less(byte, |r| r.len)) {
+                (Some(units), Some(byte)) if index <= self.entries.len() => (from, units, byte),
+                _ => (0, 0, 0),
+            };
+        }
         let old: Vec<Entry> = self.entries.drain(from..to).collect();
         for entry in &old {
             self.tally.count(&entry.rendering, false);
