@@ -98,6 +98,33 @@ test("Renderer parses options once and renders like render()", () => {
   renderer.free();
 });
 
+test("update renders any new source as render() does, whatever changed, around surrogate pairs", () => {
+  // The package turns update(source) into the edit that makes it from the
+  // current source: changed starts and ends of every length, pairs split.
+  let seed = 11;
+  const random = (n) => {
+    seed = (seed * 1103515245 + 12345) % 2147483648;
+    return seed % n;
+  };
+  const pieces = ["a", "😀", "\ud83d", "\ude00", "\n\n", "한글", "# H\n", "- i\n", "`", "{x}", ""];
+  const renderer = new Renderer({ format: "md" });
+  let source = "# Start 😀\n\n" + "Text 😀 more 😁.\n\n".repeat(40);
+  renderer.update(source);
+  for (let round = 0; round < 200; round++) {
+    const from = random(source.length + 1);
+    const to = Math.min(source.length, from + random(random(4) === 0 ? 200 : 4));
+    const insert = pieces[random(pieces.length)].repeat(1 + random(3));
+    source = source.slice(0, from) + insert + source.slice(to);
+    const out = renderer.update(source);
+    const expected = render(source, { format: "md" });
+    assert.equal(out.html, expected.html, `round ${round}`);
+    assert.deepEqual(out.diagnostics, expected.diagnostics, `round ${round}`);
+    assert.deepEqual(out.toc, expected.toc, `round ${round}`);
+  }
+  // Lone surrogates are read as U+FFFD, by the engine as by render().
+  assert.equal(renderer.source(), source.toWellFormed());
+});
+
 test("a document never throws", () => {
   for (const source of ["", "{", "<div>", "import x from", "---\na: [\n---\n", "> ".repeat(5000), "\u0000\ud800"]) {
     assert.equal(typeof render(source).html, "string");
