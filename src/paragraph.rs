@@ -17,6 +17,10 @@
 /// link brackets, expressions, escapes, math.
 const PAIRING: &[char] = &['*', '_', '~', '`', '[', ']', '{', '}', '\\', '$'];
 
+/// Of those, the ones that start constructs read before links and
+/// emphasis: code spans and math.
+const OUTRANKING: &[char] = &['`', '$'];
+
 /// A rendered block that is one paragraph and nothing else: the HTML
 /// before its content (`<p data-line="">`) and its content's lines.
 pub(crate) fn lines(html: &str) -> Option<(&str, Vec<&str>)> {
@@ -31,20 +35,31 @@ pub(crate) fn lines(html: &str) -> Option<(&str, Vec<&str>)> {
 
 /// How many elements are open after each line of a paragraph's HTML;
 /// `None` when a line closes an element it did not open and is not inside
-/// of, or when text outside elements holds a character the parser might
-/// pair with one on another line. `>` alone may be let through: it closes
-/// only what a `<` before it opened, which the lines rendered again refuse
-/// (with `>` not let through) when they bring one.
+/// of, or when its text holds a character the parser might pair with one
+/// on another line. `>` alone may be let through: it closes only what a
+/// `<` before it opened, which the lines rendered again refuse (with `>`
+/// not let through) when they bring one.
+///
+/// Emphasis and link brackets inside an element were resolved inside it
+/// (a link's text is read within its brackets), so only text outside
+/// elements is checked for them. Code spans, math and `<` outrank links
+/// and emphasis: a stray backtick in a link's text pairs with one lines
+/// below and the link is gone. Those are checked in every text but a
+/// `<code>` element's, whose backticks and dollars are its content.
 pub(crate) fn depths(lines: &[&str], allow_gt: bool) -> Option<Vec<usize>> {
     let mut depth = 0usize;
+    let mut in_code = false;
     let mut out = Vec::with_capacity(lines.len());
     for line in lines {
         let mut rest = *line;
         while !rest.is_empty() {
             let tag = rest.find('<').unwrap_or(rest.len());
             let text = &rest[..tag];
-            if depth == 0
-                && (text.contains(PAIRING)
+            if depth == 0 && text.contains(PAIRING) {
+                return None;
+            }
+            if !in_code
+                && (text.contains(OUTRANKING)
                     || text.contains("&lt;")
                     || (!allow_gt && text.contains("&gt;")))
             {
@@ -60,8 +75,10 @@ pub(crate) fn depths(lines: &[&str], allow_gt: bool) -> Option<Vec<usize>> {
             let tag = &rest[..=end];
             if tag.starts_with("</") {
                 depth = depth.checked_sub(1)?;
+                in_code &= tag != "</code>";
             } else if !tag.ends_with("/>") {
                 depth += 1;
+                in_code |= tag == "<code>" || tag.starts_with("<code ");
             }
             rest = &rest[end + 1..];
         }
@@ -147,6 +164,13 @@ mod tests {
         assert!(!whole("a &gt; b"));
         assert_eq!(depths(&["a &gt; b"], true), Some(vec![0]));
         assert!(whole("<a href=\"u\">x * y</a> and <code>[</code>"));
+        assert!(whole(
+            "<code>`</code> and <code class=\"language-math\">$</code>"
+        ));
+        assert!(!whole("<a href=\"u\">x ` y</a>"));
+        assert!(!whole("<a href=\"u\">x &lt; y</a>"));
+        assert!(!whole("<em><a href=\"u\">$</a></em>"));
+        assert!(!whole("<code>a</code> ` b"));
         assert!(whole("<img src=\"a\" alt=\"b\" /> &amp; (c)"));
     }
 }
