@@ -120,8 +120,9 @@ fn aligned<K: PartialEq, V>(
 impl JsCache {
     /// An update as `{ ...RenderResult, change }`.
     pub(super) fn result(&mut self, update: &Update) -> Result<UpdateResultValue, JsError> {
-        let html = self.html(update);
-        self.toc(update)?;
+        let blocks = update.blocks();
+        let html = self.html(update, &blocks);
+        self.toc(update, &blocks)?;
         self.diagnostics(update)?;
         self.frontmatter(update)?;
         let toc = self
@@ -156,9 +157,8 @@ impl JsCache {
 
     /// Bring the blocks' strings up to date (a block that did not change
     /// keeps its string) and give the document's HTML, their concatenation.
-    fn html(&mut self, update: &Update) -> JsValue {
-        let blocks = update.blocks();
-        if !self.replaced(&update.change, &blocks) {
+    fn html(&mut self, update: &Update, blocks: &[Block]) -> JsValue {
+        if !self.replaced(&update.change, blocks) {
             let mut previous = std::mem::take(&mut self.blocks);
             for (index, block) in blocks.iter().enumerate() {
                 let kept = match block.id {
@@ -223,11 +223,11 @@ impl JsCache {
 
     /// Bring the TOC array up to date: the same array while the entries are
     /// the same.
-    fn toc(&mut self, update: &Update) -> Result<(), JsError> {
-        let toc_ids: Vec<u64> = update
-            .blocks()
+    fn toc(&mut self, update: &Update, blocks: &[Block]) -> Result<(), JsError> {
+        let block_toc = update.block_toc();
+        let toc_ids: Vec<u64> = blocks
             .iter()
-            .zip(update.block_toc())
+            .zip(&block_toc)
             .filter(|(_, toc)| !toc.is_empty())
             .map(|(block, _)| block.id)
             .collect();
@@ -236,8 +236,7 @@ impl JsCache {
         let toc_same = self.toc.as_ref().is_some_and(|(ids, toc, _)| {
             (*ids == toc_ids && !toc_ids.contains(&0)) || {
                 let mut old = toc.iter();
-                update
-                    .block_toc()
+                block_toc
                     .iter()
                     .flat_map(|entries| entries.iter())
                     .all(|entry| old.next() == Some(entry))
