@@ -570,18 +570,33 @@ impl Incremental {
         new_end: usize,
         wrapper: bool,
     ) -> (usize, usize, Vec<Rendering>) {
-        let count = self.entries.len();
         let starts = self.starts();
-        let whole = |this: &mut Self, why| {
-            this.work.whole = Some(why);
-            (
-                0,
-                count,
-                this.render_window(source, 0..source.len(), 0..count),
-            )
-        };
+        let edit = (start, old_end, new_end);
+        match self.window_for(source, &starts, edit, wrapper) {
+            Ok(done) => done,
+            Err(why) => {
+                self.work.whole = Some(why);
+                let count = self.entries.len();
+                (
+                    0,
+                    count,
+                    self.render_window(source, 0..source.len(), 0..count),
+                )
+            }
+        }
+    }
+
+    /// The smallest window of blocks the edit `(start, old_end, new_end)`
+    /// can be rendered in, rendered; or why the whole document must be.
+    fn window_for(
+        &mut self,
+        source: &str,
+        starts: &[usize],
+        (start, old_end, new_end): (usize, usize, usize),
+        wrapper: bool,
+    ) -> Result<(usize, usize, Vec<Rendering>), &'static str> {
         if self.tally.gave_up > 0 {
-            return whole(self, "recovery gave up");
+            return Err("recovery gave up");
         }
         // Footnotes are numbered in the order of their first calls over
         // the whole document, and their section ends its last block: a
@@ -590,28 +605,49 @@ impl Incremental {
         let footnotes = self.tally.footnotes > 0;
         let at = starts.partition_point(|&s| s <= start).saturating_sub(1);
         if footnotes && self.entries.get(at).is_some_and(|e| e.rendering.footnotes) {
-            return whole(self, "footnotes");
+            return Err("footnotes");
         }
         // ```` ```mdx-code-block ```` wrappers pair lines anywhere in the
         // document, each pairing depending on every wrapper before it
         // (`lines::mdx_code_blocks`): where one is or was, the whole
         // document is rendered (a search, not a parse, when there is none).
         if wrapper {
-            return whole(self, "mdx-code-block");
+            return Err("mdx-code-block");
         }
         let delta = new_end as isize - old_end as isize;
-        if let Some(done) = self.within_paragraph(source, &starts, start, old_end, new_end) {
-            if footnotes && !self.footnote_free(source, &starts, delta, done.0..done.1, &done.2) {
-                return whole(self, "footnotes");
-            }
-            return done;
+        let (first, end, renderings) =
+            match self.within_paragraph(source, starts, start, old_end, new_end) {
+                Some(done) => done,
+                None => {
+                    let (first, sentinel) = self.first_window(source, starts, start, old_end);
+                    let window = Window {
+                        source,
+                        starts,
+                        delta,
+                    };
+                    let (first, end, renderings) = self.grow(&window, first, sentinel)?;
+                    if !self.same_context(first..end, &renderings) {
+                        return Err("context");
+                    }
+                    (first, end, renderings)
+                }
+            };
+        if footnotes && !self.footnote_free(source, starts, delta, first..end, &renderings) {
+            return Err("footnotes");
         }
-        let (mut first, mut sentinel) = self.first_window(source, &starts, start, old_end);
-        let window = Window {
-            source,
-            starts: &starts,
-            delta,
-        };
+        Ok((first, end, renderings))
+    }
+
+    /// Old blocks `first..sentinel` rendered again, the window moved back
+    /// or grown until its new end lines up with an old block's start (or
+    /// runs to the end of the document): the window and its renderings.
+    fn grow(
+        &mut self,
+        window: &Window,
+        mut first: usize,
+        mut sentinel: usize,
+    ) -> Result<(usize, usize, Vec<Rendering>), &'static str> {
+        let count = self.entries.len();
         let mut grown = false;
         let mut tried_alone = false;
         // The sentinel to take whole because the block before it came out
@@ -619,11 +655,11 @@ impl Incremental {
         let mut after_continuing = None;
         loop {
             // The last block holds the footnote section.
-            if footnotes && sentinel >= count {
-                return whole(self, "footnotes");
+            if self.tally.footnotes > 0 && sentinel >= count {
+                return Err("footnotes");
             }
             let attempt = if sentinel >= count {
-                self.through_the_end(&window, first)
+                self.through_the_end(window, first)
             } else {
                 let mut attempt = Attempt::Undecided;
                 if !tried_alone
@@ -631,32 +667,22 @@ impl Incremental {
                     && !self.entries[sentinel - 1].rendering.continues
                 {
                     tried_alone = true;
-                    attempt = self.alone(&window, first, sentinel);
+                    attempt = self.alone(window, first, sentinel);
                 }
                 if let Attempt::Undecided = attempt {
                     let force = after_continuing == Some(sentinel);
-                    attempt = self.with_probe(&window, first, sentinel, force);
+                    attempt = self.with_probe(window, first, sentinel, force);
                 }
                 attempt
             };
             match attempt {
-                Attempt::Done(end, renderings) => {
-                    if !self.same_context(first..end, &renderings) {
-                        return whole(self, "context");
-                    }
-                    if footnotes
-                        && !self.footnote_free(source, &starts, delta, first..end, &renderings)
-                    {
-                        return whole(self, "footnotes");
-                    }
-                    return (first, end, renderings);
-                }
+                Attempt::Done(end, renderings) => return Ok((first, end, renderings)),
                 Attempt::Back(earlier) => first = earlier,
                 Attempt::WholeSentinel => after_continuing = Some(sentinel),
                 Attempt::Grow | Attempt::Undecided => {
                     // Grow once while small, then run to the end.
-                    let small =
-                        4 * (starts[sentinel + 1] - starts[first]) * SMALL_WINDOW < source.len();
+                    let (starts, len) = (window.starts, window.source.len());
+                    let small = 4 * (starts[sentinel + 1] - starts[first]) * SMALL_WINDOW < len;
                     if grown || !small {
                         sentinel = count;
                     } else {
@@ -687,6 +713,54 @@ impl Incremental {
         old_end: usize,
         new_end: usize,
     ) -> Option<(usize, usize, Vec<Rendering>)> {
+        let edit = self.lines_edit(source, starts, start, old_end, new_end)?;
+        let rendered = self.render_text(&edit.window, edit.block);
+        let [new] = rendered.as_slice() else {
+            return None;
+        };
+        let old = &edit.old;
+        let (open, old_lines) = crate::paragraph::lines(&old.html.text)?;
+        let (new_open, new_lines) = crate::paragraph::lines(&new.html.text)?;
+        let expected = 1 + edit.edited_lines + usize::from(edit.next);
+        if !plain(new)
+            || new_open != open
+            || new.html.slots != old.html.slots
+            || new_lines.len() != expected
+            || new_lines[0] != "x"
+            || crate::paragraph::depths(&new_lines[..1 + edit.edited_lines], false)
+                .is_none_or(|d| d.iter().any(|&d| d > 0))
+        {
+            return None;
+        }
+        let html = crate::paragraph::splice(
+            open,
+            &old_lines,
+            edit.first,
+            edit.last,
+            &new_lines[1..1 + edit.edited_lines],
+        );
+        let delta = new_end as isize - old_end as isize;
+        let block = edit.block;
+        let len = ((starts[block + 1] - starts[block]) as isize + delta) as usize;
+        let mut rendering = (**old).clone();
+        rendering.html.text = html;
+        rendering.len = len;
+        let new_text = &source[starts[block]..starts[block] + len];
+        rendering.line_breaks = new_text.matches('\n').count();
+        rendering.utf16 = new_text.encode_utf16().count();
+        Some((block, block + 1, vec![rendering]))
+    }
+
+    /// The lines of a paragraph an edit falls in, and the text to render
+    /// them again in, when [`Self::within_paragraph`] may try.
+    fn lines_edit(
+        &self,
+        source: &str,
+        starts: &[usize],
+        start: usize,
+        old_end: usize,
+        new_end: usize,
+    ) -> Option<LinesEdit> {
         let block = starts.partition_point(|&s| s <= start).checked_sub(1)?;
         let old = Rc::clone(&self.entries.get(block)?.rendering);
         // Something never closed before it may be closed by the edit.
@@ -694,7 +768,6 @@ impl Incremental {
             return None;
         }
         let delta = new_end as isize - old_end as isize;
-        let old_len = starts[block + 1] - starts[block];
         // The block's old text: the source is edited in place.
         let after = (starts[block + 1] as isize + delta) as usize;
         if old_end > starts[block + 1] || after > source.len() {
@@ -713,7 +786,7 @@ impl Incremental {
         if old_end > starts[block] + body.len() || text.contains('\r') {
             return None;
         }
-        let (open, old_lines) = crate::paragraph::lines(&old.html.text)?;
+        let (_, old_lines) = crate::paragraph::lines(&old.html.text)?;
         let line_starts: Vec<usize> = std::iter::once(0)
             .chain(body.match_indices('\n').map(|(at, _)| at + 1))
             .collect();
@@ -745,44 +818,20 @@ impl Incremental {
             .get(last + 1)
             .map(|&next| &body[next..line_starts.get(last + 2).map_or(body.len(), |n| n - 1)]);
         let window = crate::paragraph::window(edited, next);
-        let next = next.is_some();
         // When it does not hold, the edit is rendered again as any other:
         // this attempt may add a tenth of a full render at most.
         if window.len() * 10 > source.len() {
             return None;
         }
-        let rendered = self.render_text(&window, block);
-        let [new] = rendered.as_slice() else {
-            return None;
-        };
-        let (new_open, new_lines) = crate::paragraph::lines(&new.html.text)?;
-        let edited_lines = edited.matches('\n').count() + 1;
-        let expected = 1 + edited_lines + usize::from(next);
-        if !plain(new)
-            || new_open != open
-            || new.html.slots != old.html.slots
-            || new_lines.len() != expected
-            || new_lines[0] != "x"
-            || crate::paragraph::depths(&new_lines[..1 + edited_lines], false)
-                .is_none_or(|d| d.iter().any(|&d| d > 0))
-        {
-            return None;
-        }
-        let html = crate::paragraph::splice(
-            open,
-            &old_lines,
+        Some(LinesEdit {
+            block,
+            old,
             first,
             last,
-            &new_lines[1..1 + edited_lines],
-        );
-        let len = (old_len as isize + delta) as usize;
-        let mut rendering = (*old).clone();
-        rendering.html.text = html;
-        rendering.len = len;
-        let new_text = &source[starts[block]..starts[block] + len];
-        rendering.line_breaks = new_text.matches('\n').count();
-        rendering.utf16 = new_text.encode_utf16().count();
-        Some((block, block + 1, vec![rendering]))
+            edited_lines: edited.matches('\n').count() + 1,
+            next: next.is_some(),
+            window,
+        })
     }
 
     /// `text` rendered as a window standing for old block `block`, with
@@ -1590,6 +1639,20 @@ fn common_suffix(a: &[u8], b: &[u8]) -> usize {
 /// serial of its heading ids and, for a block with a TOCInline, the serial
 /// of the `toc` it shows.
 type Identity = (u64, u64, u64);
+
+/// An edit in the lines `first..=last` of a paragraph that is old block
+/// `block` (`old`), found by [`Incremental::lines_edit`]: the `window` to
+/// render them in, how many lines the edit made of them, and whether the
+/// window holds the line after them.
+struct LinesEdit {
+    block: usize,
+    old: Rc<Rendering>,
+    first: usize,
+    last: usize,
+    edited_lines: usize,
+    next: bool,
+    window: String,
+}
 
 /// The document after an edit, and where its old blocks started.
 struct Window<'a> {

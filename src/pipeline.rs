@@ -418,6 +418,22 @@ struct Whole<'a> {
     marks: &'a BlockMarks,
 }
 
+/// The `data-line` of each top-level element, made relative to the line
+/// before its block's first (`base_line`), as a block's HTML keeps it.
+fn relative_lines(nodes: &mut [Node], base_line: usize) {
+    for node in nodes {
+        if let Node::Element(element) = node {
+            let line = element
+                .get("data-line")
+                .and_then(|l| l.parse::<usize>().ok());
+            if let Some(line) = line {
+                let relative = line.saturating_sub(1 + base_line);
+                element.set("data-line", relative.to_string());
+            }
+        }
+    }
+}
+
 impl Whole<'_> {
     /// The block `piece`, from its top-level `nodes` and its `reports`.
     fn block(&self, piece: &Piece, mut nodes: Vec<Node>, mut reports: Vec<Report>) -> Block {
@@ -433,17 +449,7 @@ impl Whole<'_> {
             diagnostic.end_offset -= base_utf16;
             diagnostic
         };
-        for node in &mut nodes {
-            if let Node::Element(element) = node {
-                let line = element
-                    .get("data-line")
-                    .and_then(|l| l.parse::<usize>().ok());
-                if let Some(line) = line {
-                    let relative = line.saturating_sub(1 + base_line);
-                    element.set("data-line", relative.to_string());
-                }
-            }
-        }
+        relative_lines(&mut nodes, base_line);
         let has_items = !nodes.is_empty();
         let footnote_section = self.converted.footnotes.as_ref().filter(|_| piece.last);
         if let Some(section) = footnote_section {
