@@ -281,47 +281,87 @@ export async function openSite(root, { host = "localhost" } = {}) {
   if (!(await stat(realRoot)).isDirectory()) throw new Error(`${root} is not a folder`);
   const tree = new SiteTree(realRoot);
   await tree.start();
-  const token = randomBytes(24).toString("hex");
-  const id = createHash("sha256").update(realRoot).digest("hex").slice(0, 12);
-  const name = basename(realRoot);
-  const detect = await readsMdAsMarkdown(realRoot);
-  const clients = new Set();
-  const locks = new Map();
-  let port = 0;
+  return new Site(realRoot, tree, { host, detect: await readsMdAsMarkdown(realRoot) });
+}
 
-  tree.on("change", (event) => {
-    const data = `data: ${JSON.stringify(event)}\n\n`;
-    for (const client of clients) client.write(data);
-  });
-  const heartbeat = setInterval(() => {
-    for (const client of clients) client.write(": keep-alive\n\n");
-  }, 20_000);
-  heartbeat.unref();
-
-  // Names this server answers to: loopback, the HOST it listens on and,
-  // when that is a wildcard address, this machine's names and addresses.
-  const hostNames = new Set(["localhost", "127.0.0.1", "[::1]", host.toLowerCase()]);
-  if (host.includes(":") && !host.startsWith("[")) hostNames.add(`[${host.toLowerCase()}]`);
+/** Names a server listening on `host` answers to: loopback, `host` and,
+ * when that is a wildcard address, this machine's names and addresses. */
+function hostNamesFor(host) {
+  const names = new Set(["localhost", "127.0.0.1", "[::1]", host.toLowerCase()]);
+  if (host.includes(":") && !host.startsWith("[")) names.add(`[${host.toLowerCase()}]`);
   if (host === "0.0.0.0" || host === "::" || host === "[::]") {
-    hostNames.add(hostname().toLowerCase());
+    names.add(hostname().toLowerCase());
     for (const addresses of Object.values(networkInterfaces())) {
       for (const { address, family } of addresses ?? []) {
-        hostNames.add(family === "IPv6" || family === 6 ? `[${address.toLowerCase()}]` : address);
+        names.add(family === "IPv6" || family === 6 ? `[${address.toLowerCase()}]` : address);
       }
     }
   }
+  return names;
+}
 
-  function hostAllowed(request) {
+/** A request's body, refused past MAX_BODY. */
+async function readBody(request) {
+  const chunks = [];
+  let size = 0;
+  for await (const chunk of request) {
+    size += chunk.length;
+    if (size > MAX_BODY) throw new Refusal(413, "the document is larger than 16 MiB");
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks);
+}
+
+/** An open site (`openSite`): its API, images and change events. */
+class Site {
+  #clients = new Set(); // event streams of the pages
+  #locks = new Map(); // path → the write in progress
+  #port = 0;
+  #hostNames;
+  #heartbeat;
+
+  constructor(root, tree, { host, detect }) {
+    this.root = root;
+    this.tree = tree;
+    this.token = randomBytes(24).toString("hex");
+    this.id = createHash("sha256").update(root).digest("hex").slice(0, 12);
+    this.name = basename(root);
+    this.detect = detect;
+    this.#hostNames = hostNamesFor(host);
+    tree.on("change", (event) => {
+      const data = `data: ${JSON.stringify(event)}\n\n`;
+      for (const client of this.#clients) client.write(data);
+    });
+    this.#heartbeat = setInterval(() => {
+      for (const client of this.#clients) client.write(": keep-alive\n\n");
+    }, 20_000);
+    this.#heartbeat.unref();
+  }
+
+  /** Whether the request's Host header names this server. */
+  hostAllowed(request) {
     const header = (request.headers.host ?? "").toLowerCase();
     const match = /^(\[[^\]]+\]|[^:]+)(?::(\d+))?$/.exec(header);
     if (!match) return false;
     const [, name, hostPort] = match;
-    return hostNames.has(name) && Number(hostPort ?? 80) === port;
+    return this.#hostNames.has(name) && Number(hostPort ?? 80) === this.#port;
+  }
+
+  /** The port the server listens on, once it does. */
+  listening(actualPort) {
+    this.#port = actualPort;
+  }
+
+  close() {
+    clearInterval(this.#heartbeat);
+    this.tree.close();
+    for (const client of this.#clients) client.end();
+    this.#clients.clear();
   }
 
   /** The real path of a site path, refused unless it is under the root. */
-  async function locate(path) {
-    const absolute = join(realRoot, path);
+  async #locate(path) {
+    const absolute = join(this.root, path);
     let real;
     try {
       real = await realpath(absolute);
@@ -329,11 +369,11 @@ export async function openSite(root, { host = "localhost" } = {}) {
       if (error.code === "ENOENT" || error.code === "ENOTDIR") throw new Refusal(404, `${path} does not exist`);
       throw error;
     }
-    if (!inside(realRoot, real)) throw new Refusal(403, `${path} leads outside the site`);
+    if (!inside(this.root, real)) throw new Refusal(403, `${path} leads outside the site`);
     return real;
   }
 
-  function checkWrite(request) {
+  #checkWrite(request) {
     const origin = request.headers.origin;
     if (!origin || origin.toLowerCase() !== `http://${(request.headers.host ?? "").toLowerCase()}`) {
       throw new Refusal(403, "writes must come from this page (Origin)");
@@ -343,56 +383,32 @@ export async function openSite(root, { host = "localhost" } = {}) {
       throw new Refusal(403, "writes must come from this page (Sec-Fetch-Site)");
     }
     const given = Buffer.from(String(request.headers[TOKEN_HEADER] ?? ""));
-    const wanted = Buffer.from(token);
+    const wanted = Buffer.from(this.token);
     if (given.length !== wanted.length || !timingSafeEqual(given, wanted)) {
       throw new Refusal(403, "writes need this session's token");
     }
   }
 
-  async function readBody(request) {
-    const chunks = [];
-    let size = 0;
-    for await (const chunk of request) {
-      size += chunk.length;
-      if (size > MAX_BODY) throw new Refusal(413, "the document is larger than 16 MiB");
-      chunks.push(chunk);
-    }
-    return Buffer.concat(chunks);
-  }
-
   /** One write at a time per file, so two saves cannot interleave. */
-  async function locked(path, task) {
-    const previous = locks.get(path) ?? Promise.resolve();
+  async #locked(path, task) {
+    const previous = this.#locks.get(path) ?? Promise.resolve();
     const current = previous.catch(() => {}).then(task);
-    locks.set(path, current);
+    this.#locks.set(path, current);
     try {
       return await current;
     } finally {
-      if (locks.get(path) === current) locks.delete(path);
+      if (this.#locks.get(path) === current) this.#locks.delete(path);
     }
   }
 
-  async function writeDocument(request, response, path) {
-    checkWrite(request);
+  async #writeDocument(request, response, path) {
+    this.#checkWrite(request);
     if (!isDocument(path)) throw new Refusal(403, "only .md and .mdx files are written");
     const base = String(request.headers[BASE_HEADER] ?? "");
     if (!base) throw new Refusal(400, `a write names the version it replaces (${BASE_HEADER})`);
     const body = await readBody(request);
-    return locked(path, async () => {
-      let target;
-      let current = null;
-      try {
-        target = await locate(path);
-        current = await readFile(target);
-      } catch (error) {
-        if (!(error instanceof Refusal && error.status === 404)) throw error;
-        // Gone (or new): write it where it was, if its folder is in the site
-        // and nothing (a dangling link) is in the way.
-        const folder = dirname(path) === "." ? realRoot : await locate(dirname(path));
-        target = join(folder, basename(path));
-        if (await lstat(target).then(() => true, () => false)) throw new Refusal(403, `${path} leads outside the site`);
-      }
-      if (!isDocument(target)) throw new Refusal(403, "only .md and .mdx files are written");
+    return this.#locked(path, async () => {
+      const { target, current } = await this.#writeTarget(path);
       // "absent": the writer expects no file there (it was deleted, or is new).
       const version = current === null ? null : versionOf(current);
       if (base !== (version ?? "absent")) {
@@ -420,8 +436,27 @@ export async function openSite(root, { host = "localhost" } = {}) {
     });
   }
 
-  async function sendFile(request, response, path, { document }) {
-    const real = await locate(path);
+  /** Where a write of `path` goes, and the bytes there now (null: none). */
+  async #writeTarget(path) {
+    let target;
+    let current = null;
+    try {
+      target = await this.#locate(path);
+      current = await readFile(target);
+    } catch (error) {
+      if (!(error instanceof Refusal && error.status === 404)) throw error;
+      // Gone (or new): write it where it was, if its folder is in the site
+      // and nothing (a dangling link) is in the way.
+      const folder = dirname(path) === "." ? this.root : await this.#locate(dirname(path));
+      target = join(folder, basename(path));
+      if (await lstat(target).then(() => true, () => false)) throw new Refusal(403, `${path} leads outside the site`);
+    }
+    if (!isDocument(target)) throw new Refusal(403, "only .md and .mdx files are written");
+    return { target, current };
+  }
+
+  async #sendFile(request, response, path, { document }) {
+    const real = await this.#locate(path);
     const type = document ? (isDocument(real) ? "text/plain; charset=utf-8" : null) : assetType(real);
     if (!type) throw new Refusal(403, document ? "only .md and .mdx files are read" : `not an asset type: ${path}`);
     const info = await stat(real);
@@ -439,15 +474,15 @@ export async function openSite(root, { host = "localhost" } = {}) {
     response.end(request.method === "HEAD" ? undefined : body);
   }
 
-  function events(request, response) {
+  #events(request, response) {
     response.writeHead(200, {
       "content-type": "text/event-stream; charset=utf-8",
       "cache-control": "no-cache",
       "x-content-type-options": "nosniff",
     });
     response.write("retry: 1000\n\n");
-    clients.add(response);
-    request.on("close", () => clients.delete(response));
+    this.#clients.add(response);
+    request.on("close", () => this.#clients.delete(response));
   }
 
   /**
@@ -456,32 +491,11 @@ export async function openSite(root, { host = "localhost" } = {}) {
    * `fallback` is true when the page's own files had nothing for it.
    * Returns false when the request is not the site's.
    */
-  async function handle(request, response, { fallback = false } = {}) {
+  async handle(request, response, { fallback = false } = {}) {
     const raw = (request.url ?? "/").split("?")[0];
     const method = request.method ?? "GET";
-    const reading = method === "GET" || method === "HEAD";
     try {
-      if (fallback) {
-        const path = sitePath(raw.slice(1));
-        if (!reading || path === null) return false;
-        await sendFile(request, response, `static/${path}`, { document: false });
-        return true;
-      }
-      if (!raw.startsWith("/_site/")) return false;
-      const [, endpoint, ...rest] = raw.slice(1).split("/");
-      if (endpoint === "files" && rest.length === 0 && reading) {
-        sendJson(response, 200, { name, detect, ...tree.list() });
-      } else if (endpoint === "events" && rest.length === 0 && method === "GET") {
-        events(request, response);
-      } else if (endpoint === "file" || endpoint === "raw") {
-        const path = sitePath(rest.join("/"));
-        if (path === null) throw new Refusal(403, "not a path inside the site");
-        if (endpoint === "file" && method === "PUT") await writeDocument(request, response, path);
-        else if (reading) await sendFile(request, response, path, { document: endpoint === "file" });
-        else throw new Refusal(405, `${method} is not allowed here`);
-      } else {
-        throw new Refusal(404, "no such endpoint");
-      }
+      return await this.#route(request, response, raw, fallback);
     } catch (error) {
       if (fallback && error instanceof Refusal) return false;
       if (error instanceof Refusal) sendJson(response, error.status, { error: error.message });
@@ -493,30 +507,40 @@ export async function openSite(root, { host = "localhost" } = {}) {
     return true;
   }
 
+  /** `handle` without its error handling. */
+  async #route(request, response, raw, fallback) {
+    const method = request.method ?? "GET";
+    const reading = method === "GET" || method === "HEAD";
+    if (fallback) {
+      const path = sitePath(raw.slice(1));
+      if (!reading || path === null) return false;
+      await this.#sendFile(request, response, `static/${path}`, { document: false });
+      return true;
+    }
+    if (!raw.startsWith("/_site/")) return false;
+    const [, endpoint, ...rest] = raw.slice(1).split("/");
+    if (endpoint === "files" && rest.length === 0 && reading) {
+      sendJson(response, 200, { name: this.name, detect: this.detect, ...this.tree.list() });
+    } else if (endpoint === "events" && rest.length === 0 && method === "GET") {
+      this.#events(request, response);
+    } else if (endpoint === "file" || endpoint === "raw") {
+      const path = sitePath(rest.join("/"));
+      if (path === null) throw new Refusal(403, "not a path inside the site");
+      if (endpoint === "file" && method === "PUT") await this.#writeDocument(request, response, path);
+      else if (reading) await this.#sendFile(request, response, path, { document: endpoint === "file" });
+      else throw new Refusal(405, `${method} is not allowed here`);
+    } else {
+      throw new Refusal(404, "no such endpoint");
+    }
+    return true;
+  }
+
   /** index.html with what the page needs to know it is bound to a site. */
-  function page(html) {
-    const meta = JSON.stringify({ name, id, token });
+  page(html) {
+    const meta = JSON.stringify({ name: this.name, id: this.id, token: this.token });
     const escaped = meta.replace(/&/g, "&amp;").replace(/"/g, "&quot;").replace(/</g, "&lt;");
     return html.replace("</head>", `<meta name="mdx-preview-site" content="${escaped}">\n</head>`);
   }
-
-  return {
-    root: realRoot,
-    token,
-    tree,
-    handle,
-    hostAllowed,
-    page,
-    listening(actualPort) {
-      port = actualPort;
-    },
-    close() {
-      clearInterval(heartbeat);
-      tree.close();
-      for (const client of clients) client.end();
-      clients.clear();
-    },
-  };
 }
 
 /**
