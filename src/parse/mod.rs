@@ -266,15 +266,28 @@ pub(crate) struct Reference {
 }
 
 /// A key for matching labels, coarser than CommonMark's label matching
-/// (whitespace, `>` and backslashes dropped, case folded), so two labels
-/// that match always have the same key, however they are written (across
-/// lines, in a block quote, escaped). Extra matches only cost a definition
-/// too many in front of a chunk.
+/// (whitespace, `>`, backslashes and HTML comments dropped, case folded),
+/// so two labels that match always have the same key, however they are
+/// written (across lines, in a block quote, escaped, with a comment the
+/// pre-pass masks with spaces in MDX, read before or after masking).
+/// Extra matches only cost a definition too many in front of a chunk.
 pub(crate) fn label_key(label: &str) -> String {
-    let kept: String = label
-        .chars()
-        .filter(|c| !c.is_whitespace() && *c != '>' && *c != '\\')
-        .collect();
+    let mut kept = String::with_capacity(label.len());
+    let mut keep = |text: &str| {
+        kept.extend(
+            text.chars()
+                .filter(|c| !c.is_whitespace() && *c != '>' && *c != '\\'),
+        );
+    };
+    let mut rest = label;
+    while let Some(open) = rest.find("<!--") {
+        let Some(close) = rest[open + 4..].find("-->") else {
+            break;
+        };
+        keep(&rest[..open]);
+        rest = &rest[open + 4 + close + 3..];
+    }
+    keep(rest);
     kept.to_lowercase().to_uppercase()
 }
 
@@ -958,6 +971,17 @@ mod tests {
         let mut prepared = prepare(source, options.format);
         let _ = parse(&mut prepared, &options, MIN_CHUNKED);
         prepared
+    }
+
+    #[test]
+    fn a_label_has_one_key_before_and_after_its_comments_are_masked() {
+        let key = label_key("contribute");
+        assert_eq!(label_key("Contri\\\nbute"), key);
+        assert_eq!(label_key("contribu<!-- c -->te"), key);
+        assert_eq!(label_key("contribu          te"), key);
+        assert_eq!(label_key("con<!-- a -->tri<!--b-->bute"), key);
+        // Never closed: not a comment; kept as text.
+        assert_ne!(label_key("contribu<!-- te"), key);
     }
 
     #[test]
