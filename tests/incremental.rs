@@ -1291,6 +1291,26 @@ fn a_backtick_left_in_a_link_that_pairs_with_one_lines_below() {
     assert_eq!(replay(&cases), Vec::<String>::new());
 }
 
+/// Known to fail (found with `INCREMENTAL_SEED=21`, 10,000 rounds, on the
+/// real posts, once the comment case above was fixed): a `<` typed at the
+/// start of a paragraph's last line (`<by doing something like this:`)
+/// opens a tag that markdown-rs reads on into the code fence after the
+/// blank line, and reports at the fence. A full render masks the fence's
+/// block as the fault, which leaves the fences after it paired anew, so
+/// that the rest of the post, with its link definitions, ends up in code;
+/// the engine renders the paragraph's window and keeps the rest. The full
+/// render is the one to mend (mask from the tag's start, not the point
+/// markdown-rs reports); not done yet.
+#[test]
+#[ignore = "known difference, not fixed yet"]
+fn a_tag_opened_before_a_fence_and_the_definitions_after_it() {
+    let cases: [Case; 1] = [(
+        "tests/data/corpus/mdx-docs/guides__syntax-highlighting.mdx",
+        &[(1216, 1216, "<", true)],
+    )];
+    assert_eq!(replay(&cases), Vec::<String>::new());
+}
+
 type Case<'a> = (&'a str, &'a [(usize, usize, &'a str, bool)]);
 
 /// Each sequence of edits `(from, to, text, through edit)` on the file at
