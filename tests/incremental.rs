@@ -527,9 +527,7 @@ fn with_footnotes(text: &str) -> String {
 #[test]
 fn an_edit_away_from_footnotes_renders_only_its_window() {
     let mut engine = Incremental::new(Options::default()).expect("valid options");
-    let paragraphs: String = (0..40)
-        .map(|n| format!("Paragraph {n} of text.\n\n"))
-        .collect();
+    let paragraphs = numbered_paragraphs(40);
     engine.update(&format!(
         "# Notes\n\nA call[^a] and another[^b].\n\n{paragraphs}[^b]: Bee.\n\n[^a]: Ay.\n"
     ));
@@ -557,6 +555,42 @@ fn an_edit_away_from_footnotes_renders_only_its_window() {
     assert!(update.work.whole.is_some(), "{:?}", update.work);
     let update = insert_before(&mut engine, "Paragraph 25 of", "Typed ");
     assert_eq!(update.work.whole, None, "{:?}", update.work);
+}
+
+/// `count` one-line paragraphs, numbered from 0.
+fn numbered_paragraphs(count: usize) -> String {
+    (0..count)
+        .map(|n| format!("Paragraph {n} of text.\n\n"))
+        .collect()
+}
+
+/// Typing a closing tag makes it mismatch its element until it is done
+/// (`</p`, `</px`): the block is an error found at the closing tag, which
+/// what follows cannot change, so the keystroke renders its window, not
+/// the rest of the document.
+#[test]
+fn a_closing_tag_being_typed_renders_only_its_window() {
+    let mut engine = Incremental::new(Options::default()).expect("valid options");
+    let paragraphs = numbered_paragraphs(40);
+    engine.update(&format!(
+        "# Tags\n\n{paragraphs}<p>String style</p>\n\n{paragraphs}"
+    ));
+    let at = engine.source().find("String style</p").unwrap() + "String style</p".len();
+    for (step, typed) in ["x", "y"].into_iter().enumerate() {
+        let update = engine.edit(at + step, at + step, typed);
+        assert_eq!(update.work.whole, None, "{:?}", update.work);
+        assert!(update.work.bytes < 100, "{:?}", update.work);
+        assert_eq!(
+            update.rendered(),
+            render(engine.source(), &Options::default()).unwrap()
+        );
+        let diagnostics = update.rendered().diagnostics;
+        assert!(
+            diagnostics
+                .iter()
+                .any(|d| d.message.contains("closing tag"))
+        );
+    }
 }
 
 #[test]

@@ -56,6 +56,15 @@ pub fn unclosed(message: &Message) -> Option<Unclosed> {
     }
 }
 
+/// Whether `message` is a closing tag that does not match the element open
+/// where it is (`Unexpected closing tag `</b>`, expected corresponding
+/// closing tag for `<a>``): an error found at the closing tag, which the
+/// text after it cannot change.
+pub fn mismatched_closing_tag(message: &Message) -> bool {
+    message.rule_id.as_str() == "end-tag-mismatch"
+        && message.reason.starts_with("Unexpected closing tag")
+}
+
 /// The 1-based `(line, column)` of the related tag that a reason ends with
 /// (`Expected a closing tag for `<div>` (3:1)`), counted from the start of
 /// the text parsed; columns count bytes.
@@ -123,6 +132,16 @@ mod tests {
         assert_eq!(rule(&message("a {b").rule_id), Rule::UnexpectedEof);
         assert_eq!(rule(&message("a <1>").rule_id), Rule::UnexpectedCharacter);
         assert_eq!(rule("something-new"), Rule::MdxSyntax);
+    }
+
+    #[test]
+    fn a_closing_tag_that_does_not_match() {
+        assert!(mismatched_closing_tag(&message("<a>\n\n</b>")));
+        assert!(mismatched_closing_tag(&message("<p>a</b> c\n\nd")));
+        // Never closed: found at the end of what holds it.
+        assert!(!mismatched_closing_tag(&message("<a>\n\nb")));
+        assert!(!mismatched_closing_tag(&message("a <b>c\n\nd")));
+        assert!(!mismatched_closing_tag(&message("a {b")));
     }
 
     #[test]

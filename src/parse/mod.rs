@@ -563,7 +563,10 @@ fn recover(mut text: String, parse_options: &ParseOptions, prepared: &mut Prepar
         prepared.reports.extend(opened_here);
         error_extent(&text, &message, &regions, parse_options, prepared);
         let give_up = attempt + 1 >= attempts;
-        text = mask_error(text, &regions, report.start, give_up, prepared);
+        // A closing tag that does not match is found where it is: the
+        // text after its block does not change that error.
+        let decided = messages::mismatched_closing_tag(&message) && !give_up;
+        text = mask_error(text, &regions, (report.start, decided), give_up, prepared);
         prepared.reports.push(report);
         if attempt > attempts + 2 {
             break;
@@ -616,11 +619,12 @@ fn error_extent(
 
 /// `text` with the blocks of an error (`regions`; the error reported at
 /// `report_start`) masked and recorded as faults; when `give_up`,
-/// everything from the first block on.
+/// everything from the first block on. `decided`: the error is one the
+/// text after its blocks cannot change, so they are not marked open.
 fn mask_error(
     text: String,
     regions: &[(usize, usize)],
-    report_start: usize,
+    (report_start, decided): (usize, bool),
     give_up: bool,
     prepared: &mut Prepared,
 ) -> String {
@@ -646,7 +650,9 @@ fn mask_error(
             // Where the parser stops can depend on any text after it
             // (a tag or value left unfinished reads on), and the block
             // masked changes how what is before it reads on.
-            prepared.open.push(start);
+            if !decided {
+                prepared.open.push(start);
+            }
             progressed = true;
         }
     }
