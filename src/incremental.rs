@@ -107,60 +107,69 @@ pub struct Work {
 /// It holds the document's blocks as the engine keeps them (shared, not
 /// copied), so an update costs what changed; [`Update::rendered`] puts
 /// together exactly what [`crate::render`] gives for the same source.
+/// (Holding an update while editing again makes that edit copy the list of
+/// blocks, not the blocks.)
 #[derive(Clone, Debug)]
 pub struct Update {
     /// Which blocks changed since the previous update.
     pub change: BlockChange,
     /// What it cost.
     pub work: Work,
-    blocks: Vec<Rc<Assembled>>,
-    /// The blocks that have diagnostics, in order.
-    diagnostics: Vec<Reports>,
+    entries: Rc<Vec<Entry>>,
+    /// The names some block uses (for the unused-import reports).
+    used: Rc<BTreeSet<String>>,
     frontmatter: Option<serde_json::Value>,
     title: Option<String>,
 }
 
-/// A block's diagnostics in an [`Update`], kept relative to the block.
-#[derive(Clone, Debug)]
-struct Reports {
-    block: Rc<Rendering>,
-    /// The block's identity: its diagnostics are the same while it is.
-    serial: u64,
-    line: usize,
-    utf16: usize,
-    /// Its unused-import or constant reports are in the list (they depend
-    /// on the rest of the document, so the list is not the block's alone).
-    unused: bool,
-    used: Rc<BTreeSet<String>>,
-}
-
 /// The diagnostics of one block of an [`Update`], relative to the block:
 /// add `line` to their lines and `utf16` to their offsets (columns stay).
-#[derive(Clone, Debug)]
+#[derive(Clone, Copy, Debug)]
 pub struct BlockDiagnostics<'u> {
-    /// An identity for `relative`: two with the same non-zero id (of this
-    /// update or an earlier one of the same engine) hold the same list.
+    /// An identity for [`BlockDiagnostics::relative`]: two with the same
+    /// non-zero id (of this update or an earlier one of the same engine)
+    /// hold the same list.
     pub id: u64,
     /// Lines before the block.
     pub line: usize,
     /// UTF-16 offset of the block's start.
     pub utf16: usize,
+    block: &'u Rendering,
+    used: &'u BTreeSet<String>,
+}
+
+impl<'u> BlockDiagnostics<'u> {
     /// The block's diagnostics with lines counted from the block's first
-    /// line (1-based) and offsets from its start.
-    pub relative: Vec<&'u Diagnostic>,
+    /// line (1-based) and offsets from its start. Made when asked: a caller
+    /// that kept the list by [`BlockDiagnostics::id`] need not.
+    pub fn relative(&self) -> Vec<&'u Diagnostic> {
+        let used = self.used;
+        pipeline::block_diagnostics(self.block, &|name| used.contains(name))
+    }
 }
 
 /// One top-level block of an [`Update`]: the HTML of a segment of the
 /// source (its top-level nodes, each followed by a line ending).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug)]
 pub struct Block<'u> {
     /// An identity for the block's HTML: two blocks (of this update or an
     /// earlier one of the same engine) with the same id have the same HTML,
     /// so a caller can keep what it made of a block (a JavaScript string,
     /// DOM nodes) by id.
     pub id: u64,
+    assembled: &'u Assembled,
+}
+
+impl<'u> Block<'u> {
     /// Its HTML; the blocks' HTML in order is the document's.
-    pub html: &'u str,
+    pub fn html(&self) -> &'u str {
+        &self.assembled.html
+    }
+
+    /// Its TOC entries; the blocks' entries in order are the document's.
+    pub fn toc(&self) -> &'u [TocEntry] {
+        &self.assembled.toc
+    }
 }
 
 impl Update {
@@ -175,37 +184,55 @@ impl Update {
         }
     }
 
-    /// The document's top-level blocks, in order.
+    /// The document's top-level blocks, in order. (Their HTML is not read
+    /// until asked for.)
     pub fn blocks(&self) -> Vec<Block<'_>> {
-        self.blocks
+        self.entries
             .iter()
-            .map(|block| Block {
-                id: block.serial,
-                html: &block.html,
+            .filter_map(|entry| {
+                Some(Block {
+                    id: entry.made.serial,
+                    assembled: entry.assembled.as_deref()?,
+                })
             })
             .collect()
     }
 
     /// The whole HTML (as [`Rendered::html`]).
     pub fn html(&self) -> String {
-        let mut html = String::with_capacity(self.blocks.iter().map(|b| b.html.len()).sum());
-        for block in &self.blocks {
-            html.push_str(&block.html);
+        let blocks = self.blocks();
+        let mut html = String::with_capacity(blocks.iter().map(|b| b.html().len()).sum());
+        for block in &blocks {
+            html.push_str(block.html());
         }
         html
     }
 
     /// The table of contents (as [`Rendered::toc`]).
     pub fn toc(&self) -> Vec<TocEntry> {
-        self.blocks
-            .iter()
-            .flat_map(|block| block.toc.iter().cloned())
+        self.toc_blocks()
+            .into_iter()
+            .flat_map(|block| block.toc().iter().cloned())
             .collect()
     }
 
     /// The TOC entries of each block, in order (together: [`Update::toc`]).
     pub fn block_toc(&self) -> Vec<&[TocEntry]> {
-        self.blocks.iter().map(|b| b.toc.as_slice()).collect()
+        self.blocks().iter().map(Block::toc).collect()
+    }
+
+    /// The blocks that have TOC entries, in order.
+    pub fn toc_blocks(&self) -> Vec<Block<'_>> {
+        self.entries
+            .iter()
+            .filter(|entry| entry.made.toc_entries)
+            .filter_map(|entry| {
+                Some(Block {
+                    id: entry.made.serial,
+                    assembled: entry.assembled.as_deref()?,
+                })
+            })
+            .collect()
     }
 
     /// The diagnostics (as [`Rendered::diagnostics`]).
@@ -214,7 +241,7 @@ impl Update {
             .into_iter()
             .flat_map(|block| {
                 block
-                    .relative
+                    .relative()
                     .into_iter()
                     .map(move |diagnostic| pipeline::shift(diagnostic, block.line, block.utf16))
             })
@@ -224,21 +251,28 @@ impl Update {
     /// The diagnostics block by block, relative to each block (the blocks
     /// without any are left out); together, shifted: [`Update::diagnostics`].
     pub fn block_diagnostics(&self) -> Vec<BlockDiagnostics<'_>> {
-        self.diagnostics
-            .iter()
-            .map(|reports| {
-                let used = &reports.used;
-                BlockDiagnostics {
-                    id: if reports.unused { 0 } else { reports.serial },
-                    line: reports.line,
-                    utf16: reports.utf16,
-                    relative: pipeline::block_diagnostics(&reports.block, &|name| {
-                        used.contains(name)
-                    }),
+        let mut out = Vec::new();
+        let (mut line, mut utf16) = (0, 0);
+        for entry in self.entries.iter() {
+            let holds = entry.holds;
+            if holds.diagnostics || holds.depends {
+                let block = BlockDiagnostics {
+                    // Unused-import and constant reports depend on the
+                    // other blocks: no identity.
+                    id: if holds.depends { 0 } else { entry.serial },
+                    line,
+                    utf16,
+                    block: &entry.rendering,
+                    used: &self.used,
+                };
+                if holds.diagnostics || !block.relative().is_empty() {
+                    out.push(block);
                 }
-            })
-            .filter(|block| !block.relative.is_empty())
-            .collect()
+            }
+            line += entry.line_breaks;
+            utf16 += entry.utf16;
+        }
+        out
     }
 
     /// The front matter (as [`Rendered::frontmatter`]).
@@ -254,22 +288,21 @@ impl Update {
 
 /// A block's HTML and TOC entries where it is: its slots filled for its
 /// first line and heading ids. Reused while those stay the same (typing
-/// within a line changes neither for the other blocks).
+/// within a line changes neither for the other blocks); what it was made
+/// for is its entry's [`Made`].
 #[derive(Debug)]
 struct Assembled {
-    /// Unique within an engine: the block's identity in [`Update::blocks`].
-    serial: u64,
-    /// The serial of the rendering it was made from.
-    rendering: u64,
-    base_line: usize,
-    ids: Rc<Vec<String>>,
-    /// The document's `toc` it was filled with, if it holds a TOCInline.
-    toc_items: Option<Rc<Vec<TocItem>>>,
     html: String,
     toc: Vec<TocEntry>,
 }
 
 /// A block of the current document.
+///
+/// Besides its rendering, it holds copies of what the passes over every
+/// block read at each keystroke (its lengths, what it holds, what its
+/// assembly was made for), so that they walk one dense list instead of
+/// reading every rendering: on a long document, those reads were most of
+/// a keystroke's cost.
 #[derive(Clone, Debug)]
 struct Entry {
     rendering: Rc<Rendering>,
@@ -281,6 +314,65 @@ struct Entry {
     ids_serial: u64,
     /// Its HTML and TOC entries as the last assembly put them together.
     assembled: Option<Rc<Assembled>>,
+    /// The rendering's bytes, UTF-16 units and line endings.
+    len: usize,
+    utf16: usize,
+    line_breaks: usize,
+    /// What the rendering holds (see [`Holds`]).
+    holds: Holds,
+    /// What `assembled` was made for: its serial, first line, `ids_serial`
+    /// and the engine's `toc_serial` (0 without a TOCInline filled).
+    made: Made,
+}
+
+/// What a rendering holds, as the passes over every block ask.
+#[derive(Clone, Copy, Debug, Default)]
+struct Holds {
+    headings: bool,
+    frontmatter: bool,
+    toc_inline: bool,
+    /// ESM or link definitions: something other blocks may refer to.
+    context: bool,
+    /// Diagnostics of its own.
+    diagnostics: bool,
+    /// Imports or constants, whose reports depend on the other blocks.
+    depends: bool,
+}
+
+/// What an entry's assembly was made for.
+#[derive(Clone, Copy, Debug, Default)]
+struct Made {
+    serial: u64,
+    line: usize,
+    ids: u64,
+    toc: u64,
+    /// It has TOC entries.
+    toc_entries: bool,
+}
+
+impl Entry {
+    fn new(rendering: Rendering, serial: u64) -> Entry {
+        let holds = Holds {
+            headings: !rendering.headings.is_empty(),
+            frontmatter: rendering.frontmatter.is_some(),
+            toc_inline: pipeline::has_toc_inline(&rendering),
+            context: !rendering.esm.is_empty() || !rendering.definitions.is_empty(),
+            diagnostics: !rendering.diagnostics.is_empty(),
+            depends: !rendering.imports.is_empty() || !rendering.constants.is_empty(),
+        };
+        Entry {
+            len: rendering.len,
+            utf16: rendering.utf16,
+            line_breaks: rendering.line_breaks,
+            holds,
+            rendering: Rc::new(rendering),
+            serial,
+            ids: Rc::default(),
+            ids_serial: 0,
+            assembled: None,
+            made: Made::default(),
+        }
+    }
 }
 
 /// What the document's blocks hold in all, kept up to date as blocks come
@@ -347,7 +439,9 @@ pub struct Incremental {
     /// The text the edit being rendered replaced (the source is edited in
     /// place).
     removed: String,
-    entries: Vec<Entry>,
+    /// The blocks, shared with the last [`Update`] (which is usually gone
+    /// by the next edit, so changing them copies nothing).
+    entries: Rc<Vec<Entry>>,
     started: bool,
     /// The current source holds an ```` ```mdx-code-block ```` wrapper.
     wrapped: bool,
@@ -388,8 +482,6 @@ pub struct Incremental {
     /// edit was), so that the next edit near it finds its byte offsets
     /// without adding up every block before. Kept through `splice`.
     hint: (usize, usize, usize),
-    /// How many blocks had diagnostics at the last assembly.
-    diagnostics_hint: usize,
 }
 
 impl Incremental {
@@ -402,7 +494,7 @@ impl Incremental {
             options,
             source: String::new(),
             removed: String::new(),
-            entries: Vec::new(),
+            entries: Rc::default(),
             started: false,
             wrapped: false,
             serial: 0,
@@ -420,7 +512,6 @@ impl Incremental {
             scope: None,
             tally: Tally::default(),
             hint: (0, 0, 0),
-            diagnostics_hint: 0,
         })
     }
 
@@ -495,11 +586,11 @@ impl Incremental {
             _ => (0, 0, 0),
         };
         for entry in &self.entries[index..] {
-            if units + entry.rendering.utf16 > utf16 {
+            if units + entry.utf16 > utf16 {
                 break;
             }
-            units += entry.rendering.utf16;
-            byte += entry.rendering.len;
+            units += entry.utf16;
+            byte += entry.len;
             index += 1;
         }
         self.hint = (index, units, byte);
@@ -915,9 +1006,9 @@ impl Incremental {
     fn starts(&self) -> Vec<usize> {
         let mut starts = Vec::with_capacity(self.entries.len() + 1);
         let mut at = 0;
-        for entry in &self.entries {
+        for entry in self.entries.iter() {
             starts.push(at);
-            at += entry.rendering.len;
+            at += entry.len;
         }
         starts.push(at);
         starts
@@ -1224,7 +1315,7 @@ impl Incremental {
             if !gather {
                 break;
             }
-            if blocks.contains(&index) {
+            if !entry.holds.context || blocks.contains(&index) {
                 continue;
             }
             let target = if index < blocks.start {
@@ -1327,18 +1418,19 @@ impl Incremental {
         let (index, units, byte) = self.hint;
         if from < index {
             let before = self.entries.get(from..index).unwrap_or_default();
-            let less = |total: usize, of: fn(&Rendering) -> usize| {
+            let less = |total: usize, of: fn(&Entry) -> usize| {
                 before
                     .iter()
-                    .try_fold(total, |left, e| left.checked_sub(of(&e.rendering)))
+                    .try_fold(total, |left, e| left.checked_sub(of(e)))
             };
-            self.hint = match (less(units, |r| r.utf16), less(byte, |r| r.len)) {
+            self.hint = match (less(units, |e| e.utf16), less(byte, |e| e.len)) {
                 (Some(units), Some(byte)) if index <= self.entries.len() => (from, units, byte),
                 _ => (0, 0, 0),
             };
         }
-        let old: Vec<Entry> = self.entries.drain(from..to).collect();
-        for entry in &old {
+        let entries = Rc::make_mut(&mut self.entries);
+        let old = &entries[from..to];
+        for entry in old {
             self.tally.count(&entry.rendering, false);
             self.headings_touched |= !entry.rendering.headings.is_empty();
         }
@@ -1374,37 +1466,36 @@ impl Incremental {
                 Some(entry) => entry.clone(),
                 None => {
                     self.serial += 1;
-                    Entry {
-                        rendering: Rc::new(rendering),
-                        serial: self.serial,
-                        ids: Rc::default(),
-                        ids_serial: 0,
-                        assembled: None,
-                    }
+                    Entry::new(rendering, self.serial)
                 }
             });
         }
-        self.entries.splice(from..from, new);
+        // One move of the blocks after them, none when as many come as go.
+        entries.splice(from..to, new);
     }
 
     /// Put the blocks together into the document's result.
     fn assemble(&mut self, first: bool) -> Update {
         self.assign_heading_ids();
-        let (blocks, diagnostics, lines) = self.assembled_blocks();
+        let lines = self.assemble_blocks();
         let frontmatter = self
             .entries
             .iter()
+            .filter(|e| e.holds.frontmatter)
             .find_map(|e| e.rendering.frontmatter.clone());
         let title = pipeline::title(
             frontmatter.as_ref(),
-            self.entries.iter().flat_map(|e| &e.rendering.headings),
+            self.entries
+                .iter()
+                .filter(|e| e.holds.headings)
+                .flat_map(|e| &e.rendering.headings),
         );
         let change = self.change(first, lines);
         Update {
             change,
             work: std::mem::take(&mut self.work),
-            blocks,
-            diagnostics,
+            entries: Rc::clone(&self.entries),
+            used: Rc::clone(&self.used),
             frontmatter,
             title,
         }
@@ -1420,7 +1511,7 @@ impl Incremental {
         let heading_blocks: Vec<u64> = self
             .entries
             .iter()
-            .filter(|e| !e.rendering.headings.is_empty())
+            .filter(|e| e.holds.headings)
             .map(|e| e.serial)
             .collect();
         let same_blocks = heading_blocks == self.heading_blocks;
@@ -1448,7 +1539,11 @@ impl Incremental {
                 .collect();
         }
         let mut next_heading = 0;
-        for entry in &mut self.entries {
+        for entry in Rc::make_mut(&mut self.entries) {
+            // A block without headings never has ids.
+            if !entry.holds.headings {
+                continue;
+            }
             let count = entry.rendering.headings.len();
             let ids = &self.heading_ids[next_heading..next_heading + count];
             next_heading += count;
@@ -1463,104 +1558,87 @@ impl Incremental {
         }
     }
 
-    /// Each block's HTML and TOC where it now is (made again only for blocks
-    /// that changed or moved to other lines), the blocks' diagnostics, and
-    /// the document's line count.
-    fn assembled_blocks(&mut self) -> (Vec<Rc<Assembled>>, Vec<Reports>, usize) {
+    /// Make each block's HTML and TOC where it now is again, for the
+    /// blocks that changed or moved to other lines; the document's line
+    /// count.
+    fn assemble_blocks(&mut self) -> usize {
         // A TOCInline shows every heading: blocks holding one are filled
         // again when the document's `toc` changes.
-        if self.tally.toc_inline > 0 {
-            let items = pipeline::toc_items(
-                self.entries.iter().flat_map(|e| &e.rendering.headings),
+        let items = match self.tally.toc_inline {
+            0 => Vec::new(),
+            _ => pipeline::toc_items(
+                self.entries
+                    .iter()
+                    .filter(|e| e.holds.headings)
+                    .flat_map(|e| &e.rendering.headings),
                 &self.heading_ids,
-            );
-            if *self.toc_items != items {
-                self.toc_items = Rc::new(items);
-                self.serial += 1;
-                self.toc_serial = self.serial;
-            }
-        } else if !self.toc_items.is_empty() {
-            self.toc_items = Rc::default();
+            ),
+        };
+        if *self.toc_items != items {
+            self.toc_items = Rc::new(items);
+            self.serial += 1;
+            self.toc_serial = self.serial;
         }
-
         if std::mem::take(&mut self.tally.used_changed) {
             let mut used = BTreeSet::new();
             used.extend(self.tally.used.keys().cloned());
             self.used = Rc::new(used);
         }
-
-        let mut blocks = Vec::with_capacity(self.entries.len());
-        let mut diagnostics = Vec::with_capacity(self.diagnostics_hint);
+        let toc_serial = self.toc_serial;
         let mut base_line = 0;
-        let mut base_utf16 = 0;
-        for entry in &mut self.entries {
-            let rendering = &entry.rendering;
-            let toc_items = (self.tally.toc_inline > 0 && pipeline::has_toc_inline(rendering))
-                .then(|| self.toc_items.clone());
-            let fresh = entry.assembled.as_ref().is_none_or(|a| {
-                a.rendering != entry.serial
-                    || a.base_line != base_line
-                    || !Rc::ptr_eq(&a.ids, &entry.ids)
-                    || match (&a.toc_items, &toc_items) {
-                        (Some(old), Some(new)) => !Rc::ptr_eq(old, new),
-                        (None, None) => false,
-                        _ => true,
-                    }
-            });
-            if fresh {
+        for entry in Rc::make_mut(&mut self.entries) {
+            let toc = match self.tally.toc_inline > 0 && entry.holds.toc_inline {
+                true => toc_serial,
+                false => 0,
+            };
+            let made = entry.made;
+            if entry.assembled.is_none()
+                || made.line != base_line
+                || made.ids != entry.ids_serial
+                || made.toc != toc
+            {
                 self.serial += 1;
+                let rendering = &entry.rendering;
+                let toc_items = match toc {
+                    0 => &[][..],
+                    _ => self.toc_items.as_slice(),
+                };
                 let mut html = String::with_capacity(rendering.html.text.len() + 16);
                 pipeline::fill(
                     rendering,
                     base_line,
                     &entry.ids,
-                    toc_items.as_deref().map_or(&[][..], Vec::as_slice),
+                    toc_items,
                     &self.options.id_prefix,
                     &mut html,
                 );
-                entry.assembled = Some(Rc::new(Assembled {
+                let toc_entries = pipeline::toc(rendering, base_line, &entry.ids, &self.options);
+                entry.made = Made {
                     serial: self.serial,
-                    rendering: entry.serial,
-                    base_line,
-                    ids: entry.ids.clone(),
-                    toc_items,
+                    line: base_line,
+                    ids: entry.ids_serial,
+                    toc,
+                    toc_entries: !toc_entries.is_empty(),
+                };
+                entry.assembled = Some(Rc::new(Assembled {
                     html,
-                    toc: pipeline::toc(rendering, base_line, &entry.ids, &self.options),
+                    toc: toc_entries,
                 }));
             }
-            if let Some(assembled) = &entry.assembled {
-                blocks.push(assembled.clone());
-            }
-            let depends = !rendering.imports.is_empty() || !rendering.constants.is_empty();
-            if !rendering.diagnostics.is_empty() || depends {
-                diagnostics.push(Reports {
-                    block: rendering.clone(),
-                    serial: entry.serial,
-                    line: base_line,
-                    utf16: base_utf16,
-                    unused: depends,
-                    used: self.used.clone(),
-                });
-            }
-            base_line += rendering.line_breaks;
-            base_utf16 += rendering.utf16;
+            base_line += entry.line_breaks;
         }
-        self.diagnostics_hint = diagnostics.len();
-        (blocks, diagnostics, base_line)
+        base_line
     }
 
     /// Which blocks changed since the last update (the document now has
     /// `lines` lines).
     fn change(&mut self, first: bool, lines: usize) -> BlockChange {
+        // Every block with a TOCInline is filled with the current `toc` at
+        // each assembly.
         let now: Vec<Identity> = self
             .entries
             .iter()
-            .map(|e| {
-                // Every block with a TOCInline is filled with the current
-                // `toc` at each assembly.
-                let toc = e.assembled.as_ref().and_then(|a| a.toc_items.as_ref());
-                (e.serial, e.ids_serial, toc.map_or(0, |_| self.toc_serial))
-            })
+            .map(|e| (e.serial, e.ids_serial, e.made.toc))
             .collect();
         let change = if first {
             BlockChange {

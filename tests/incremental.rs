@@ -195,7 +195,7 @@ fn check(
     }
     // Blocks cover the HTML, in order.
     let blocks = update.blocks();
-    let joined: String = blocks.iter().map(|block| block.html).collect();
+    let joined: String = blocks.iter().map(|block| block.html()).collect();
     if joined != got.html {
         return Some(format!("blocks do not make up the html: {blocks:?}"));
     }
@@ -204,21 +204,50 @@ fn check(
     if toc != got.toc {
         return Some("block TOC entries do not make up the toc".into());
     }
+    let toc: Vec<_> = update
+        .toc_blocks()
+        .iter()
+        .flat_map(|block| block.toc().to_vec())
+        .collect();
+    if toc != got.toc {
+        return Some("the blocks with TOC entries do not make up the toc".into());
+    }
+    // A list id always stands for the same relative diagnostics (ids are
+    // the engine's serials, as block ids are: the two never meet).
+    for block in update.block_diagnostics() {
+        let relative = format!("{:?}", block.relative());
+        if block.id == 0 {
+            continue;
+        }
+        match seen.get(&block.id) {
+            Some(old) if *old != relative => {
+                return Some(format!(
+                    "diagnostics id {} had {old}, now {relative}",
+                    block.id
+                ));
+            }
+            Some(_) => {}
+            None => {
+                seen.insert(block.id, relative);
+            }
+        }
+    }
     // A block id always stands for the same HTML.
     for block in &blocks {
         if block.id == 0 {
             continue;
         }
         match seen.get(&block.id) {
-            Some(html) if html != block.html => {
+            Some(html) if html != block.html() => {
                 return Some(format!(
                     "block id {} had {html:?}, now {:?}",
-                    block.id, block.html
+                    block.id,
+                    block.html()
                 ));
             }
             Some(_) => {}
             None => {
-                seen.insert(block.id, block.html.to_string());
+                seen.insert(block.id, block.html().to_string());
             }
         }
     }
@@ -228,7 +257,7 @@ fn check(
         if *old_full || change.full {
             return None;
         }
-        let new: Vec<&str> = blocks.iter().map(|b| b.html).collect();
+        let new: Vec<&str> = blocks.iter().map(|b| b.html()).collect();
         if change.start + change.removed > old.len() || change.start + change.inserted > new.len() {
             return Some(format!("change out of range: {change:?}"));
         }
@@ -290,7 +319,7 @@ fn run(start: &str, options: &Options, edits: &[Edit]) -> Option<(usize, String)
     }
     let blocks = |u: &Update| -> (Vec<String>, bool) {
         (
-            u.blocks().iter().map(|b| b.html.to_string()).collect(),
+            u.blocks().iter().map(|b| b.html().to_string()).collect(),
             u.change.full && u.blocks().len() == 1,
         )
     };

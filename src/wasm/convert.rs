@@ -122,7 +122,7 @@ impl JsCache {
     pub(super) fn result(&mut self, update: &Update) -> Result<UpdateResultValue, JsError> {
         let blocks = update.blocks();
         let html = self.html(update, &blocks);
-        self.toc(update, &blocks)?;
+        self.toc(update)?;
         self.diagnostics(update)?;
         self.frontmatter(update)?;
         let toc = self
@@ -165,7 +165,7 @@ impl JsCache {
                     0 => None,
                     id => aligned(&mut previous, index, blocks.len(), &id),
                 };
-                let string = kept.unwrap_or_else(|| js_sys::JsString::from(block.html));
+                let string = kept.unwrap_or_else(|| js_sys::JsString::from(block.html()));
                 self.blocks.push(Some((block.id, string)));
             }
             let leaves = self.blocks.iter().flatten().map(|(_, s)| s.clone());
@@ -202,7 +202,7 @@ impl JsCache {
             return false;
         }
         for (index, block) in blocks.iter().enumerate().take(end).skip(start) {
-            let string = js_sys::JsString::from(block.html);
+            let string = js_sys::JsString::from(block.html());
             self.tree[0][index] = string.clone();
             self.blocks[index] = Some((block.id, string));
         }
@@ -223,22 +223,17 @@ impl JsCache {
 
     /// Bring the TOC array up to date: the same array while the entries are
     /// the same.
-    fn toc(&mut self, update: &Update, blocks: &[Block]) -> Result<(), JsError> {
-        let block_toc = update.block_toc();
-        let toc_ids: Vec<u64> = blocks
-            .iter()
-            .zip(&block_toc)
-            .filter(|(_, toc)| !toc.is_empty())
-            .map(|(block, _)| block.id)
-            .collect();
+    fn toc(&mut self, update: &Update) -> Result<(), JsError> {
+        let toc_blocks = update.toc_blocks();
+        let toc_ids: Vec<u64> = toc_blocks.iter().map(|block| block.id).collect();
         // The same blocks hold the headings: the same TOC. Otherwise the
         // entries may still be equal (a heading block rendered again).
         let toc_same = self.toc.as_ref().is_some_and(|(ids, toc, _)| {
-            (*ids == toc_ids && !toc_ids.contains(&0)) || {
+            *ids == toc_ids || {
                 let mut old = toc.iter();
-                block_toc
+                toc_blocks
                     .iter()
-                    .flat_map(|entries| entries.iter())
+                    .flat_map(|block| block.toc())
                     .all(|entry| old.next() == Some(entry))
                     && old.next().is_none()
             }
@@ -316,7 +311,7 @@ impl JsCache {
                 _ => {
                     let relative = match moved_list(&mut previous, index, keys.len(), key) {
                         Some(list) => list,
-                        None => json_value(&block.relative)?,
+                        None => json_value(&block.relative())?,
                     };
                     let placed = shifted(&relative, block.line as f64, block.utf16 as f64);
                     (relative, placed)

@@ -117,6 +117,6 @@ fn compare(update: &Update, source: &str, options: &mdx_preview::Options, what: 
         "{what}: front matter differs (source: {source:?})"
     );
     assert_eq!(got.title, want.title, "{what}: title differs (source: {source:?})");
-    let joined: String = update.blocks().iter().map(|block| block.html).collect();
+    let joined: String = update.blocks().iter().map(|block| block.html()).collect();
     assert_eq!(joined, got.html, "{what}: the blocks do not make up the html");
 }
