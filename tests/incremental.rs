@@ -1303,14 +1303,15 @@ fn an_open_expression_in_the_body_is_not_blamed_on_the_front_matter() {
     );
 }
 
-/// Known to fail (found with `INCREMENTAL_SEED=3`, 20,000 rounds, on the
-/// real posts; failing at 13e4c37 already): an element left open in a
-/// heading (`### St<e`) changes, in a full render, whether the link
-/// definitions at the end of the post still count, and the engine, which
-/// renders the heading's window alone, keeps them. Error recovery in one
-/// block depends on text in another without any flag telling the engine.
+/// Found with `INCREMENTAL_SEED=3`, 20,000 rounds, on the real posts: an
+/// element left open in a heading (`### St<e`) reads on into the blocks
+/// after it, and in a full render what it comes out as depends on them
+/// (whether the link definitions at the end of the post still count). The
+/// engine rendered the heading's window alone, where the tag read on into
+/// the context after the window instead, and kept the rest. Error recovery
+/// now marks the block a tag started in open when the error is found in a
+/// later block (`parse::error_extent`), so the engine renders on.
 #[test]
-#[ignore = "known difference, not fixed yet"]
 fn an_open_element_in_a_heading_and_the_definitions_after_it() {
     let cases: [Case; 1] = [(
         "tests/data/corpus/mdx-docs/community__contribute.mdx",
@@ -1354,18 +1355,16 @@ fn a_backtick_left_in_a_link_that_pairs_with_one_lines_below() {
     assert_eq!(replay(&cases), Vec::<String>::new());
 }
 
-/// Known to fail (found with `INCREMENTAL_SEED=21`, 10,000 rounds, on the
-/// real posts, once the comment case above was fixed): a `<` typed at the
-/// start of a paragraph's last line (`<by doing something like this:`)
-/// opens a tag that markdown-rs reads on into the code fence after the
-/// blank line, and reports at the fence. A full render masks the fence's
-/// block as the fault, which leaves the fences after it paired anew, so
-/// that the rest of the post, with its link definitions, ends up in code;
-/// the engine renders the paragraph's window and keeps the rest. The full
-/// render is the one to mend (mask from the tag's start, not the point
-/// markdown-rs reports); not done yet.
+/// Found with `INCREMENTAL_SEED=21`, 10,000 rounds, on the real posts: a
+/// `<` typed at the start of a paragraph's last line (`<by doing something
+/// like this:`) opens a tag that markdown-rs reads on into the code fence
+/// after the blank line, and reports at the fence. A full render masks the
+/// fence's block, the fences after it pair anew, and the rest of the post,
+/// with its link definitions, ends up in code. The engine rendered the
+/// paragraph alone with the definitions after it as context: the tag read
+/// on into those, so the paragraph came out closed and the rest was kept.
+/// Fixed as the case above.
 #[test]
-#[ignore = "known difference, not fixed yet"]
 fn a_tag_opened_before_a_fence_and_the_definitions_after_it() {
     let cases: [Case; 1] = [(
         "tests/data/corpus/mdx-docs/guides__syntax-highlighting.mdx",

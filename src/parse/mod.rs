@@ -603,6 +603,10 @@ fn error_extent(
         let cause = cause_start(text, start, end, point.offset, message, parse_options);
         if cause < start {
             prepared.spans.push((cause, end));
+            // What the block it started in comes out as depends on the
+            // blocks it read on into: in a window rendered alone, those
+            // are the context after it, not the text that follows it.
+            prepared.open.push(cause);
         }
     }
     // One error in two places (a closing tag and the element it does
