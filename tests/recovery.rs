@@ -498,3 +498,29 @@ fn an_error_at_the_end_is_not_blamed_on_esm_before_it() {
         "the error should be after the ESM: {errors:?}"
     );
 }
+
+/// A `{` in a link's destination is part of the URL, not an expression:
+/// an expression left open in a later paragraph is that paragraph's
+/// error alone. (The search for the unclosed `{` took the first one that
+/// no `}` follows; it now asks markdown-rs whether that `{`'s block parses
+/// alone. Found by the incremental engine's random edits on a Jest doc.)
+#[test]
+fn a_brace_in_a_link_destination_is_not_blamed_for_a_later_open_expression() {
+    let source = "Read [the post](https://example.com/web{storm/) to learn more.\n\n\
+                  As our user{s have found.\n";
+    let rendered = render(source, &Options::default()).expect("valid options");
+    assert!(
+        rendered
+            .html
+            .contains(r#"<a href="https://example.com/web%7Bstorm/""#),
+        "the link should stay a link: {}",
+        rendered.html
+    );
+    let lines: Vec<_> = rendered.diagnostics.iter().map(|d| d.line).collect();
+    assert_eq!(lines, [3], "{:?}", rendered.diagnostics);
+    // Two expressions left open: each paragraph is its own error.
+    let source = "Read web{storm more.\n\nAs our user{s have found.\n";
+    let rendered = render(source, &Options::default()).expect("valid options");
+    let lines: Vec<_> = rendered.diagnostics.iter().map(|d| d.line).collect();
+    assert_eq!(lines, [1, 3], "{:?}", rendered.diagnostics);
+}

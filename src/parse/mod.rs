@@ -548,7 +548,7 @@ fn recover(mut text: String, parse_options: &ParseOptions, prepared: &mut Prepar
             Err(message) => message,
         };
         let original = original.get_or_insert_with(|| text.clone());
-        let (mut report, opened_here, regions) = locate(&text, &message);
+        let (mut report, opened_here, regions) = locate(&text, &message, parse_options);
         if closed_in_masked(original, &masked_so_far, &report, &message.reason) {
             // An element whose closing tag was in a block already shown as
             // an error (`<div>` / blank / `<div><a></div>` / `</div>`):
@@ -745,7 +745,11 @@ fn cause_start(
 
 /// Where a markdown-rs error is, as a report (and one where the element it
 /// concerns opens), and which blocks to mask.
-fn locate(text: &str, message: &Message) -> (Report, Option<Report>, Vec<(usize, usize)>) {
+fn locate(
+    text: &str,
+    message: &Message,
+    parse_options: &ParseOptions,
+) -> (Report, Option<Report>, Vec<(usize, usize)>) {
     let (place_start, place_end, is_range) = match message.place.as_deref() {
         Some(Place::Point(point)) => (point.offset, point.offset, false),
         Some(Place::Position(position)) => (position.start.offset, position.end.offset, true),
@@ -775,7 +779,14 @@ fn locate(text: &str, message: &Message) -> (Report, Option<Report>, Vec<(usize,
             Unclosed::Brace => {
                 let before = &text[..place_start];
                 let map = crate::lines::LineMap::read(before, Format::Mdx);
-                unclosed_expression(before, &map)
+                let alone = |block: &str| match markdown::to_mdast(block, parse_options) {
+                    Ok(tree) => {
+                        crate::hast::dispose_mdast(tree);
+                        true
+                    }
+                    Err(_) => false,
+                };
+                unclosed_expression(before, &map, &alone)
                     .or_else(|| unmatched_brace(before, body_start(&map)))
             }
         }
@@ -839,7 +850,15 @@ const MAX_EXPRESSION_TRIES: usize = 256;
 /// fenced code (its info string too: ```` ```js title{ ```` is no
 /// expression); on the error path only, and bounded.
 /// `map` is how `text`'s lines read.
-fn unclosed_expression(text: &str, map: &crate::lines::LineMap) -> Option<usize> {
+///
+/// A `{` whose block parses alone (`parses_alone`, asked of markdown-rs)
+/// started no expression there (it is in a link's destination, say): the
+/// first `{` of a block that does not is taken instead, if there is one.
+fn unclosed_expression(
+    text: &str,
+    map: &crate::lines::LineMap,
+    parses_alone: &dyn Fn(&str) -> bool,
+) -> Option<usize> {
     let bytes = text.as_bytes();
     // The end of the code line `at` is in, if it is in one.
     let code_line_end = |at: usize| {
@@ -873,8 +892,9 @@ fn unclosed_expression(text: &str, map: &crate::lines::LineMap) -> Option<usize>
             .map_or(bytes.len(), |i| from + i)
     };
     let mut after = 0;
+    let mut unsure = None;
     let mut block_start = next_block(body_start(map));
-    while block_start < bytes.len() {
+    'blocks: while block_start < bytes.len() {
         let (start, end) = block_around(text, block_start);
         let start = start.max(block_start);
         if end <= start {
@@ -903,6 +923,11 @@ fn unclosed_expression(text: &str, map: &crate::lines::LineMap) -> Option<usize>
                         after = closed + 1;
                         at = after;
                     }
+                    None if parses_alone(&text[start..end]) => {
+                        unsure.get_or_insert(at);
+                        block_start = next_block(end);
+                        continue 'blocks;
+                    }
                     None => return Some(at),
                 },
                 _ => at += 1,
@@ -911,7 +936,7 @@ fn unclosed_expression(text: &str, map: &crate::lines::LineMap) -> Option<usize>
         // The next block: after this one's line ending and blank lines.
         block_start = next_block(end);
     }
-    None
+    unsure
 }
 
 /// Where the text after the front matter starts (0 without one): front
