@@ -1418,3 +1418,31 @@ fn a_brace_in_a_link_destination_and_an_open_expression_after_it() {
     )];
     assert_eq!(replay(&cases), Vec::<String>::new());
 }
+
+/// Known to fail (found with `INCREMENTAL_SEED=11` in the fixture test,
+/// 2026-12-03; failing at 9994427 already): ten random edits make the
+/// recovery fixture `unclosed-tab-item` a cascade of errors (`<TabIt.em
+/// valu` never finished, `<Tabs>` never closed, a stray `</div>`). After
+/// the last edit (a `]` typed into `yarnm va]="pnpm">`), a full render
+/// masks that line's block and the closing `After.` too, while the engine
+/// keeps both as paragraphs. Not looked into further yet.
+#[test]
+#[ignore = "known difference, not fixed yet"]
+fn a_cascade_of_errors_in_a_broken_tabs_fixture() {
+    let cases: [Case; 1] = [(
+        "tests/fixtures/recovery/unclosed-tab-item/input.mdx",
+        &[
+            (97, 97, "[", false),
+            (34, 34, ">", true),
+            (146, 156, "", true),
+            (79, 104, "", false),
+            (0, 15, "", false),
+            (166, 166, "</div>", true),
+            (99, 99, ".", false),
+            (112, 127, "", true),
+            (108, 108, "\n", true),
+            (117, 120, "]", false),
+        ],
+    )];
+    assert_eq!(replay(&cases), Vec::<String>::new());
+}
