@@ -561,7 +561,7 @@ impl Whole<'_> {
 /// an error, or text after all) depends on the text after. Its `{…}`
 /// values are read as the parser reads them ([`crate::prepass::Braces`]):
 /// `title={'a } b'}` ends where the parser ends it.
-fn reads_on(full: &str, start: usize, stop: usize, spans: &Intervals) -> bool {
+pub(crate) fn reads_on(full: &str, start: usize, stop: usize, spans: &Intervals) -> bool {
     let bytes = &full.as_bytes()[..stop];
     let mut braces = None;
     let mut offset = start;

@@ -564,8 +564,15 @@ fn recover(mut text: String, parse_options: &ParseOptions, prepared: &mut Prepar
         error_extent(&text, &message, &regions, parse_options, prepared);
         let give_up = attempt + 1 >= attempts;
         // A closing tag that does not match is found where it is: the
-        // text after its block does not change that error.
-        let decided = messages::mismatched_closing_tag(&message) && !give_up;
+        // text after its block does not change that error. Unless the
+        // block also starts a tag it does not finish: where that ends, and
+        // whether it fails first, depends on the text after it.
+        let decided = messages::mismatched_closing_tag(&message)
+            && !give_up
+            && !regions.iter().any(|&(start, end)| {
+                let none = crate::order::Intervals::new([]);
+                crate::pipeline::reads_on(&text, start, end, &none)
+            });
         text = mask_error(text, &regions, (report.start, decided), give_up, prepared);
         prepared.reports.push(report);
         if attempt > attempts + 2 {
