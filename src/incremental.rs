@@ -187,15 +187,7 @@ impl Update {
     /// The document's top-level blocks, in order. (Their HTML is not read
     /// until asked for.)
     pub fn blocks(&self) -> Vec<Block<'_>> {
-        self.entries
-            .iter()
-            .filter_map(|entry| {
-                Some(Block {
-                    id: entry.made.serial,
-                    assembled: entry.assembled.as_deref()?,
-                })
-            })
-            .collect()
+        self.entries.iter().filter_map(Entry::block).collect()
     }
 
     /// The whole HTML (as [`Rendered::html`]).
@@ -226,12 +218,7 @@ impl Update {
         self.entries
             .iter()
             .filter(|entry| entry.made.toc_entries)
-            .filter_map(|entry| {
-                Some(Block {
-                    id: entry.made.serial,
-                    assembled: entry.assembled.as_deref()?,
-                })
-            })
+            .filter_map(Entry::block)
             .collect()
     }
 
@@ -372,6 +359,15 @@ impl Entry {
             assembled: None,
             made: Made::default(),
         }
+    }
+
+    /// The block as the last assembly made it (every entry has one after
+    /// an assembly).
+    fn block(&self) -> Option<Block<'_>> {
+        Some(Block {
+            id: self.made.serial,
+            assembled: self.assembled.as_deref()?,
+        })
     }
 }
 
