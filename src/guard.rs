@@ -17,6 +17,10 @@
 //!   by `tests/hostile_input_limits.rs`): such a block is shown as text with an
 //!   `input-too-complex` warning.
 //!
+//! One is used after parsing, by the HTML stage: [`label_key`] matches
+//! references to definitions as CommonMark does, where markdown-rs drops a
+//! space of the label.
+//!
 //! The known panics that no guard handles any more (setext underlines
 //! after setext underlines, wooorm/markdown-rs#22/#31/#193; tables followed
 //! by an unfinished tag; lazy block quotes around tables) are contained;
@@ -75,6 +79,86 @@ pub(crate) fn after_container(first_line: &str) -> &'static str {
         Some(b'-') => "* x\n\n",
         _ => "- x\n\n",
     }
+}
+
+/// markdown-rs 1.0.0 matches a reference to a definition by a label
+/// normalization that drops the first run of whitespace between words
+/// when the label starts with a word (`normalize_identifier` in
+/// `util/normalize_identifier.rs` puts a space before a word only when
+/// the previous word did not start at byte 0): `[foobar]` links to
+/// `[foo bar]: /url`, which CommonMark, and so @mdx-js/mdx and Docusaurus,
+/// leave as text. Not reported upstream.
+///
+/// The HTML stage matches references and definitions by this key instead,
+/// made from the label as written ([`reference_label`],
+/// [`definition_label`]) as CommonMark says: whitespace runs (space, tab,
+/// line endings) collapsed to one space, trimmed, then case folded as
+/// markdown-rs and micromark do. A reference the parser linked that no
+/// definition matches by it is shown as its source. The opposite case (a
+/// label starting with whitespace and holding a space, which the parser
+/// fails to link) cannot be mended after parsing. Regression tests:
+/// `tests/references.rs`.
+pub(crate) fn label_key(label: &str) -> String {
+    let mut words = String::with_capacity(label.len());
+    let mut space = false;
+    for c in label.chars() {
+        if matches!(c, ' ' | '\t' | '\n' | '\r') {
+            space = !words.is_empty();
+        } else {
+            if space {
+                words.push(' ');
+                space = false;
+            }
+            words.push(c);
+        }
+    }
+    words.to_lowercase().to_uppercase()
+}
+
+/// The label of a reference as written, from its source (`[text][label]`,
+/// `[label][]`, `[label]`, each maybe an image, `![…]`), for [`label_key`];
+/// None if the source is not of that shape.
+pub(crate) fn reference_label<'a>(
+    source: &'a str,
+    kind: &markdown::mdast::ReferenceKind,
+) -> Option<&'a str> {
+    use markdown::mdast::ReferenceKind;
+    let inner = match kind {
+        ReferenceKind::Full => {
+            let body = source.strip_suffix(']')?;
+            // A label holds no unescaped `[`: the last one opens it.
+            let bytes = body.as_bytes();
+            let mut at = bytes.len();
+            loop {
+                at = body[..at].rfind('[')?;
+                let escapes = bytes[..at]
+                    .iter()
+                    .rev()
+                    .take_while(|b| **b == b'\\')
+                    .count();
+                if escapes % 2 == 0 {
+                    break;
+                }
+            }
+            return Some(&body[at + 1..]);
+        }
+        ReferenceKind::Collapsed => source.strip_suffix("[]")?,
+        ReferenceKind::Shortcut => source,
+    };
+    let inner = inner.strip_prefix('!').unwrap_or(inner);
+    inner.strip_prefix('[')?.strip_suffix(']')
+}
+
+/// The label of a definition as written, from its source (`[label]: …`),
+/// for [`label_key`]; None if the source is not of that shape.
+pub(crate) fn definition_label(source: &str) -> Option<&str> {
+    let rest = source.trim_start().strip_prefix('[')?;
+    let bytes = rest.as_bytes();
+    let mut end = 0;
+    while end < bytes.len() && bytes[end] != b']' {
+        end += if bytes[end] == b'\\' { 2 } else { 1 };
+    }
+    rest.get(..end)
 }
 
 /// Stands in, in the parser's copy of the source, for the `&` of a

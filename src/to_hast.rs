@@ -92,7 +92,8 @@ struct State<'a> {
     prepared: &'a Prepared,
     scope: Scope,
     reports: Vec<Report>,
-    /// Link reference definitions by identifier (first wins).
+    /// Link reference definitions by label ([`crate::guard::label_key`],
+    /// first wins).
     definitions: BTreeMap<String, (String, Option<String>)>,
     /// Footnote definitions by identifier (first wins).
     footnotes: BTreeMap<String, &'a mdast::FootnoteDefinition>,
@@ -441,8 +442,14 @@ impl<'a> State<'a> {
                     let stood_in = outside
                         .then(|| defined.get(&definition.identifier))
                         .flatten();
+                    let (start, end) = span(node);
+                    let written = self
+                        .source
+                        .get(start..end)
+                        .and_then(crate::guard::definition_label);
+                    let key = crate::guard::label_key(written.unwrap_or(&definition.identifier));
                     self.definitions
-                        .entry(definition.identifier.clone())
+                        .entry(key)
                         .or_insert_with(|| match stood_in {
                             Some(real) => real.clone(),
                             None => (definition.url.clone(), definition.title.clone()),
@@ -969,7 +976,7 @@ impl<'a> State<'a> {
     /// A link by reference (`[text][label]`): the link its definition
     /// gives, else its source as text.
     fn link_reference(&mut self, n: &'a mdast::LinkReference, node: &mdast::Node) -> Node {
-        match self.definitions.get(&n.identifier).cloned() {
+        match self.definition(node, &n.reference_kind, &n.identifier) {
             Some((url, title)) => self.link(&url, title, &n.children, span(node)),
             None => Node::text(self.source_of(node)),
         }
@@ -978,10 +985,27 @@ impl<'a> State<'a> {
     /// An image by reference (`![alt][label]`): the image its definition
     /// gives, else its source as text.
     fn image_reference(&mut self, n: &mdast::ImageReference, node: &mdast::Node) -> Node {
-        match self.definitions.get(&n.identifier).cloned() {
+        match self.definition(node, &n.reference_kind, &n.identifier) {
             Some((url, title)) => self.image(&url, &n.alt, title.as_deref(), span(node)),
             None => Node::text(self.source_of(node)),
         }
+    }
+
+    /// The destination and title of the definition a reference matches,
+    /// by its label as written ([`crate::guard::label_key`]).
+    fn definition(
+        &self,
+        node: &mdast::Node,
+        kind: &mdast::ReferenceKind,
+        identifier: &str,
+    ) -> Option<(String, Option<String>)> {
+        let (start, end) = span(node);
+        let written = self
+            .source
+            .get(start..end)
+            .and_then(|source| crate::guard::reference_label(source, kind));
+        let key = crate::guard::label_key(written.unwrap_or(identifier));
+        self.definitions.get(&key).cloned()
     }
 
     /// A text node's value. In the children of a JSX text element

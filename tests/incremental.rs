@@ -1448,3 +1448,31 @@ fn a_cascade_of_errors_in_a_broken_tabs_fixture() {
     )];
     assert_eq!(replay(&cases), Vec::<String>::new());
 }
+
+/// References match definitions by their labels as written, whitespace
+/// collapsed (`guard::label_key`), not by markdown-rs's identifier, which
+/// drops the first space between words: typing and deleting that space in
+/// a definition or a reference, with the two in other blocks, renders as a
+/// full render does.
+#[test]
+fn a_space_typed_and_deleted_in_a_reference_label() {
+    let start =
+        "Intro [foo bar] and [x][foobar].\n\nMore text.\n\n[foo bar]: /one\n\nLast [foobar].\n";
+    let definition = start.find("[foo bar]:").unwrap() + 4;
+    let reference = start.find("[x][foobar]").unwrap() + 7;
+    let edit = |from: usize, to: usize, text: &str| Edit {
+        from,
+        to,
+        text: text.to_string(),
+        utf16: false,
+    };
+    let edits = [
+        // `[foobar]: /one`: now the two `[foobar]` references link.
+        edit(definition, definition + 1, ""),
+        edit(definition, definition, " "),
+        // `[x][foo bar]` links; then back.
+        edit(reference, reference, " "),
+        edit(reference, reference + 1, ""),
+    ];
+    assert_eq!(run(start, &Options::default(), &edits), None);
+}
