@@ -187,13 +187,65 @@ fn fenced_code_opens_nothing() {
     let source = "# A\n\n```jsx\n<div className=\"x\">\nfunction f() {\n```\n\n# B\n\nText.\n\n# C\n\n<div>\n\n# D\n\n</div>\n\n# E\n\nEnd.\n";
     let cuts = mdx_preview::parse::chunk_starts(source, &options, 0);
     let at = |heading: &str| source.find(heading).expect("heading in source");
+    // (Chunked from 0 bytes, a chunk may end before any line after a blank
+    // line, not only before a heading.)
     assert_eq!(
         cuts,
-        vec![0, at("# B"), at("# C"), at("# E")],
-        "cuts after the fence, none inside the open <div>"
+        vec![
+            0,
+            at("```jsx"),
+            at("# B"),
+            at("Text."),
+            at("# C"),
+            at("# E"),
+            at("End.")
+        ],
+        "cuts before and after the fence, none inside the open <div>"
     );
     assert_same(source, &options);
     // Inside a list item the fence ends with the item.
     let listed = "- a\n\n  ```\n  <b>\n\n# Z\n\n</b>\n";
     assert_same(listed, &options);
+}
+
+/// A chunk is not cut from the list, block quote or footnote definition it
+/// ends in before a line that is not a heading: markdown-rs carries state
+/// out of the container into the next block (`2. b` then starts a list
+/// inside what would be one paragraph), which that block parsed at the
+/// start of its own chunk would not have.
+#[test]
+fn a_block_after_a_container_stays_with_it() {
+    for source in [
+        "- a\n\npara\n2. b\n",
+        "- a\n\npara\n-\n",
+        "[^1]: a\n\npara\n2. b\n\n[^1]\n",
+        "> a\n\npara\n2. b\n",
+        "Text.\n\n- a\n\n  b\n\nc\n\n- d\n",
+    ] {
+        for format in [Format::Md, Format::Mdx] {
+            assert_same(
+                source,
+                &Options {
+                    format,
+                    ..Options::default()
+                },
+            );
+        }
+    }
+}
+
+/// Long runs of blank lines and documents of many short blocks without a
+/// heading are cut too (markdown-rs's time grows with the square of a
+/// parse's lines), and render as the whole does.
+#[test]
+fn blank_runs_and_many_short_blocks_are_cut() {
+    let options = Options::default();
+    let blank = "\n".repeat(200);
+    let cuts = mdx_preview::parse::chunk_starts(&blank, &options, 0);
+    assert!(cuts.len() > 100, "cuts in a blank run: {cuts:?}");
+    let many = format!("a\n\n{blank}b\n\n- c\n\n{blank}    d\n\ne\n");
+    assert!(mdx_preview::parse::chunk_starts(&many, &options, 0).len() > 100);
+    for source in [&blank, &many] {
+        assert_same(source, &options);
+    }
 }

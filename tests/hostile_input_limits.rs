@@ -81,6 +81,31 @@ fn open_brackets() {
 }
 
 #[test]
+fn blocks_of_many_lines() {
+    for format in [Format::Md, Format::Mdx] {
+        // One paragraph, one tight list: over the cap, shown as text.
+        assert_degraded("paragraph", "a\n".repeat(5_001), format);
+        assert_degraded("list", "- a\n".repeat(5_001), format);
+        // At the cap, parsed.
+        let rendered = render_small_stack("a\n".repeat(5_000), format);
+        assert!(
+            rendered.diagnostics.is_empty(),
+            "{:?}",
+            rendered.diagnostics
+        );
+        assert!(rendered.html.starts_with("<p"), "should be a paragraph");
+        // Many lines with blank lines between them are no block of many lines.
+        let rendered = render_small_stack("a\n\n".repeat(6_000), format);
+        assert!(
+            rendered.diagnostics.is_empty(),
+            "{:?}",
+            rendered.diagnostics
+        );
+        assert_eq!(rendered.html.matches("<p").count(), 6_000);
+    }
+}
+
+#[test]
 fn unterminated_tags() {
     // Each `<a` without `>` makes the parser scan the rest of the block.
     assert_degraded("tags", "<a ".repeat(10_000), Format::Mdx);

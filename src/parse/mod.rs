@@ -418,13 +418,21 @@ fn shift_positions(node: &mut Node, shift: isize, line_shift: isize) {
 
 /// The document cut into chunks that parse alone as they do in the whole,
 /// each already parsed: only documents of at least `min_chunked` bytes are
-/// cut ([`MIN_CHUNKED`] is where it pays), and only before an ATX heading at
-/// column 0 after a blank line, outside what the pre-pass read as one piece
-/// (code, comments, front matter). Whether a chunk is whole is the parser's
-/// call: parsed with the heading line after it, the heading must come out
-/// as a heading of its own (a fence, raw HTML, math, a tag or an expression
-/// left open would take it in, or fail on it). Otherwise the chunk takes in
-/// more and is tried again once it is half as long again.
+/// cut ([`MIN_CHUNKED`] is where it pays), and only after a blank line,
+/// outside what the pre-pass read as one piece (code, comments, front
+/// matter): before an ATX heading at column 0, and, once a chunk has
+/// [`CHUNK_LINES`] lines, before any line (see [`Probe`]). Whether a chunk
+/// is whole is the parser's call: parsed with the line after it, that line
+/// must come out as a node of its own (a fence, raw HTML, math, a list, a
+/// tag or an expression left open would take it in, or fail on it).
+/// Otherwise the chunk takes in more and is tried again once it is half as
+/// long again.
+///
+/// The cuts at any line are what keep markdown-rs linear on documents of
+/// many lines without headings: it spends time quadratic in a parse's lines
+/// (`EditMap::add` in `util/edit_map.rs` looks through every edit so far,
+/// and dividing the document's flow makes one per line): 50,000 blank lines
+/// took it a second, 100,000 four.
 fn chunks(prepared: &Prepared, parse_options: &ParseOptions, min_chunked: usize) -> Vec<Chunk> {
     let text = prepared.masked.as_str();
     if text.len() < min_chunked {
@@ -451,28 +459,68 @@ fn chunks(prepared: &Prepared, parse_options: &ParseOptions, min_chunked: usize)
     let mut next_check = 0;
     let mut previous_blank = false;
     let mut offset = chunk_start;
+    let mut lines = 0;
+    // Where the run of blank lines the current line is in ends: the next
+    // line that is not blank, or the end.
+    let mut run_end = 0;
+    // At the default size, CHUNK_LINES; tests that chunk small documents
+    // get cuts before every line.
+    let min_lines = CHUNK_LINES.min(min_chunked / 32);
     for line in text[chunk_start..].split_inclusive('\n') {
         let line_start = offset;
         offset += line.len();
+        lines += 1;
         while let Some((_, end)) = spans.next_if(|&(start, _)| start < line_start) {
             reach = reach.max(end);
         }
-        let blank = crate::lines::is_blank(line.trim_end_matches(['\n', '\r']));
+        let blank = is_blank_line(line);
         let was_blank = std::mem::replace(&mut previous_blank, blank);
-        let candidate = was_blank
+        if !(was_blank
             && line_start >= reach
             && line_start > chunk_start
-            && line_start - chunk_start >= next_check
-            && is_atx_heading(line);
-        if !candidate {
+            && line_start - chunk_start >= next_check)
+        {
             continue;
         }
-        // The chunk and the heading after it: the heading must come out
-        // as a heading of its own, where it is, with nothing wrong in it.
-        let with_heading = &text[chunk_start..offset];
+        let heading = is_atx_heading(line);
+        if !heading && lines < min_lines {
+            continue;
+        }
+        let probe = if heading {
+            Probe::Heading(line)
+        } else if !blank {
+            Probe::Line(line)
+        } else {
+            if run_end < line_start {
+                run_end = text[line_start..]
+                    .split_inclusive('\n')
+                    .find(|line| !is_blank_line(line))
+                    .map_or(text.len(), |found| {
+                        found.as_ptr() as usize - text.as_ptr() as usize
+                    });
+            }
+            match text[run_end..].split_inclusive('\n').next() {
+                Some(next) => Probe::AfterBlank(next),
+                None => Probe::End,
+            }
+        };
+        if let Probe::Line(next) | Probe::AfterBlank(next) = probe {
+            if next.starts_with([' ', '\t']) {
+                // Indented: it may continue a list item across the blank.
+                continue;
+            }
+        }
+        let mut with_probe = text[chunk_start..line_start].to_string();
+        if let Probe::AfterBlank(_) = probe {
+            with_probe.push('\n');
+        }
+        let probe_at = with_probe.len();
+        if let Probe::Heading(next) | Probe::Line(next) | Probe::AfterBlank(next) = probe {
+            with_probe.push_str(next);
+        }
         let mut local = Prepared::default();
-        let mut tree = recover(with_heading.to_string(), parse_options, &mut local);
-        if whole(&mut tree, &local, line_start - chunk_start) {
+        let mut tree = recover(with_probe, parse_options, &mut local);
+        if whole(&mut tree, &local, probe_at, &probe) {
             result.push(Chunk {
                 start: chunk_start,
                 end: line_start,
@@ -481,6 +529,7 @@ fn chunks(prepared: &Prepared, parse_options: &ParseOptions, min_chunked: usize)
             });
             chunk_start = line_start;
             next_check = 0;
+            lines = 0;
         } else {
             crate::hast::dispose_mdast(tree);
             // Half as long again before the next try: a chunk left open
@@ -499,30 +548,74 @@ fn chunks(prepared: &Prepared, parse_options: &ParseOptions, min_chunked: usize)
     result
 }
 
-/// Whether a chunk parsed together with the heading line after it (at
-/// `heading`) left nothing open: no error found only at the end, the
-/// heading is its last node, a heading, starting where it should, and
-/// nothing was reported or masked from the heading on. Takes the heading
-/// out of the tree when so.
-fn whole(tree: &mut Node, local: &Prepared, heading: usize) -> bool {
+/// Chunks are cut before any line only once they have this many lines
+/// (before a heading, at any length): a parse costs a little of its own, and
+/// markdown-rs's time per line grows with the lines of a parse. Documents
+/// chunked from a smaller size than [`MIN_CHUNKED`] (tests) use 1/32 of
+/// that size.
+const CHUNK_LINES: usize = 512;
+
+/// What a chunk is parsed with to tell whether it is whole: the line after
+/// it, or, when the chunk ends in a run of blank lines (cut there, so that
+/// no chunk holds a long run), one blank line and the line after the run.
+enum Probe<'a> {
+    /// An ATX heading: one line, after which no paragraph is open.
+    Heading(&'a str),
+    /// Another line at column 0.
+    Line(&'a str),
+    /// The first line after the blank run the chunk ends in.
+    AfterBlank(&'a str),
+    /// The run goes on to the end of the document.
+    End,
+}
+
+/// Whether a chunk parsed together with its probe (at `at`) left nothing
+/// open: no error found only at the end, the probe line is its last node,
+/// starting where it should (a heading for a heading), and nothing was
+/// reported or masked from there on. Takes the probe's node out of the
+/// tree when so.
+///
+/// A chunk ending in a list, a block quote or a footnote definition is not
+/// whole before a line that is not a heading: markdown-rs 1.0.0 carries
+/// state out of such a container into the block after it (see
+/// [`crate::guard::after_container`]), which that block, parsed at the
+/// start of its own chunk, would not have.
+fn whole(tree: &mut Node, local: &Prepared, at: usize, probe: &Probe) -> bool {
     let clean = !local.open_at_end
         && !local.gave_up
-        && local.faults.iter().all(|fault| fault.end <= heading)
-        && local.reports.iter().all(|report| report.start < heading);
+        && local.faults.iter().all(|fault| fault.end <= at)
+        && local.reports.iter().all(|report| report.start < at);
     let Some(children) = tree.children_mut() else {
         return false;
     };
-    let heading_last = matches!(
-        children.last(),
-        Some(Node::Heading(node))
-            if node.position.as_ref().is_some_and(|p| p.start.offset == heading)
-    );
-    if clean && heading_last {
-        children.pop();
+    if let Probe::End = probe {
+        return clean;
+    }
+    let starts_there = |node: &Node| node.position().is_some_and(|p| p.start.offset == at);
+    let probe_last = match (probe, children.last()) {
+        (Probe::Heading(_), Some(node @ Node::Heading(_))) => starts_there(node),
+        (Probe::Heading(_), _) | (_, None) => false,
+        (_, Some(node)) => {
+            starts_there(node)
+                && !matches!(
+                    children.iter().rev().nth(1),
+                    Some(Node::List(_) | Node::Blockquote(_) | Node::FootnoteDefinition(_))
+                )
+        }
+    };
+    if clean && probe_last {
+        if let Some(node) = children.pop() {
+            crate::hast::dispose_mdast(node);
+        }
         true
     } else {
         false
     }
+}
+
+/// Whether a line (with its line ending) is blank.
+fn is_blank_line(line: &str) -> bool {
+    crate::lines::is_blank(line.trim_end_matches(['\n', '\r']))
 }
 
 fn is_atx_heading(line: &str) -> bool {
