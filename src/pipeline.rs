@@ -116,12 +116,8 @@ impl StandIn {
         let raw = label.get(..end)?;
         // The label as written is what the parser derived the identifier
         // from, so the stand-in defines the same one; a check that this is
-        // that label (whitespace collapsed and case folded as CommonMark
-        // compares labels).
-        let fold = |label: &str| {
-            let words: Vec<&str> = label.split_ascii_whitespace().collect();
-            words.join(" ").to_lowercase().to_uppercase()
-        };
+        // that label (compared as CommonMark compares labels).
+        let fold = crate::guard::label_key;
         (fold(raw) == fold(&definition.identifier)).then(|| StandIn {
             text: format!("[{raw}]: <>"),
             identifier: definition.identifier.clone(),
