@@ -57,7 +57,7 @@ use crate::pipeline::{self, Block as Rendering, Context, TocItem};
 use crate::sanitize::Schema;
 use crate::scope::Scope;
 use crate::{Rendered, TocEntry};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{HashMap, HashSet};
 use std::rc::Rc;
 
 /// A window is grown to four times its blocks only while it stays under
@@ -117,7 +117,7 @@ pub struct Update {
     pub work: Work,
     entries: Rc<Vec<Entry>>,
     /// The names some block uses (for the unused-import reports).
-    used: Rc<BTreeSet<String>>,
+    used: Rc<HashSet<String>>,
     frontmatter: Option<serde_json::Value>,
     title: Option<String>,
 }
@@ -135,7 +135,7 @@ pub struct BlockDiagnostics<'u> {
     /// UTF-16 offset of the block's start.
     pub utf16: usize,
     block: &'u Rendering,
-    used: &'u BTreeSet<String>,
+    used: &'u HashSet<String>,
 }
 
 impl<'u> BlockDiagnostics<'u> {
@@ -387,7 +387,7 @@ struct Tally {
     definitions: usize,
     toc_inline: usize,
     /// How many blocks use each bound name.
-    used: BTreeMap<String, usize>,
+    used: HashMap<String, usize>,
     /// A name came to be used or stopped being used.
     used_changed: bool,
     /// A block with ESM came or went: the document's names may differ.
@@ -457,7 +457,7 @@ pub struct Incremental {
     /// every heading and its id are as they were).
     headings_touched: bool,
     /// The names some block uses, at the last assembly.
-    used: Rc<BTreeSet<String>>,
+    used: Rc<HashSet<String>>,
     /// The document's `toc`, at the last assembly of a document with a
     /// TOCInline (empty otherwise).
     toc_items: Rc<Vec<TocItem>>,
@@ -1305,7 +1305,7 @@ impl Incremental {
         let keys = if gather {
             references(text)
         } else {
-            BTreeSet::new()
+            HashSet::new()
         };
         for (index, entry) in self.entries.iter().enumerate() {
             if !gather {
@@ -1576,7 +1576,7 @@ impl Incremental {
             self.toc_serial = self.serial;
         }
         if std::mem::take(&mut self.tally.used_changed) {
-            let mut used = BTreeSet::new();
+            let mut used = HashSet::new();
             used.extend(self.tally.used.keys().cloned());
             self.used = Rc::new(used);
         }
@@ -1811,8 +1811,8 @@ fn first_line_end(source: &str, at: usize) -> usize {
 }
 
 /// The labels `text` may refer to.
-fn references(text: &str) -> BTreeSet<String> {
-    let mut keys = BTreeSet::new();
+fn references(text: &str) -> HashSet<String> {
+    let mut keys = HashSet::new();
     keys.extend(
         crate::parse::references(text)
             .into_iter()

@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
-use std::collections::BTreeMap;
+use std::collections::HashMap;
 use std::fmt;
 
 /// Which syntax the source is written in.
@@ -147,7 +147,7 @@ pub struct Options {
     pub format: Format,
     /// URL for each import specifier or relative image path
     /// (`"./asset/a.png" → "blob:…"`).
-    pub assets: BTreeMap<String, String>,
+    pub assets: HashMap<String, String>,
     /// Base URL that relative import specifiers are resolved against when
     /// `assets` has no entry for them.
     pub base_url: Option<String>,
@@ -172,7 +172,7 @@ impl Default for Options {
     fn default() -> Self {
         Options {
             format: Format::Mdx,
-            assets: BTreeMap::new(),
+            assets: HashMap::new(),
             base_url: None,
             toc: TocOptions::default(),
             id_prefix: "user-content-".into(),
@@ -451,13 +451,19 @@ impl Options {
                 );
             }
         }
-        for (specifier, url) in &self.assets {
-            if url.chars().any(char::is_control) {
-                return error(
-                    &format!("assets[{specifier:?}]"),
-                    "must not contain control characters".into(),
-                );
-            }
+        // Of several bad URLs, the first by specifier (a hash map's order
+        // differs from one map to the next).
+        let bad_url = self
+            .assets
+            .iter()
+            .filter(|(_, url)| url.chars().any(char::is_control))
+            .map(|(specifier, _)| specifier)
+            .min();
+        if let Some(specifier) = bad_url {
+            return error(
+                &format!("assets[{specifier:?}]"),
+                "must not contain control characters".into(),
+            );
         }
         for class in &self.sanitize.allow_classes {
             let valid = !class.is_empty()

@@ -21,7 +21,7 @@ use crate::slug::Slugger;
 use crate::to_hast::Converted;
 use crate::{Rendered, TocEntry};
 use markdown::mdast;
-use std::collections::BTreeSet;
+use std::collections::HashSet;
 
 /// What the rest of a document tells a window of it: its ESM and link
 /// definitions, as text parsed around the window (each piece followed by a
@@ -459,15 +459,15 @@ impl Whole<'_> {
         hast::dispose(nodes);
 
         let marks = self.marks;
-        // Sets are filled with `extend`, never `collect`: collecting sorts,
-        // one more copy of the standard sort in the wasm per element type.
-        let mut used: BTreeSet<&String> = BTreeSet::new();
-        used.extend(
-            piece
-                .part(&marks.uses, |(at, _)| *at)
-                .iter()
-                .map(|(_, name)| name),
-        );
+        // The names used, each once, in the order of their first use (a
+        // hash set's own order differs from one set to the next).
+        let mut seen: HashSet<&String> = HashSet::new();
+        let used: Vec<String> = piece
+            .part(&marks.uses, |(at, _)| *at)
+            .iter()
+            .filter(|(_, name)| seen.insert(name))
+            .map(|(_, name)| name.clone())
+            .collect();
         let text = &self.full[start..stop];
         let tops = piece.part(&self.syntax.tops, |(at, _)| *at);
         Block {
@@ -478,7 +478,7 @@ impl Whole<'_> {
             html,
             headings,
             diagnostics: reports.iter().map(relative).collect(),
-            used: used.into_iter().cloned().collect(),
+            used,
             imports: piece
                 .part(&marks.imports, |(_, span)| span.0)
                 .iter()
@@ -939,8 +939,8 @@ pub fn toc(block: &Block, base_line: usize, ids: &[String], options: &Options) -
 }
 
 /// The names some block uses.
-pub fn used_names<'b>(blocks: impl Iterator<Item = &'b Block>) -> BTreeSet<&'b str> {
-    let mut names = BTreeSet::new();
+pub fn used_names<'b>(blocks: impl Iterator<Item = &'b Block>) -> HashSet<&'b str> {
+    let mut names = HashSet::new();
     names.extend(blocks.flat_map(|block| block.used.iter().map(String::as_str)));
     names
 }

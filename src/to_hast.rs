@@ -18,7 +18,7 @@ use crate::prepass::{Fault, Prepared};
 use crate::rules::Rule;
 use crate::scope::{Scope, resolve};
 use markdown::mdast::{self, AlignKind};
-use std::collections::BTreeMap;
+use std::collections::HashMap;
 
 /// Deepest nesting of mdast nodes we convert; deeper content becomes text.
 const MAX_DEPTH: usize = 96;
@@ -94,9 +94,9 @@ struct State<'a> {
     reports: Vec<Report>,
     /// Link reference definitions by label ([`crate::guard::label_key`],
     /// first wins).
-    definitions: BTreeMap<String, (String, Option<String>)>,
+    definitions: HashMap<String, (String, Option<String>)>,
     /// Footnote definitions by identifier (first wins).
-    footnotes: BTreeMap<String, &'a mdast::FootnoteDefinition>,
+    footnotes: HashMap<String, &'a mdast::FootnoteDefinition>,
     /// Footnote identifiers in order of first call, with call counts.
     footnote_order: Vec<(String, usize)>,
     /// Faults and admonitions not yet placed, sorted by start.
@@ -122,7 +122,7 @@ struct State<'a> {
 
 /// The real destination and title of link definitions the parser was given
 /// as stand-ins, by identifier ([`crate::pipeline::Definition::stand_in`]).
-pub type Defined = BTreeMap<String, (String, Option<String>)>;
+pub type Defined = HashMap<String, (String, Option<String>)>;
 
 /// Convert a parsed document.
 ///
@@ -148,8 +148,8 @@ pub fn to_hast(
             prepared,
             scope: scope.cloned().unwrap_or_default(),
             reports: Vec::new(),
-            definitions: BTreeMap::new(),
-            footnotes: BTreeMap::new(),
+            definitions: HashMap::new(),
+            footnotes: HashMap::new(),
             footnote_order: Vec::new(),
             pending: Vec::new(),
             placed: Vec::new(),

@@ -124,7 +124,7 @@ fn take_panic() -> Option<String> {
 fn main() -> ExitCode {
     std::panic::set_hook(Box::new(record_panic));
     let cli = match parse_args(std::env::args_os().skip(1)) {
-        Ok(Command::Run(cli)) => cli,
+        Ok(Command::Run(cli)) => *cli,
         Ok(Command::Help) => return print_and_exit(USAGE),
         Ok(Command::Version) => {
             return print_and_exit(&format!("mdx-preview {}\n", env!("CARGO_PKG_VERSION")));
@@ -172,7 +172,7 @@ struct Cli {
 /// What the command line asks for.
 #[derive(Debug)]
 enum Command {
-    Run(Cli),
+    Run(Box<Cli>),
     Help,
     Version,
 }
@@ -276,7 +276,7 @@ fn parse_args(args: impl IntoIterator<Item = OsString>) -> Result<Command, Usage
     if cli.inputs.is_empty() {
         return Err(UsageError("no input files".into()));
     }
-    Ok(Command::Run(cli))
+    Ok(Command::Run(Box::new(cli)))
 }
 
 fn takes_value(name: &str) -> bool {
