@@ -582,6 +582,13 @@ mod tests {
                 "assets",
                 "expected an object, got an array",
             ),
+            // Of several bad URLs, the first by specifier, whatever the
+            // map's order.
+            (
+                json!({"assets": {"./c.png": "c\u{7}", "./a.png": "a\n", "./b.png": "b"}}),
+                "assets[\"./a.png\"]",
+                "control characters",
+            ),
             (
                 json!({"sanitize": {"allowClasses": ["ok", 3]}}),
                 "sanitize.allowClasses",
