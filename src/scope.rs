@@ -8,7 +8,7 @@ use crate::esm::{Imported, Statement, parse_esm};
 use crate::js::{Expr, Node as JsNode};
 use crate::options::Options;
 use crate::rules::Rule;
-use std::collections::BTreeMap;
+use std::collections::HashMap;
 
 /// File extensions whose import gives a URL (webpack asset modules).
 const ASSET_EXTENSIONS: &[&str] = &[
@@ -50,7 +50,7 @@ pub struct Binding {
 #[derive(Clone, Debug, Default)]
 pub struct Scope {
     /// Bindings by name.
-    pub bindings: BTreeMap<String, Binding>,
+    pub bindings: HashMap<String, Binding>,
     /// Names suggested as fixes for duplicate bindings: once the writer
     /// applies those fixes they are bound, so they are suggestions too.
     pub proposed: Vec<String>,
@@ -236,17 +236,31 @@ impl Scope {
     /// The imported assets, each with the range of its name where it is
     /// bound: those nothing uses are reported (see [`unused_import`]).
     pub fn imports(&self) -> Vec<(String, (usize, usize))> {
-        self.bindings
+        let mut imports: Vec<(String, (usize, usize))> = self
+            .bindings
             .iter()
             .filter(|(_, binding)| matches!(binding.value, Value::Asset { .. }))
             .map(|(name, binding)| (name.clone(), binding.span))
-            .collect()
+            .collect();
+        // In the document's order (a hash map's own order differs from one
+        // map to the next).
+        crate::order::sort_by_key(&mut imports, |(_, span)| *span);
+        imports
     }
 
     /// The closest bound name to an unknown one.
     pub fn suggest(&self, name: &str) -> Option<String> {
-        let names = self.bindings.keys().chain(&self.proposed);
-        crate::suggest::closest(name, names.map(String::as_str)).map(String::from)
+        use crate::suggest::{closest, closest_unordered, distance};
+        // A bound name wins a tie with a proposed one.
+        let bound = closest_unordered(name, self.bindings.keys().map(String::as_str));
+        let proposed = closest(name, self.proposed.iter().map(String::as_str));
+        match (bound, proposed) {
+            (Some(bound), Some(proposed)) if distance(name, proposed) < distance(name, bound) => {
+                Some(proposed)
+            }
+            (bound, proposed) => bound.or(proposed),
+        }
+        .map(String::from)
     }
 }
 
@@ -369,6 +383,56 @@ mod tests {
             "https://x.org/c.png"
         );
         assert_eq!(join_url("/static/", "img/x.png"), "/static/img/x.png");
+    }
+
+    /// Bindings at `spans`, named `names`, as unknown values.
+    fn scope_of(names: &[(&str, usize)]) -> Scope {
+        let mut scope = Scope::default();
+        for &(name, at) in names {
+            let binding = Binding {
+                value: Value::Unknown,
+                span: (at, at + name.len()),
+            };
+            scope.bindings.insert(name.to_string(), binding);
+        }
+        scope
+    }
+
+    #[test]
+    fn suggestions_do_not_depend_on_the_map_order() {
+        // `imgc` is one edit from each: the first by name wins, as when
+        // the bindings were a sorted map.
+        for _ in 0..8 {
+            let scope = scope_of(&[("imgb", 0), ("imga", 10), ("imgd", 20)]);
+            assert_eq!(scope.suggest("imgc").as_deref(), Some("imga"));
+        }
+        // A bound name wins a tie with a proposed one, which wins only
+        // when closer.
+        let mut scope = scope_of(&[("imgb", 0)]);
+        scope.proposed.push("imga".into());
+        assert_eq!(scope.suggest("imgc").as_deref(), Some("imgb"));
+        scope.proposed.push("imgcc".into());
+        assert_eq!(scope.suggest("imgc").as_deref(), Some("imgb"));
+        let scope = Scope {
+            proposed: vec!["imgc1".into()],
+            ..scope_of(&[("imgxy", 0)])
+        };
+        assert_eq!(scope.suggest("imgc").as_deref(), Some("imgc1"));
+    }
+
+    #[test]
+    fn imports_come_in_the_document_order() {
+        let mut scope = scope_of(&[]);
+        for (name, at) in [("b", 30), ("c", 10), ("a", 20)] {
+            let value = Value::Asset {
+                specifier: format!("./{name}.png"),
+                url: None,
+            };
+            let span = (at, at + 1);
+            scope.bindings.insert(name.into(), Binding { value, span });
+        }
+        let names: Vec<String> = scope.imports().into_iter().map(|(n, _)| n).collect();
+        assert_eq!(names, ["c", "a", "b"]);
     }
 
     #[test]

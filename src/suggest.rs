@@ -38,6 +38,23 @@ pub fn distance(a: &str, b: &str) -> usize {
 /// assert_eq!(mdx_preview::suggest::closest("zzz", names), None);
 /// ```
 pub fn closest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    pick(name, candidates, false)
+}
+
+/// [`closest`] for candidates in no particular order (a hash map's keys):
+/// of equally close ones, the first in byte order.
+pub fn closest_unordered<'a>(
+    name: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
+    pick(name, candidates, true)
+}
+
+fn pick<'a>(
+    name: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+    by_name: bool,
+) -> Option<&'a str> {
     let length = name.chars().count();
     let mut best: Option<(usize, &'a str)> = None;
     for candidate in candidates {
@@ -51,9 +68,29 @@ pub fn closest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) ->
             continue;
         }
         let d = distance(name, candidate);
-        if d <= limit && d < length.max(other) && best.is_none_or(|(b, _)| d < b) {
+        let better = |(b, first): (usize, &str)| d < b || (by_name && d == b && candidate < first);
+        if d <= limit && d < length.max(other) && best.is_none_or(better) {
             best = Some((d, candidate));
         }
     }
     best.map(|(_, candidate)| candidate)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{closest, closest_unordered};
+
+    #[test]
+    fn ties_go_to_the_first_given_or_the_first_by_name() {
+        // "ac" is one edit from both.
+        assert_eq!(closest("ac", ["ab", "aa"]), Some("ab"));
+        assert_eq!(closest("ac", ["aa", "ab"]), Some("aa"));
+        assert_eq!(closest_unordered("ac", ["ab", "aa"]), Some("aa"));
+        assert_eq!(closest_unordered("ac", ["aa", "ab"]), Some("aa"));
+        // A closer candidate still wins, wherever it is.
+        assert_eq!(
+            closest_unordered("abcdef", ["abcdxy", "abcdez"]),
+            Some("abcdez")
+        );
+    }
 }

@@ -18,7 +18,7 @@ use crate::prepass::{Fault, Prepared};
 use crate::rules::Rule;
 use crate::scope::{Scope, resolve};
 use markdown::mdast::{self, AlignKind};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 /// Deepest nesting of mdast nodes we convert; deeper content becomes text.
 const MAX_DEPTH: usize = 96;
@@ -375,10 +375,10 @@ impl<'a> State<'a> {
             .children
             .iter()
             .any(|c| matches!(c, mdast::Node::MdxjsEsm(_)));
-        let given: Vec<String> = if has_esm {
+        let given: HashSet<String> = if has_esm {
             self.scope.bindings.keys().cloned().collect()
         } else {
-            Vec::new()
+            HashSet::new()
         };
         for child in &root.children {
             match child {
@@ -423,11 +423,17 @@ impl<'a> State<'a> {
         // Constants are checked once the whole scope is known (a value may
         // name what a later import binds).
         if has_esm {
-            let own = self
+            // In the order they are bound (a hash map's own order differs
+            // from one map to the next).
+            let mut own: Vec<(&String, (usize, usize))> = self
                 .scope
                 .bindings
-                .keys()
-                .filter(|name| given.binary_search(name).is_err());
+                .iter()
+                .filter(|(name, _)| !given.contains(*name))
+                .map(|(name, binding)| (name, binding.span))
+                .collect();
+            crate::order::sort_by_key(&mut own, |(_, span)| *span);
+            let own = own.into_iter().map(|(name, _)| name);
             self.constants = crate::jsx::constant_reports(&self.scope, self.options, own);
         }
         // Definitions may sit in containers (`> [a]: b`).
