@@ -447,21 +447,13 @@ fn chunks(prepared: &Prepared, parse_options: &ParseOptions, min_chunked: usize)
     // in front of a chunk never come before it.
     let mut chunk_start = prepared.body;
     if chunk_start > 0 {
-        let mut local = Prepared::default();
-        let tree = recover(text[..chunk_start].to_string(), parse_options, &mut local);
-        result.push(Chunk {
-            start: 0,
-            end: chunk_start,
-            tree,
-            local,
-        });
+        result.push(parsed_chunk(text, 0, chunk_start, parse_options));
     }
     let mut next_check = 0;
     let mut previous_blank = false;
     let mut offset = chunk_start;
     let mut lines = 0;
-    // Where the run of blank lines the current line is in ends: the next
-    // line that is not blank, or the end.
+    // Where the run of blank lines the current line is in ends.
     let mut run_end = 0;
     // At the default size, CHUNK_LINES; tests that chunk small documents
     // get cuts before every line.
@@ -486,66 +478,111 @@ fn chunks(prepared: &Prepared, parse_options: &ParseOptions, min_chunked: usize)
         if !heading && lines < min_lines {
             continue;
         }
-        let probe = if heading {
-            Probe::Heading(line)
-        } else if !blank {
-            Probe::Line(line)
-        } else {
-            if run_end < line_start {
-                run_end = text[line_start..]
-                    .split_inclusive('\n')
-                    .find(|line| !is_blank_line(line))
-                    .map_or(text.len(), |found| {
-                        found.as_ptr() as usize - text.as_ptr() as usize
-                    });
-            }
-            match text[run_end..].split_inclusive('\n').next() {
-                Some(next) => Probe::AfterBlank(next),
-                None => Probe::End,
-            }
+        let Some(probe) = probe_for(text, line_start, line, heading, &mut run_end) else {
+            continue;
         };
-        if let Probe::Line(next) | Probe::AfterBlank(next) = probe {
-            if next.starts_with([' ', '\t']) {
-                // Indented: it may continue a list item across the blank.
-                continue;
+        match cut(text, chunk_start, line_start, &probe, parse_options) {
+            Some((tree, local)) => {
+                result.push(Chunk {
+                    start: chunk_start,
+                    end: line_start,
+                    tree,
+                    local,
+                });
+                chunk_start = line_start;
+                next_check = 0;
+                lines = 0;
             }
-        }
-        let mut with_probe = text[chunk_start..line_start].to_string();
-        if let Probe::AfterBlank(_) = probe {
-            with_probe.push('\n');
-        }
-        let probe_at = with_probe.len();
-        if let Probe::Heading(next) | Probe::Line(next) | Probe::AfterBlank(next) = probe {
-            with_probe.push_str(next);
-        }
-        let mut local = Prepared::default();
-        let mut tree = recover(with_probe, parse_options, &mut local);
-        if whole(&mut tree, &local, probe_at, &probe) {
-            result.push(Chunk {
-                start: chunk_start,
-                end: line_start,
-                tree,
-                local,
-            });
-            chunk_start = line_start;
-            next_check = 0;
-            lines = 0;
-        } else {
-            crate::hast::dispose_mdast(tree);
             // Half as long again before the next try: a chunk left open
             // near the top does not make every later heading parse it.
-            next_check = 3 * (line_start - chunk_start) / 2;
+            None => next_check = 3 * (line_start - chunk_start) / 2,
         }
     }
+    result.push(parsed_chunk(text, chunk_start, text.len(), parse_options));
+    result
+}
+
+/// `text[start..end]` parsed as a chunk.
+fn parsed_chunk(text: &str, start: usize, end: usize, parse_options: &ParseOptions) -> Chunk {
     let mut local = Prepared::default();
-    let tree = recover(text[chunk_start..].to_string(), parse_options, &mut local);
-    result.push(Chunk {
-        start: chunk_start,
-        end: text.len(),
+    let tree = recover(text[start..end].to_string(), parse_options, &mut local);
+    Chunk {
+        start,
+        end,
         tree,
         local,
-    });
-    result
+    }
+}
+
+/// What to parse after a chunk that would end before `line` (at
+/// `line_start`, after a blank line) to tell whether it is whole, or
+/// `None` when the line the chunk would be followed by is indented: it may
+/// continue a list item across the blank. `run_end` keeps where the
+/// current run of blank lines ends.
+fn probe_for<'t>(
+    text: &'t str,
+    line_start: usize,
+    line: &'t str,
+    heading: bool,
+    run_end: &mut usize,
+) -> Option<Probe<'t>> {
+    let probe = if heading {
+        Probe::Heading(line)
+    } else if !is_blank_line(line) {
+        Probe::Line(line)
+    } else {
+        if *run_end < line_start {
+            *run_end = blank_run_end(text, line_start);
+        }
+        match text[*run_end..].split_inclusive('\n').next() {
+            Some(next) => Probe::AfterBlank(next),
+            None => Probe::End,
+        }
+    };
+    match probe {
+        Probe::Line(next) | Probe::AfterBlank(next) if next.starts_with([' ', '\t']) => None,
+        probe => Some(probe),
+    }
+}
+
+/// Where the run of blank lines starting at `at` ends: where the next line
+/// that is not blank starts, or the end of `text`.
+fn blank_run_end(text: &str, at: usize) -> usize {
+    let mut end = at;
+    for line in text[at..].split_inclusive('\n') {
+        if !is_blank_line(line) {
+            return end;
+        }
+        end += line.len();
+    }
+    text.len()
+}
+
+/// `text[start..end]` parsed with `probe` after it, if that shows the text
+/// is whole there: the chunk's tree and what its parse found.
+fn cut(
+    text: &str,
+    start: usize,
+    end: usize,
+    probe: &Probe,
+    parse_options: &ParseOptions,
+) -> Option<(Node, Prepared)> {
+    let mut with_probe = text[start..end].to_string();
+    if let Probe::AfterBlank(_) = probe {
+        with_probe.push('\n');
+    }
+    let probe_at = with_probe.len();
+    if let Probe::Heading(next) | Probe::Line(next) | Probe::AfterBlank(next) = probe {
+        with_probe.push_str(next);
+    }
+    let mut local = Prepared::default();
+    let mut tree = recover(with_probe, parse_options, &mut local);
+    if whole(&mut tree, &local, probe_at, probe) {
+        Some((tree, local))
+    } else {
+        crate::hast::dispose_mdast(tree);
+        None
+    }
 }
 
 /// Chunks are cut before any line only once they have this many lines
