@@ -17,6 +17,14 @@ fn inputs() -> Vec<(String, Format)> {
     inputs
 }
 
+/// The default options in `format`.
+fn in_format(format: Format) -> Options {
+    Options {
+        format,
+        ..Options::default()
+    }
+}
+
 fn assert_same(source: &str, options: &Options) {
     let whole = render_chunked(source, options, usize::MAX).expect("valid options");
     let chunked = render_chunked(source, options, 0).expect("valid options");
@@ -50,22 +58,8 @@ fn fixtures_render_the_same_in_chunks() {
 fn definitions_reach_every_chunk() {
     let source = "# A\n\nSee [the site][site] and a note[^n].\n\n# B\n\n[site]: https://example.com \"Site\"\n\n# C\n\n[^n]: The note, with [site].\n\nAgain [site].\n";
     for format in [Format::Md, Format::Mdx] {
-        assert_same(
-            source,
-            &Options {
-                format,
-                ..Options::default()
-            },
-        );
-        let rendered = render_chunked(
-            source,
-            &Options {
-                format,
-                ..Options::default()
-            },
-            0,
-        )
-        .expect("valid");
+        assert_same(source, &in_format(format));
+        let rendered = render_chunked(source, &in_format(format), 0).expect("valid");
         assert_eq!(
             rendered
                 .html
@@ -88,10 +82,7 @@ fn only_referenced_definitions_are_needed_but_every_match_is_found() {
 # D\n\n[MIXED] again, [nope]: not a definition here, [[xy]] nested, ![img][a b].\n\n\
 # E\n\n[mixed]: /second-definition-loses\n\n[mixed]\n";
     for format in [Format::Md, Format::Mdx] {
-        let options = Options {
-            format,
-            ..Options::default()
-        };
+        let options = in_format(format);
         assert_same(source, &options);
         let html = render_chunked(source, &options, 0).expect("valid").html;
         // (markdown-rs does not match the label that runs across block quote
@@ -116,10 +107,7 @@ fn front_matter_stays_first_when_definitions_are_added() {
     // definition put in front of that chunk must not hide the front matter.
     let source = "---\ntitle: Kept\ntags: [a]\n---\n\nIntro with a note[^n] and [a link][l].\n\n# A\n\nText.\n\n# B\n\n[^n]: The note.\n[l]: https://example.com\n";
     for format in [Format::Md, Format::Mdx] {
-        let options = Options {
-            format,
-            ..Options::default()
-        };
+        let options = in_format(format);
         assert_same(source, &options);
         let chunked = render_chunked(source, &options, 0).expect("valid");
         assert_eq!(chunked.title.as_deref(), Some("Kept"));
@@ -223,13 +211,7 @@ fn a_block_after_a_container_stays_with_it() {
         "Text.\n\n- a\n\n  b\n\nc\n\n- d\n",
     ] {
         for format in [Format::Md, Format::Mdx] {
-            assert_same(
-                source,
-                &Options {
-                    format,
-                    ..Options::default()
-                },
-            );
+            assert_same(source, &in_format(format));
         }
     }
 }
