@@ -478,7 +478,7 @@ fn chunks(prepared: &Prepared, parse_options: &ParseOptions, min_chunked: usize)
         if !heading && lines < min_lines {
             continue;
         }
-        let Some(probe) = probe_for(text, line_start, line, heading, &mut run_end) else {
+        let Some(probe) = probe_for(text, line_start, line, heading, blank, &mut run_end) else {
             continue;
         };
         match cut(text, chunk_start, line_start, &probe, parse_options) {
@@ -517,18 +517,19 @@ fn parsed_chunk(text: &str, start: usize, end: usize, parse_options: &ParseOptio
 /// What to parse after a chunk that would end before `line` (at
 /// `line_start`, after a blank line) to tell whether it is whole, or
 /// `None` when the line the chunk would be followed by is indented: it may
-/// continue a list item across the blank. `run_end` keeps where the
-/// current run of blank lines ends.
+/// continue a list item across the blank. `heading` and `blank` say what
+/// `line` is; `run_end` keeps where the current run of blank lines ends.
 fn probe_for<'t>(
     text: &'t str,
     line_start: usize,
     line: &'t str,
     heading: bool,
+    blank: bool,
     run_end: &mut usize,
 ) -> Option<Probe<'t>> {
     let probe = if heading {
         Probe::Heading(line)
-    } else if !is_blank_line(line) {
+    } else if !blank {
         Probe::Line(line)
     } else {
         if *run_end < line_start {
