@@ -28,6 +28,11 @@ use args::{offset_arg, options_error, parse_options, string_arg};
 use convert::{JsCache, to_js};
 use wasm_bindgen::prelude::*;
 
+/// The allocator: talc instead of the standard library's dlmalloc, which
+/// is 2.5 KB gzip larger in the package for the same render times.
+#[global_allocator]
+static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
+
 /// Where the panic hook lists the messages of panics for the package's
 /// JavaScript layer: the array `globalThis[Symbol.for(PANICS_KEY)]`.
 const PANICS_KEY: &str = "mdx-preview.panics";
