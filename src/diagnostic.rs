@@ -128,13 +128,14 @@ impl<'a> LineIndex<'a> {
         let mut line_starts_utf16 = vec![0];
         let mut utf16 = 0;
         let bytes = source.as_bytes();
-        for (index, char) in source.char_indices() {
-            utf16 += char.len_utf16();
-            let newline = match char {
-                '\n' => true,
-                '\r' => bytes.get(index + 1) != Some(&b'\n'),
-                _ => false,
-            };
+        // Byte by byte (a render builds this over the whole document): a
+        // character is one UTF-16 unit at its first byte (any byte but a
+        // continuation byte), two when it takes four bytes.
+        for (index, &byte) in bytes.iter().enumerate() {
+            if byte & 0xC0 != 0x80 {
+                utf16 += 1 + usize::from(byte >= 0xF0);
+            }
+            let newline = byte == b'\n' || (byte == b'\r' && bytes.get(index + 1) != Some(&b'\n'));
             if newline {
                 line_starts.push(index + 1);
                 line_starts_utf16.push(utf16);
@@ -145,6 +146,11 @@ impl<'a> LineIndex<'a> {
             line_starts,
             line_starts_utf16,
         }
+    }
+
+    /// The indexed source.
+    pub fn source(&self) -> &'a str {
+        self.source
     }
 
     /// 1-based line of a byte offset.
@@ -228,6 +234,27 @@ mod tests {
             (2, 1, 5),
             "should treat CRLF as one line ending"
         );
+    }
+
+    #[test]
+    fn points_agree_with_counting_characters() {
+        let source = "a\r\n한😀\rb\n\n\u{e9}x\r\r\n😀😀\nend";
+        let index = LineIndex::new(source);
+        let (mut line, mut column, mut offset) = (1, 1, 0);
+        let mut chars = source.char_indices().peekable();
+        while let Some((at, char)) = chars.next() {
+            assert_eq!(index.point(at), (line, column, offset), "at byte {at}");
+            offset += char.len_utf16();
+            let ends_line =
+                char == '\n' || (char == '\r' && chars.peek().map(|c| c.1) != Some('\n'));
+            if ends_line {
+                (line, column) = (line + 1, 1);
+            } else {
+                column += char.len_utf16();
+            }
+        }
+        assert_eq!(index.point(source.len()), (line, column, offset));
+        assert_eq!(index.line_count(), line);
     }
 
     #[test]

@@ -217,9 +217,10 @@ pub fn blocks(
     let tree = crate::parse::parse(&mut prepared, options, min_chunked);
     let syntax = Syntax::of(&tree, full, &prepared.masked);
     let mut reports = std::mem::take(&mut prepared.reports);
+    let index = LineIndex::new(full);
     let mut converted = crate::to_hast::to_hast(
         tree,
-        full,
+        &index,
         &prepared,
         options,
         context.scope.as_deref(),
@@ -227,7 +228,6 @@ pub fn blocks(
         &mut reports,
     );
     crate::order::sort_by_key(&mut reports, |r| (r.start, r.end));
-    let index = LineIndex::new(full);
     let cuts = cuts(full, &index, &converted, &prepared, skip..end);
 
     let items = std::mem::take(&mut converted.items);

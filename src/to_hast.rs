@@ -87,7 +87,7 @@ struct Jsx<'a> {
 /// Conversion state.
 struct State<'a> {
     source: &'a str,
-    lines: LineIndex<'a>,
+    lines: &'a LineIndex<'a>,
     options: &'a Options,
     prepared: &'a Prepared,
     scope: Scope,
@@ -129,21 +129,23 @@ pub type Defined = HashMap<String, (String, Option<String>)>;
 /// `scope`: the names the rest of the document binds, when it has been read
 /// already (the incremental engine renders part of a document); the ESM of
 /// this tree is added to it. `defined`: the definitions outside the shown
-/// range of `source` that the parser read as stand-ins, and that range.
-pub fn to_hast(
+/// range of the source that the parser read as stand-ins, and that range.
+/// `lines` indexes the source (the caller builds it once for the render).
+pub fn to_hast<'a>(
     tree: mdast::Node,
-    source: &str,
+    lines: &'a LineIndex<'a>,
     prepared: &Prepared,
     options: &Options,
     scope: Option<&Scope>,
     defined: (&Defined, std::ops::Range<usize>),
     reports: &mut Vec<Report>,
 ) -> Converted {
+    let source = lines.source();
     let mut converted = Converted::default();
     {
         let mut state = State {
             source,
-            lines: LineIndex::new(source),
+            lines,
             options,
             prepared,
             scope: scope.cloned().unwrap_or_default(),
