@@ -24,7 +24,8 @@
 //!   library is built with `panic = "abort"`): a panic traps the module.
 //!   The package's JavaScript layer (`src/js/contain.mjs`) catches the trap,
 //!   gets a fresh instance and runs the same search with its own probes,
-//!   then renders with `isolate`.
+//!   then renders with `isolate`. The Rust side's search is left out of the
+//!   wasm ([`CAN_CATCH`] is false there), as it could never start.
 //!
 //! With the `panic-trigger` feature (tests only; `pkg/` never has it) the
 //! pipeline panics on any block holding [`PANIC_MARKER`], so the tests can
@@ -267,27 +268,43 @@ pub fn isolating<T>(
     None
 }
 
+/// Whether a panic can be caught here: natively yes (with
+/// `panic = "unwind"`), in WebAssembly no. There a panic traps the module
+/// (its standard library aborts) and the package's JavaScript layer
+/// contains it (see the module docs), so callers leave the search that a
+/// caught panic would start out of the wasm.
+pub const CAN_CATCH: bool = !cfg!(target_arch = "wasm32");
+
+/// `f()`, or `None` if it panicked.
+pub fn catching<T>(f: impl FnOnce() -> T) -> Option<T> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).ok()
+}
+
 /// Run `render` on `source`; if it panics, find the blocks it fails on,
 /// isolate them and render again; if even that panics (the bug is in no
 /// block), answer with [`last_resort`]. With `panic = "abort"` a panic
-/// still aborts the process: there is nothing to catch.
+/// still aborts the process: there is nothing to catch. In WebAssembly
+/// (see [`CAN_CATCH`]) this only renders.
 pub fn contained(
     source: &str,
     options: &Options,
     render: impl Fn(&str, &Options) -> Rendered,
 ) -> Rendered {
+    if !CAN_CATCH {
+        return render(source, options);
+    }
     let run = |text: &str, isolate: &[String]| {
         let options = Options {
             isolate: isolate.to_vec(),
             ..options.clone()
         };
-        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| render(text, &options)))
+        catching(|| render(text, &options))
     };
-    if let Ok(done) = run(source, &options.isolate) {
+    if let Some(done) = run(source, &options.isolate) {
         return done;
     }
-    let fails = |text: &str, isolate: &[String]| run(text, isolate).is_err();
-    let whole = |isolate: &[String]| run(source, isolate).ok();
+    let fails = |text: &str, isolate: &[String]| run(text, isolate).is_none();
+    let whole = |isolate: &[String]| run(source, isolate);
     isolating(source, &options.isolate, fails, whole)
         .map_or_else(|| last_resort(source, options), |(_, done)| done)
 }

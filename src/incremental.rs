@@ -628,7 +628,7 @@ impl Incremental {
             source[from..to].contains(WRAPPER)
         };
         let wrapper = std::mem::replace(&mut self.wrapped, wrapped) || wrapped;
-        let attempt = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        let mut edit = || {
             if first {
                 (
                     0,
@@ -638,9 +638,12 @@ impl Incremental {
             } else {
                 self.rerender(&source, start, old_end, new_end, wrapper)
             }
-        }));
-        let (from, to, renderings) =
-            attempt.unwrap_or_else(|_| (0, count, self.contained_whole(&source)));
+        };
+        let (from, to, renderings) = if contain::CAN_CATCH {
+            contain::catching(edit).unwrap_or_else(|| (0, count, self.contained_whole(&source)))
+        } else {
+            edit()
+        };
         self.source = source;
         self.splice(from, to, renderings);
         self.assemble(first)
@@ -1158,7 +1161,7 @@ impl Incremental {
                 isolate: isolate.to_vec(),
                 ..options.clone()
             };
-            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            contain::catching(|| {
                 pipeline::blocks(
                     text,
                     &options,
@@ -1166,15 +1169,15 @@ impl Incremental {
                     &Context::default(),
                     crate::parse::MIN_CHUNKED,
                 )
-            }))
+            })
         };
         let (isolate, renderings) = match run(source, &self.isolate) {
-            Ok(renderings) => (self.isolate.clone(), renderings),
-            Err(_) => contain::isolating(
+            Some(renderings) => (self.isolate.clone(), renderings),
+            None => contain::isolating(
                 source,
                 &self.isolate,
-                |text, isolate| run(text, isolate).is_err(),
-                |isolate| run(source, isolate).ok(),
+                |text, isolate| run(text, isolate).is_none(),
+                |isolate| run(source, isolate),
             )
             .unwrap_or_else(|| {
                 // The failure is in no block: all of it as source.

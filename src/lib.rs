@@ -90,8 +90,7 @@ pub struct Rendered {
 pub fn render(source: &str, options: &Options) -> Result<Rendered, OptionsError> {
     options.validate()?;
     Ok(contain::contained(source, options, |source, options| {
-        render_chunked(source, options, parse::MIN_CHUNKED)
-            .unwrap_or_else(|_| contain::last_resort(source, options))
+        render_valid(source, options, parse::MIN_CHUNKED)
     }))
 }
 
@@ -105,8 +104,13 @@ pub fn render_chunked(
     min_chunked: usize,
 ) -> Result<Rendered, OptionsError> {
     options.validate()?;
+    Ok(render_valid(source, options, min_chunked))
+}
+
+/// [`render_chunked`] with options known to be valid.
+fn render_valid(source: &str, options: &Options, min_chunked: usize) -> Rendered {
     let schema = sanitize::Schema::from_options(options);
     let context = pipeline::Context::default();
     let blocks = pipeline::blocks(source, options, &schema, &context, min_chunked);
-    Ok(pipeline::assemble(&blocks, options))
+    pipeline::assemble(&blocks, options)
 }
