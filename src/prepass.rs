@@ -16,7 +16,6 @@ use crate::guard;
 use crate::lines::{Line, LineMap, container_prefix, is_blank, split as lines};
 use crate::options::Format;
 use crate::rules::Rule;
-use std::collections::HashMap;
 
 /// Admonition types Docusaurus knows.
 pub const ADMONITION_TYPES: [&str; 9] = [
@@ -622,24 +621,25 @@ pub(crate) fn tag_end(bytes: &[u8], from: usize, braces: &Braces) -> Option<usiz
 /// ends is found without rescanning the rest of the range for every run
 /// (a document of runs that never close would make that quadratic).
 pub(crate) struct CodeSpans {
-    /// Starts of the runs of each length, in order.
-    runs: HashMap<usize, Vec<usize>>,
+    /// `(length, start)` of every run, sorted.
+    runs: Vec<(usize, usize)>,
 }
 
 impl CodeSpans {
     /// The runs of `bytes[start..end]`.
     pub(crate) fn new(bytes: &[u8], start: usize, end: usize) -> CodeSpans {
-        let mut runs: HashMap<usize, Vec<usize>> = HashMap::new();
+        let mut runs = Vec::new();
         let mut at = start;
         while at < end {
             if bytes[at] == b'`' {
                 let run = bytes[at..end].iter().take_while(|&&b| b == b'`').count();
-                runs.entry(run).or_default().push(at);
+                runs.push((run, at));
                 at += run;
             } else {
                 at += 1;
             }
         }
+        crate::order::sort_by_key(&mut runs, |&pair| pair);
         CodeSpans { runs }
     }
 
@@ -649,11 +649,11 @@ impl CodeSpans {
     /// when it is not closed in the range.
     pub(crate) fn end(&self, bytes: &[u8], at: usize) -> usize {
         let run = bytes[at..].iter().take_while(|&&b| b == b'`').count();
-        let closing = self.runs.get(&run).and_then(|starts| {
-            let next = starts.partition_point(|&start| start <= at);
-            starts.get(next).copied()
-        });
-        closing.map_or(at + run, |start| start + run)
+        let next = self.runs.partition_point(|&pair| pair <= (run, at));
+        match self.runs.get(next) {
+            Some(&(length, start)) if length == run => start + run,
+            _ => at + run,
+        }
     }
 }
 
