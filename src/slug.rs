@@ -33,7 +33,7 @@ use std::collections::HashMap;
 pub struct Slugger {
     /// Every slug handed out, with (for slugs used as a base) the last
     /// suffix number tried, as github-slugger's `occurrences` object.
-    occurrences: HashMap<String, u64>,
+    occurrences: HashMap<String, usize>,
 }
 
 impl Slugger {
