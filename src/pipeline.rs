@@ -461,11 +461,11 @@ impl Whole<'_> {
         let marks = self.marks;
         // The names used, each once, in the order of their first use (a
         // hash set's own order differs from one set to the next).
-        let mut seen: HashSet<&String> = HashSet::new();
+        let mut seen: HashSet<&str> = HashSet::new();
         let used: Vec<String> = piece
             .part(&marks.uses, |(at, _)| *at)
             .iter()
-            .filter(|(_, name)| seen.insert(name))
+            .filter(|(_, name)| seen.insert(name.as_str()))
             .map(|(_, name)| name.clone())
             .collect();
         let text = &self.full[start..stop];
