@@ -23,10 +23,10 @@ VITE_CONSUMER := target/vite-consumer
 # `make size` fail above 320 KB (the package must not grow past it).
 SIZE_BUDGET_BYTES := 320000
 # Until the package is under that, `make test` holds it where it is:
-# `size-ceiling` fails if it grows past this (329,305 B on 2026-12-04,
+# `size-ceiling` fails if it grows past this (328,313 B on 2026-12-04,
 # plus room for gzip's layout noise of a few hundred bytes). Lower it
 # whenever the package shrinks.
-SIZE_CEILING_BYTES := 329800
+SIZE_CEILING_BYTES := 328800
 # What `make size` checks against, and what it calls that number.
 SIZE_LIMIT ?= $(SIZE_BUDGET_BYTES)
 SIZE_LIMIT_NAME ?= budget
