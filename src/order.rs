@@ -3,9 +3,10 @@
 //! Every `sort_by_key` on a new element type adds its own copy of the
 //! standard library's sort to the wasm (2–5 KB each). The crate's sorts all
 //! order by one or two positions, so they go through [`sort_by_key`], which
-//! sorts `(key, key, index)` triples (a single instantiation of the standard
-//! sort, in a function that is not generic) and then moves the elements into
-//! that order. It is stable: equal keys keep their order, as
+//! merge-sorts the indexes of the `(key, key)` pairs (in a function that is
+//! not generic, and written here: the standard `sort_unstable` it replaced
+//! was 0.8 KB more of the gzipped wasm) and then moves the elements into that
+//! order. It is stable: equal keys keep their order, as
 //! `slice::sort_by_key` would.
 
 /// Sort `items` by `key`, stably. For a descending second key, give
@@ -33,17 +34,41 @@ pub fn sort_by_key<T>(items: &mut Vec<T>, key: impl Fn(&T) -> (usize, usize)) {
 
 /// The indexes of `keys` in stable sorted order; `None` when they are
 /// sorted already.
+///
+/// A bottom-up merge sort of indexes: stable by construction, O(n log n),
+/// and a few hundred bytes of wasm where the standard library's
+/// `sort_unstable` on index triples was 3 KB.
 fn sorted_order(keys: Vec<(usize, usize)>) -> Option<Vec<usize>> {
     if keys.windows(2).all(|pair| pair[0] <= pair[1]) {
         return None;
     }
-    let mut triples: Vec<(usize, usize, usize)> = keys
-        .into_iter()
-        .enumerate()
-        .map(|(index, (first, second))| (first, second, index))
-        .collect();
-    triples.sort_unstable();
-    Some(triples.into_iter().map(|(_, _, index)| index).collect())
+    let count = keys.len();
+    let mut order: Vec<usize> = (0..count).collect();
+    let mut merged: Vec<usize> = Vec::with_capacity(count);
+    let mut width = 1;
+    while width < count {
+        merged.clear();
+        for start in (0..count).step_by(2 * width) {
+            let middle = (start + width).min(count);
+            let end = (start + 2 * width).min(count);
+            let (mut left, mut right) = (start, middle);
+            while left < middle && right < end {
+                // `<=` takes the left run's element on a tie: stable.
+                if keys[order[left]] <= keys[order[right]] {
+                    merged.push(order[left]);
+                    left += 1;
+                } else {
+                    merged.push(order[right]);
+                    right += 1;
+                }
+            }
+            merged.extend_from_slice(&order[left..middle]);
+            merged.extend_from_slice(&order[right..end]);
+        }
+        std::mem::swap(&mut order, &mut merged);
+        width *= 2;
+    }
+    Some(order)
 }
 
 /// Sort and deduplicate positions.
@@ -105,6 +130,16 @@ mod tests {
         expected.sort_by_key(|&(a, b, _)| (a, b));
         sort_by_key(&mut items, |&(a, b, _)| (a, b));
         assert_eq!(items, expected, "should order as the standard stable sort");
+
+        // Every length up to 40, so each run split and odd tail is met.
+        for length in 0..40 {
+            let mut items: Vec<(usize, usize)> =
+                (0..length).map(|id| ((id * 7 + 3) % 5, id)).collect();
+            let mut expected = items.clone();
+            expected.sort_by_key(|&(key, _)| key);
+            sort_by_key(&mut items, |&(key, _)| (key, 0));
+            assert_eq!(items, expected, "should sort {length} items stably");
+        }
 
         let mut positions = vec![5, 1, 5, 3, 1, 9];
         sort_dedup(&mut positions);
