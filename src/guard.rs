@@ -514,7 +514,7 @@ fn unfinished_text_tag(source: &str, block: &[Line]) -> Option<(usize, usize)> {
                 let starts_name = source[name_at.min(end)..end]
                     .chars()
                     .next()
-                    .is_some_and(|c| c.is_alphabetic() || c == '_' || c == '$');
+                    .is_some_and(markdown::id_start);
                 if !starts_name {
                     at += 1;
                     continue;
@@ -530,9 +530,7 @@ fn unfinished_text_tag(source: &str, block: &[Line]) -> Option<(usize, usize)> {
                     return None;
                 }
                 let name_end = source[name_at..end]
-                    .find(|c: char| {
-                        !(c.is_alphanumeric() || matches!(c, '_' | '$' | '-' | '.' | ':'))
-                    })
+                    .find(|c: char| !(markdown::id_cont(c, true) || matches!(c, '$' | '.' | ':')))
                     .map_or(end, |i| name_at + i);
                 return Some((at, name_end));
             }

@@ -337,14 +337,16 @@ pub(crate) fn is_line_terminator(c: char) -> bool {
     matches!(c, '\n' | '\r' | '\u{2028}' | '\u{2029}')
 }
 
-/// Approximation of `ID_Start` plus `$` and `_`.
+/// Whether `c` can start a JavaScript identifier (`ID_Start`, `$` and
+/// `_`), as markdown-rs (and acorn) decide it.
 pub(crate) fn is_id_start(c: char) -> bool {
-    c == '$' || c == '_' || c.is_alphabetic()
+    markdown::id_start(c)
 }
 
-/// Approximation of `ID_Continue` plus `$`, ZWNJ and ZWJ.
+/// Whether `c` can continue a JavaScript identifier (`ID_Continue`, `$`,
+/// ZWNJ and ZWJ).
 pub(crate) fn is_id_continue(c: char) -> bool {
-    c == '$' || c == '_' || c.is_alphanumeric() || c == '\u{200C}' || c == '\u{200D}'
+    c == '$' || markdown::id_cont(c, false)
 }
 
 /// Reserved words (strict mode, module code) that can never be an

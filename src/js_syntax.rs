@@ -22,7 +22,7 @@
 
 // Words that cannot be an identifier in an expression (module code is
 // strict: `let`, `static`, `yield`… are reserved too).
-use crate::js::RESERVED;
+use crate::js::{RESERVED, is_id_continue, is_id_start};
 use markdown::{MdxExpressionKind, MdxSignal};
 
 /// Deepest nesting checked; deeper is taken as valid (not an error).
@@ -304,14 +304,6 @@ struct Parser<'a> {
 }
 
 type Result<T = (), E = SyntaxError> = std::result::Result<T, E>;
-
-fn is_id_start(c: char) -> bool {
-    c.is_alphabetic() || c == '$' || c == '_'
-}
-
-fn is_id_continue(c: char) -> bool {
-    c.is_alphanumeric() || c == '$' || c == '_' || c == '\u{200C}' || c == '\u{200D}'
-}
 
 fn is_line_terminator(c: char) -> bool {
     matches!(c, '\n' | '\r' | '\u{2028}' | '\u{2029}')
@@ -1404,6 +1396,9 @@ mod tests {
             "x => ({ a: 1 })",
             "a = b",
             "0x1f + 1_000n + .5e-3",
+            // A combining mark continues a name (`ID_Continue`); Hangul
+            // starts one.
+            "cafe\u{301} + 한국어",
         ] {
             assert!(
                 ok(value),
@@ -1431,6 +1426,8 @@ mod tests {
         assert!(!err("if (a) b").eof, "should refuse a statement");
         assert!(!err("a b").eof);
         assert!(!err("()").eof, "should refuse empty parentheses");
+        // `²` is a number to Unicode but no identifier character to acorn.
+        assert_eq!(err("a\u{b2}").at, 1, "should refuse `²` in a name");
     }
 
     #[test]

@@ -496,7 +496,9 @@ pub(crate) fn fault(
     prepared.reports.push(report);
 }
 
-/// Mask `{#custom-id}` at the end of an ATX heading and record the id.
+/// Mask `{#custom-id}` at the end of an ATX heading and record the id
+/// (identifier characters as markdown-rs reads a JSX name, `-` included,
+/// plus `.` and `:`).
 /// Docusaurus 3.10's comment form is read too: in MDX a comment alone in
 /// an expression at the end, `{/* #custom-id */}` (its first word, after
 /// the `#`); in Markdown an HTML comment, `<!-- #custom-id -->`. In MDX a
@@ -537,7 +539,7 @@ fn heading_id(
         || open < offset + hashes
         || !id
             .chars()
-            .all(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | '.' | ':'))
+            .all(|c| markdown::id_cont(c, true) || matches!(c, '.' | ':'))
     {
         return;
     }
@@ -693,7 +695,7 @@ pub(crate) fn jsx_tag_spans(
                 let closing = bytes.get(at + 1) == Some(&b'/');
                 let name_at = at + 1 + usize::from(closing);
                 let starts_name = match source[name_at.min(end)..end].chars().next() {
-                    Some(c) => c.is_alphabetic() || c == '_' || c == '$' || c == '>',
+                    Some(c) => markdown::id_start(c) || c == '>',
                     None => false,
                 };
                 if !starts_name {
@@ -1096,6 +1098,15 @@ mod tests {
             format!("## Hello{}\n", " ".repeat(" {#greeting}".len()))
         );
         assert_eq!(prepared.heading_ids, vec![(0, "greeting".to_string())]);
+
+        // Name characters as markdown-rs reads them: a combining accent
+        // (decomposed `é`) and Hangul are in, `{a b}` is an expression.
+        let source = "## Café {#cafe\u{301}-한국어}\n## Hi {#a b}\n";
+        let prepared = prepare(source, Format::Mdx);
+        assert_eq!(
+            prepared.heading_ids,
+            vec![(0, "cafe\u{301}-한국어".to_string())]
+        );
     }
 
     #[test]

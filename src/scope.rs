@@ -288,8 +288,7 @@ fn identifier_from_specifier(specifier: &str) -> Option<String> {
     let stem = file.split('.').next()?;
     let mut chars = stem.chars();
     let first = chars.next()?;
-    let valid = (first.is_alphabetic() || first == '_' || first == '$')
-        && chars.all(|c| c.is_alphanumeric() || c == '_' || c == '$');
+    let valid = crate::js::is_id_start(first) && chars.all(crate::js::is_id_continue);
     valid.then(|| stem.to_string())
 }
 
