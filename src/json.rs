@@ -96,6 +96,12 @@ impl<T: ToJson> ToJson for Vec<T> {
     }
 }
 
+impl ToJson for str {
+    fn write_json(&self, out: &mut String) {
+        write_string(out, self);
+    }
+}
+
 impl ToJson for TocEntry {
     fn write_json(&self, out: &mut String) {
         key(out, true, "id");

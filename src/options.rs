@@ -1,6 +1,7 @@
 //! Options: what the caller can configure, with safe defaults, and their
 //! validation. Invalid options are the only error [`crate::render`] can give.
 
+use crate::json::to_json;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use std::collections::HashMap;
@@ -346,7 +347,7 @@ impl Options {
                             // `{ "./a.png": undefined }`: no entry.
                             continue;
                         }
-                        let url = string(&format!("assets[{specifier:?}]"), url)?;
+                        let url = string(&format!("assets[{}]", to_json(specifier.as_str())), url)?;
                         options.assets.insert(specifier.clone(), url);
                     }
                 }
@@ -439,7 +440,8 @@ impl Options {
             return error(
                 "idPrefix",
                 format!(
-                    "must not contain whitespace, quotes, `<`, `>`, `&` or `` ` ``, found {bad:?}"
+                    "must not contain whitespace, quotes, `<`, `>`, `&` or `` ` ``, found {}",
+                    to_json(bad.encode_utf8(&mut [0; 4]))
                 ),
             );
         }
@@ -461,7 +463,7 @@ impl Options {
             .min();
         if let Some(specifier) = bad_url {
             return error(
-                &format!("assets[{specifier:?}]"),
+                &format!("assets[{}]", to_json(specifier.as_str())),
                 "must not contain control characters".into(),
             );
         }
@@ -474,7 +476,8 @@ impl Options {
                 return error(
                     "sanitize.allowClasses",
                     format!(
-                        "class names may only hold ASCII letters, digits, `-` and `_`, got {class:?}"
+                        "class names may only hold ASCII letters, digits, `-` and `_`, got {}",
+                        to_json(class.as_str())
                     ),
                 );
             }
@@ -603,6 +606,23 @@ mod tests {
                 json!({"idPrefix": "a b"}),
                 "idPrefix",
                 "must not contain whitespace",
+            ),
+            // What is wrong is quoted as JSON, as the package's JavaScript
+            // quotes it (`JSON.stringify`).
+            (
+                json!({"idPrefix": "a\u{1}"}),
+                "idPrefix",
+                r#"found "\u0001""#,
+            ),
+            (
+                json!({"sanitize": {"allowClasses": ["a\"b"]}}),
+                "sanitize.allowClasses",
+                r#"got "a\"b""#,
+            ),
+            (
+                json!({"assets": {"./a\tb.png": 1}}),
+                r#"assets["./a\tb.png"]"#,
+                "expected a string",
             ),
             (
                 json!({"isolate": "a"}),

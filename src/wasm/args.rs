@@ -152,7 +152,9 @@ fn is_bytes(value: &JsValue) -> bool {
     value.has_type::<js_sys::Uint8Array>() || value.has_type::<js_sys::ArrayBuffer>()
 }
 
-/// serde's "invalid type" error for `value`, which was not `expected`.
+/// serde's "invalid type" error for `value`, which was not `expected` (a
+/// string quoted as JSON, like every string in these messages: the same
+/// text as serde's for any string without control characters).
 #[cold]
 fn invalid_type(value: &JsValue, expected: &str) -> JsonError {
     let unexpected = if value.loose_eq(&JsValue::NULL) {
@@ -162,7 +164,7 @@ fn invalid_type(value: &JsValue, expected: &str) -> JsonError {
     } else if let Some(number) = value.as_f64() {
         format!("floating point `{}`", float_with_point(number))
     } else if let Some(text) = value.as_string() {
-        format!("string {text:?}")
+        format!("string {}", crate::json::to_json(text.as_str()))
     } else if is_bytes(value) {
         "byte array".to_string()
     } else {
@@ -259,7 +261,7 @@ fn describe(value: &JsValue) -> String {
     if let Some(text) = value.as_string() {
         let short: String = text.chars().take(20).collect();
         let more = if short.len() < text.len() { "…" } else { "" };
-        return format!("a string ({short:?}{more})");
+        return format!("a string ({}{more})", crate::json::to_json(short.as_str()));
     }
     if let Some(number) = value.as_f64() {
         return format!("a number ({})", crate::js::number_to_string(number));
