@@ -95,8 +95,12 @@ struct State<'a> {
     /// Link reference definitions by label ([`crate::guard::label_key`],
     /// first wins).
     definitions: HashMap<String, (String, Option<String>)>,
-    /// Footnote definitions by identifier (first wins).
-    footnotes: HashMap<String, &'a mdast::FootnoteDefinition>,
+    /// Footnote definitions by identifier (first wins): indexes into
+    /// `footnote_definitions`. (A `HashMap<String, usize>`, the map type
+    /// the crate has anyway: each other one adds its own copy of the map
+    /// code to the wasm.)
+    footnotes: HashMap<String, usize>,
+    footnote_definitions: Vec<&'a mdast::FootnoteDefinition>,
     /// Footnote identifiers in order of first call, with call counts.
     footnote_order: Vec<(String, usize)>,
     /// Faults and admonitions not yet placed, sorted by start.
@@ -152,6 +156,7 @@ pub fn to_hast<'a>(
             reports: Vec::new(),
             definitions: HashMap::new(),
             footnotes: HashMap::new(),
+            footnote_definitions: Vec::new(),
             footnote_order: Vec::new(),
             pending: Vec::new(),
             placed: Vec::new(),
@@ -463,10 +468,14 @@ impl<'a> State<'a> {
                             None => (definition.url.clone(), definition.title.clone()),
                         });
                 }
-                mdast::Node::FootnoteDefinition(definition) => {
-                    self.footnotes
-                        .entry(definition.identifier.clone())
-                        .or_insert(definition);
+                mdast::Node::FootnoteDefinition(definition)
+                    if !self.footnotes.contains_key(&definition.identifier) =>
+                {
+                    self.footnotes.insert(
+                        definition.identifier.clone(),
+                        self.footnote_definitions.len(),
+                    );
+                    self.footnote_definitions.push(definition);
                 }
                 _ => {}
             }
@@ -1452,7 +1461,11 @@ impl<'a> State<'a> {
         while index < self.footnote_order.len() {
             let (identifier, _) = self.footnote_order[index].clone();
             index += 1;
-            let Some(definition) = self.footnotes.get(&identifier).copied() else {
+            let Some(&definition) = self
+                .footnotes
+                .get(&identifier)
+                .and_then(|&at| self.footnote_definitions.get(at))
+            else {
                 continue;
             };
             let id = normalize_url(&identifier.to_lowercase());
