@@ -129,13 +129,7 @@ fn parse_chunks(prepared: &mut Prepared, parse_options: &ParseOptions, chunks: V
         definitions_in(chunk, &mut definitions);
     }
     crate::order::sort_by_key(&mut definitions, |d| (d.range.0, d.range.1));
-    let mut by_key: HashMap<(bool, &str), Vec<usize>> = HashMap::new();
-    for (index, definition) in definitions.iter().enumerate() {
-        by_key
-            .entry((definition.footnote, definition.key.as_str()))
-            .or_default()
-            .push(index);
-    }
+    let by_key = ByKey::new(&definitions);
     let mut children = Vec::new();
     let mut lines_before = 0;
     let mut previous_end = 0;
@@ -206,6 +200,50 @@ fn definitions_in(chunk: &Chunk, found: &mut Vec<Definition>) {
     }
 }
 
+/// The indexes of the definitions of each label, footnotes apart from
+/// links. (A `HashMap<String, usize>` into lists, the map type the crate
+/// has anyway: each other one adds its own copy of the map code to the
+/// wasm.)
+struct ByKey {
+    lists: HashMap<String, usize>,
+    indexes: Vec<Vec<usize>>,
+}
+
+impl ByKey {
+    fn new(definitions: &[Definition]) -> ByKey {
+        let mut by_key = ByKey {
+            lists: HashMap::new(),
+            indexes: Vec::new(),
+        };
+        for (index, definition) in definitions.iter().enumerate() {
+            let key = ByKey::key(definition.footnote, &definition.key);
+            match by_key.lists.get(&key) {
+                Some(&list) => by_key.indexes[list].push(index),
+                None => {
+                    by_key.lists.insert(key, by_key.indexes.len());
+                    by_key.indexes.push(vec![index]);
+                }
+            }
+        }
+        by_key
+    }
+
+    /// A footnote's key starts with `^`, a link's with `[`.
+    fn key(footnote: bool, key: &str) -> String {
+        let mut text = String::with_capacity(key.len() + 1);
+        text.push(if footnote { '^' } else { '[' });
+        text.push_str(key);
+        text
+    }
+
+    fn get(&self, footnote: bool, key: &str) -> &[usize] {
+        match self.lists.get(&ByKey::key(footnote, key)) {
+            Some(&list) => &self.indexes[list],
+            None => &[],
+        }
+    }
+}
+
 /// The definitions the chunk at `range` of `masked` may refer to, in
 /// document order (the first definition of a label wins), each followed
 /// by a blank line: the text to parse in front of it. Empty when none.
@@ -213,14 +251,12 @@ fn preamble(
     masked: &str,
     range: (usize, usize),
     definitions: &[Definition],
-    by_key: &HashMap<(bool, &str), Vec<usize>>,
+    by_key: &ByKey,
 ) -> String {
     let mut wanted: Vec<usize> = Vec::new();
     if !definitions.is_empty() {
         for Reference { footnote, key } in references(&masked[range.0..range.1]) {
-            if let Some(found) = by_key.get(&(footnote, key.as_str())) {
-                wanted.extend(found);
-            }
+            wanted.extend(by_key.get(footnote, &key));
         }
         crate::order::sort_dedup(&mut wanted);
     }
