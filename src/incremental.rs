@@ -1330,10 +1330,9 @@ impl Incremental {
                     match &definition.stand_in {
                         Some(stand_in) => {
                             target.push_str(&stand_in.text);
-                            context
-                                .defined
-                                .entry(stand_in.identifier.clone())
-                                .or_insert_with(|| (stand_in.url.clone(), stand_in.title.clone()));
+                            context.defined.first(stand_in.identifier.clone(), || {
+                                (stand_in.url.clone(), stand_in.title.clone())
+                            });
                         }
                         None => target.push_str(&definition.text),
                     }

@@ -94,7 +94,7 @@ struct State<'a> {
     reports: Vec<Report>,
     /// Link reference definitions by label ([`crate::guard::label_key`],
     /// first wins).
-    definitions: HashMap<String, (String, Option<String>)>,
+    definitions: Defined,
     /// Footnote definitions by identifier (first wins): indexes into
     /// `footnote_definitions`. (A `HashMap<String, usize>`, the map type
     /// the crate has anyway: each other one adds its own copy of the map
@@ -124,9 +124,33 @@ struct State<'a> {
     constants: Vec<(String, Report)>,
 }
 
-/// The real destination and title of link definitions the parser was given
-/// as stand-ins, by identifier ([`crate::pipeline::Definition::stand_in`]).
-pub type Defined = HashMap<String, (String, Option<String>)>;
+/// Link destinations and titles by label, the first of each label kept:
+/// the document's definitions, and the real ones of the definitions the
+/// parser was given as stand-ins, by identifier
+/// ([`crate::pipeline::Definition::stand_in`]).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Defined {
+    /// Each label's place in `entries`. (A `HashMap<String, usize>`, the
+    /// map type the crate has anyway: each other one adds its own copy of
+    /// the map code to the wasm.)
+    places: HashMap<String, usize>,
+    entries: Vec<(String, Option<String>)>,
+}
+
+impl Defined {
+    /// The destination and title of `label`.
+    pub fn get(&self, label: &str) -> Option<&(String, Option<String>)> {
+        self.entries.get(*self.places.get(label)?)
+    }
+
+    /// Define `label` unless it is defined already (the first wins).
+    pub fn first(&mut self, label: String, value: impl FnOnce() -> (String, Option<String>)) {
+        if !self.places.contains_key(&label) {
+            self.places.insert(label, self.entries.len());
+            self.entries.push(value());
+        }
+    }
+}
 
 /// Convert a parsed document.
 ///
@@ -154,7 +178,7 @@ pub fn to_hast<'a>(
             prepared,
             scope: scope.cloned().unwrap_or_default(),
             reports: Vec::new(),
-            definitions: HashMap::new(),
+            definitions: Defined::default(),
             footnotes: HashMap::new(),
             footnote_definitions: Vec::new(),
             footnote_order: Vec::new(),
@@ -461,12 +485,10 @@ impl<'a> State<'a> {
                         .get(start..end)
                         .and_then(crate::guard::definition_label);
                     let key = crate::guard::label_key(written.unwrap_or(&definition.identifier));
-                    self.definitions
-                        .entry(key)
-                        .or_insert_with(|| match stood_in {
-                            Some(real) => real.clone(),
-                            None => (definition.url.clone(), definition.title.clone()),
-                        });
+                    self.definitions.first(key, || match stood_in {
+                        Some(real) => real.clone(),
+                        None => (definition.url.clone(), definition.title.clone()),
+                    });
                 }
                 mdast::Node::FootnoteDefinition(definition)
                     if !self.footnotes.contains_key(&definition.identifier) =>
