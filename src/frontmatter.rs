@@ -37,7 +37,7 @@
 //! too large for 64 bits floats. Keys that are not strings are written as
 //! YAML would print them (`1`, `true`, `null`), collections as JSON.
 
-use std::collections::HashMap;
+use crate::name_map::NameMap;
 use std::fmt;
 
 use serde_json::{Map, Number, Value};
@@ -283,13 +283,9 @@ struct Reader<'a> {
     pos: usize,
     /// Where the line holding `pos` starts.
     line: usize,
-    /// Each anchor's latest entry in `anchored` (a `HashMap<String, usize>`,
-    /// the map type the crate has anyway: each other one adds its own copy
-    /// of the map code to the wasm).
-    anchors: HashMap<String, usize>,
     /// `None` while the anchored node is being read (an alias to it would
     /// contain itself).
-    anchored: Vec<Option<Anchored>>,
+    anchors: NameMap<Option<Anchored>>,
     /// `%TAG` handles and their prefixes.
     handles: Vec<(&'a str, &'a str)>,
     /// Values made so far, alias expansions included.
@@ -310,8 +306,7 @@ impl<'a> Reader<'a> {
             bytes: text.as_bytes(),
             pos: 0,
             line: 0,
-            anchors: HashMap::new(),
-            anchored: Vec::new(),
+            anchors: NameMap::default(),
             handles: Vec::new(),
             nodes: 0,
             alias_bytes: 0,
@@ -859,7 +854,7 @@ impl<'a> Reader<'a> {
                 b'&' if props.anchor.is_none() => {
                     self.pos += 1;
                     let name = self.name(at)?;
-                    self.anchor(name, None);
+                    self.anchors.insert(name.to_string(), None);
                     props.anchor = Some(name);
                 }
                 b'!' if props.tag.is_none() => props.tag = Some(self.tag(at)?),
@@ -1285,23 +1280,12 @@ impl<'a> Reader<'a> {
         Ok((chomp, explicit))
     }
 
-    /// Define (or redefine) an anchor.
-    fn anchor(&mut self, name: &str, anchored: Option<Anchored>) {
-        self.anchors.insert(name.to_string(), self.anchored.len());
-        self.anchored.push(anchored);
-    }
-
-    /// What an anchor holds: `Some(None)` while it is being read.
-    fn anchored(&self, name: &str) -> Option<&Option<Anchored>> {
-        self.anchored.get(*self.anchors.get(name)?)
-    }
-
     /// An alias, expanded.
     fn alias(&mut self) -> Result2<Node> {
         let at = self.pos;
         self.pos += 1;
         let name = self.name(at)?;
-        let (nodes, height, bytes) = match self.anchored(name) {
+        let (nodes, height, bytes) = match self.anchors.get(name) {
             Some(Some(anchored)) => (anchored.nodes, anchored.height, anchored.bytes),
             Some(None) => {
                 return self.fail("an alias can't refer to a value that contains it", at);
@@ -1325,7 +1309,7 @@ impl<'a> Reader<'a> {
                 at,
             );
         }
-        let value = match self.anchored(name) {
+        let value = match self.anchors.get(name) {
             Some(Some(anchored)) => anchored.value.clone(),
             _ => Value::Null,
         };
@@ -1543,7 +1527,7 @@ impl<'a> Reader<'a> {
                 nodes: node.nodes,
                 height: node.height,
             };
-            self.anchor(name, Some(anchored));
+            self.anchors.insert(name.to_string(), Some(anchored));
         }
         Ok(node)
     }

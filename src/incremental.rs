@@ -1330,9 +1330,10 @@ impl Incremental {
                     match &definition.stand_in {
                         Some(stand_in) => {
                             target.push_str(&stand_in.text);
-                            context.defined.first(stand_in.identifier.clone(), || {
-                                (stand_in.url.clone(), stand_in.title.clone())
-                            });
+                            context.defined.first(
+                                stand_in.identifier.clone(),
+                                (stand_in.url.clone(), stand_in.title.clone()),
+                            );
                         }
                         None => target.push_str(&definition.text),
                     }

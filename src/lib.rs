@@ -25,6 +25,7 @@ pub mod js_syntax;
 pub mod json;
 pub mod jsx;
 pub mod lines;
+pub mod name_map;
 pub mod options;
 pub mod order;
 mod paragraph;

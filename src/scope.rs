@@ -6,9 +6,9 @@
 use crate::diagnostic::{Report, Severity};
 use crate::esm::{Imported, Statement, parse_esm};
 use crate::js::{Expr, Node as JsNode};
+use crate::name_map::NameMap;
 use crate::options::Options;
 use crate::rules::Rule;
-use std::collections::HashMap;
 
 /// File extensions whose import gives a URL (webpack asset modules).
 const ASSET_EXTENSIONS: &[&str] = &[
@@ -50,7 +50,7 @@ pub struct Binding {
 #[derive(Clone, Debug, Default)]
 pub struct Scope {
     /// Bindings by name.
-    pub bindings: HashMap<String, Binding>,
+    pub bindings: NameMap<Binding>,
     /// Names suggested as fixes for duplicate bindings: once the writer
     /// applies those fixes they are bound, so they are suggestions too.
     pub proposed: Vec<String>,

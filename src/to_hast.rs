@@ -12,13 +12,14 @@
 use crate::diagnostic::{LineIndex, Report};
 use crate::hast::{Element, Node, dispose_mdast, normalize_url};
 use crate::jsx::{Evaluator, Static, html_attributes};
+use crate::name_map::NameMap;
 use crate::options::{Format, Options};
 use crate::order::Intervals;
 use crate::prepass::{Fault, Prepared};
 use crate::rules::Rule;
 use crate::scope::{Scope, resolve};
 use markdown::mdast::{self, AlignKind};
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 
 /// Deepest nesting of mdast nodes we convert; deeper content becomes text.
 const MAX_DEPTH: usize = 96;
@@ -95,12 +96,8 @@ struct State<'a> {
     /// Link reference definitions by label ([`crate::guard::label_key`],
     /// first wins).
     definitions: Defined,
-    /// Footnote definitions by identifier (first wins): indexes into
-    /// `footnote_definitions`. (A `HashMap<String, usize>`, the map type
-    /// the crate has anyway: each other one adds its own copy of the map
-    /// code to the wasm.)
-    footnotes: HashMap<String, usize>,
-    footnote_definitions: Vec<&'a mdast::FootnoteDefinition>,
+    /// Footnote definitions by identifier (first wins).
+    footnotes: NameMap<&'a mdast::FootnoteDefinition>,
     /// Footnote identifiers in order of first call, with call counts.
     footnote_order: Vec<(String, usize)>,
     /// Faults and admonitions not yet placed, sorted by start.
@@ -128,29 +125,7 @@ struct State<'a> {
 /// the document's definitions, and the real ones of the definitions the
 /// parser was given as stand-ins, by identifier
 /// ([`crate::pipeline::Definition::stand_in`]).
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Defined {
-    /// Each label's place in `entries`. (A `HashMap<String, usize>`, the
-    /// map type the crate has anyway: each other one adds its own copy of
-    /// the map code to the wasm.)
-    places: HashMap<String, usize>,
-    entries: Vec<(String, Option<String>)>,
-}
-
-impl Defined {
-    /// The destination and title of `label`.
-    pub fn get(&self, label: &str) -> Option<&(String, Option<String>)> {
-        self.entries.get(*self.places.get(label)?)
-    }
-
-    /// Define `label` unless it is defined already (the first wins).
-    pub fn first(&mut self, label: String, value: impl FnOnce() -> (String, Option<String>)) {
-        if !self.places.contains_key(&label) {
-            self.places.insert(label, self.entries.len());
-            self.entries.push(value());
-        }
-    }
-}
+pub type Defined = NameMap<(String, Option<String>)>;
 
 /// Convert a parsed document.
 ///
@@ -179,8 +154,7 @@ pub fn to_hast<'a>(
             scope: scope.cloned().unwrap_or_default(),
             reports: Vec::new(),
             definitions: Defined::default(),
-            footnotes: HashMap::new(),
-            footnote_definitions: Vec::new(),
+            footnotes: NameMap::default(),
             footnote_order: Vec::new(),
             pending: Vec::new(),
             placed: Vec::new(),
@@ -485,19 +459,17 @@ impl<'a> State<'a> {
                         .get(start..end)
                         .and_then(crate::guard::definition_label);
                     let key = crate::guard::label_key(written.unwrap_or(&definition.identifier));
-                    self.definitions.first(key, || match stood_in {
-                        Some(real) => real.clone(),
-                        None => (definition.url.clone(), definition.title.clone()),
-                    });
-                }
-                mdast::Node::FootnoteDefinition(definition)
-                    if !self.footnotes.contains_key(&definition.identifier) =>
-                {
-                    self.footnotes.insert(
-                        definition.identifier.clone(),
-                        self.footnote_definitions.len(),
+                    self.definitions.first(
+                        key,
+                        match stood_in {
+                            Some(real) => real.clone(),
+                            None => (definition.url.clone(), definition.title.clone()),
+                        },
                     );
-                    self.footnote_definitions.push(definition);
+                }
+                mdast::Node::FootnoteDefinition(definition) => {
+                    self.footnotes
+                        .first(definition.identifier.clone(), definition);
                 }
                 _ => {}
             }
@@ -1483,11 +1455,7 @@ impl<'a> State<'a> {
         while index < self.footnote_order.len() {
             let (identifier, _) = self.footnote_order[index].clone();
             index += 1;
-            let Some(&definition) = self
-                .footnotes
-                .get(&identifier)
-                .and_then(|&at| self.footnote_definitions.get(at))
-            else {
+            let Some(definition) = self.footnotes.get(&identifier).copied() else {
                 continue;
             };
             let id = normalize_url(&identifier.to_lowercase());

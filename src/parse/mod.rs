@@ -16,8 +16,8 @@ use markdown::message::{Message, Place};
 use messages::Unclosed;
 
 pub mod messages;
+use crate::name_map::NameMap;
 use markdown::{Constructs, MdxSignal, ParseOptions};
-use std::collections::HashMap;
 
 /// Documents from this size on are parsed in chunks.
 pub const MIN_CHUNKED: usize = 16 * 1024;
@@ -201,34 +201,19 @@ fn definitions_in(chunk: &Chunk, found: &mut Vec<Definition>) {
 }
 
 /// The indexes of the definitions of each label, footnotes apart from
-/// links. (A `HashMap<String, usize>` into lists, the map type the crate
-/// has anyway: each other one adds its own copy of the map code to the
-/// wasm.)
-struct ByKey {
-    lists: HashMap<String, usize>,
-    indexes: Vec<Vec<usize>>,
-}
+/// links (a footnote's key starts with `^`, a link's with `[`).
+struct ByKey(NameMap<Vec<usize>>);
 
 impl ByKey {
     fn new(definitions: &[Definition]) -> ByKey {
-        let mut by_key = ByKey {
-            lists: HashMap::new(),
-            indexes: Vec::new(),
-        };
+        let mut by_key = NameMap::default();
         for (index, definition) in definitions.iter().enumerate() {
             let key = ByKey::key(definition.footnote, &definition.key);
-            match by_key.lists.get(&key) {
-                Some(&list) => by_key.indexes[list].push(index),
-                None => {
-                    by_key.lists.insert(key, by_key.indexes.len());
-                    by_key.indexes.push(vec![index]);
-                }
-            }
+            by_key.first(key, Vec::new()).push(index);
         }
-        by_key
+        ByKey(by_key)
     }
 
-    /// A footnote's key starts with `^`, a link's with `[`.
     fn key(footnote: bool, key: &str) -> String {
         let mut text = String::with_capacity(key.len() + 1);
         text.push(if footnote { '^' } else { '[' });
@@ -237,10 +222,9 @@ impl ByKey {
     }
 
     fn get(&self, footnote: bool, key: &str) -> &[usize] {
-        match self.lists.get(&ByKey::key(footnote, key)) {
-            Some(&list) => &self.indexes[list],
-            None => &[],
-        }
+        self.0
+            .get(&ByKey::key(footnote, key))
+            .map_or(&[], Vec::as_slice)
     }
 }
 
