@@ -461,11 +461,11 @@ impl Whole<'_> {
         let marks = self.marks;
         // The names used, each once, in the order of their first use (a
         // hash set's own order differs from one set to the next).
-        let mut seen: HashSet<&str> = HashSet::new();
+        let mut seen: HashSet<String> = HashSet::new();
         let used: Vec<String> = piece
             .part(&marks.uses, |(at, _)| *at)
             .iter()
-            .filter(|(_, name)| seen.insert(name.as_str()))
+            .filter(|(_, name)| seen.insert(name.clone()))
             .map(|(_, name)| name.clone())
             .collect();
         let text = &self.full[start..stop];
@@ -939,9 +939,9 @@ pub fn toc(block: &Block, base_line: usize, ids: &[String], options: &Options) -
 }
 
 /// The names some block uses.
-pub fn used_names<'b>(blocks: impl Iterator<Item = &'b Block>) -> HashSet<&'b str> {
+pub fn used_names<'b>(blocks: impl Iterator<Item = &'b Block>) -> HashSet<String> {
     let mut names = HashSet::new();
-    names.extend(blocks.flat_map(|block| block.used.iter().map(String::as_str)));
+    names.extend(blocks.flat_map(|block| block.used.iter().cloned()));
     names
 }
 
