@@ -559,13 +559,16 @@ fn unclosed_code_runs(text: &str) -> usize {
             at += 1;
         }
     }
-    let mut seen_after = std::collections::HashSet::new();
+    // Which run lengths come later, by length (no hash set: each set
+    // type adds its own copy of the map code to the wasm).
+    let longest = lengths.iter().copied().max().unwrap_or(0);
+    let mut seen_after = vec![false; longest + 1];
     let mut unclosed = 0;
     for length in lengths.into_iter().rev() {
-        if !seen_after.contains(&length) {
+        if !seen_after[length] {
             unclosed += 1;
         }
-        seen_after.insert(length);
+        seen_after[length] = true;
     }
     unclosed
 }
@@ -622,5 +625,19 @@ pub(crate) fn unclosed_comment(
             crate::prepass::unclosed_comment(source, lines, index, at, masked, prepared);
             return;
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unclosed_code_runs_counts_the_last_run_of_each_length() {
+        assert_eq!(unclosed_code_runs("no code"), 0);
+        assert_eq!(unclosed_code_runs("`a`"), 1, "the closing run itself");
+        assert_eq!(unclosed_code_runs("`a` ``b"), 2);
+        assert_eq!(unclosed_code_runs("``a`` `b` ```c"), 3);
+        assert_eq!(unclosed_code_runs("` ` ` `"), 1);
     }
 }

@@ -52,12 +52,13 @@
 
 use crate::contain;
 use crate::diagnostic::Diagnostic;
+use crate::name_map::NameSet;
 use crate::options::{Options, OptionsError};
 use crate::pipeline::{self, Block as Rendering, Context, TocItem};
 use crate::sanitize::Schema;
 use crate::scope::Scope;
 use crate::{Rendered, TocEntry};
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::rc::Rc;
 
 /// A window is grown to four times its blocks only while it stays under
@@ -117,7 +118,7 @@ pub struct Update {
     pub work: Work,
     entries: Rc<Vec<Entry>>,
     /// The names some block uses (for the unused-import reports).
-    used: Rc<HashSet<String>>,
+    used: Rc<NameSet>,
     frontmatter: Option<serde_json::Value>,
     title: Option<String>,
 }
@@ -135,7 +136,7 @@ pub struct BlockDiagnostics<'u> {
     /// UTF-16 offset of the block's start.
     pub utf16: usize,
     block: &'u Rendering,
-    used: &'u HashSet<String>,
+    used: &'u NameSet,
 }
 
 impl<'u> BlockDiagnostics<'u> {
@@ -457,7 +458,7 @@ pub struct Incremental {
     /// every heading and its id are as they were).
     headings_touched: bool,
     /// The names some block uses, at the last assembly.
-    used: Rc<HashSet<String>>,
+    used: Rc<NameSet>,
     /// The document's `toc`, at the last assembly of a document with a
     /// TOCInline (empty otherwise).
     toc_items: Rc<Vec<TocItem>>,
@@ -1308,7 +1309,7 @@ impl Incremental {
         let keys = if gather {
             references(text)
         } else {
-            HashSet::new()
+            NameSet::default()
         };
         for (index, entry) in self.entries.iter().enumerate() {
             if !gather {
@@ -1579,7 +1580,7 @@ impl Incremental {
             self.toc_serial = self.serial;
         }
         if std::mem::take(&mut self.tally.used_changed) {
-            let mut used = HashSet::new();
+            let mut used = NameSet::default();
             used.extend(self.tally.used.keys().cloned());
             self.used = Rc::new(used);
         }
@@ -1814,8 +1815,8 @@ fn first_line_end(source: &str, at: usize) -> usize {
 }
 
 /// The labels `text` may refer to.
-fn references(text: &str) -> HashSet<String> {
-    let mut keys = HashSet::new();
+fn references(text: &str) -> NameSet {
+    let mut keys = NameSet::default();
     keys.extend(
         crate::parse::references(text)
             .into_iter()

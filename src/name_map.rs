@@ -5,7 +5,7 @@
 //! keeps its values in a `Vec` and their places in a `HashMap<String,
 //! usize>`, the one map type the crate uses elsewhere too (the slugger's
 //! and the engine's name counts), so each map by name adds only these thin
-//! methods.
+//! methods. [`NameSet`] is the same for a set of names.
 
 use std::collections::HashMap;
 
@@ -98,6 +98,49 @@ impl<V> NameMap<V> {
     }
 }
 
+/// A set of names, over the same map type as [`NameMap`] (the values are
+/// not used).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct NameSet(HashMap<String, usize>);
+
+impl NameSet {
+    /// Add `name`; false when it was there already.
+    pub fn insert(&mut self, name: String) -> bool {
+        self.0.insert(name, 0).is_none()
+    }
+
+    /// Whether `name` is in the set.
+    pub fn contains(&self, name: &str) -> bool {
+        self.0.contains_key(name)
+    }
+
+    /// How many names the set holds.
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// Whether the set is empty.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl Extend<String> for NameSet {
+    fn extend<I: IntoIterator<Item = String>>(&mut self, names: I) {
+        for name in names {
+            self.insert(name);
+        }
+    }
+}
+
+impl FromIterator<String> for NameSet {
+    fn from_iter<I: IntoIterator<Item = String>>(names: I) -> Self {
+        let mut set = NameSet::default();
+        set.extend(names);
+        set
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -124,5 +167,15 @@ mod tests {
             [(&"a".into(), &3), (&"b".into(), &12), (&"c".into(), &4)]
         );
         assert_eq!(map.keys().count(), 3);
+    }
+
+    #[test]
+    fn a_set_holds_each_name_once() {
+        let mut set: NameSet = ["a", "b", "a"].map(String::from).into_iter().collect();
+        assert_eq!(set.len(), 2);
+        assert!(!set.insert("b".into()), "should say `b` was there");
+        assert!(set.insert("c".into()), "should say `c` is new");
+        assert!(set.contains("c") && !set.contains("d"));
+        assert!(!set.is_empty() && NameSet::default().is_empty());
     }
 }

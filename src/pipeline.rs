@@ -13,6 +13,7 @@
 
 use crate::diagnostic::{Diagnostic, LineIndex, Report};
 use crate::hast::{self, Element, Node, Slot, Slotted};
+use crate::name_map::NameSet;
 use crate::options::Options;
 use crate::order::Intervals;
 use crate::prepass::Prepared;
@@ -21,7 +22,6 @@ use crate::slug::Slugger;
 use crate::to_hast::Converted;
 use crate::{Rendered, TocEntry};
 use markdown::mdast;
-use std::collections::HashSet;
 
 /// What the rest of a document tells a window of it: its ESM and link
 /// definitions, as text parsed around the window (each piece followed by a
@@ -461,7 +461,7 @@ impl Whole<'_> {
         let marks = self.marks;
         // The names used, each once, in the order of their first use (a
         // hash set's own order differs from one set to the next).
-        let mut seen: HashSet<String> = HashSet::new();
+        let mut seen = NameSet::default();
         let used: Vec<String> = piece
             .part(&marks.uses, |(at, _)| *at)
             .iter()
@@ -939,10 +939,10 @@ pub fn toc(block: &Block, base_line: usize, ids: &[String], options: &Options) -
 }
 
 /// The names some block uses.
-pub fn used_names<'b>(blocks: impl Iterator<Item = &'b Block>) -> HashSet<String> {
-    let mut names = HashSet::new();
-    names.extend(blocks.flat_map(|block| block.used.iter().cloned()));
-    names
+pub fn used_names<'b>(blocks: impl Iterator<Item = &'b Block>) -> NameSet {
+    blocks
+        .flat_map(|block| block.used.iter().cloned())
+        .collect()
 }
 
 /// A block's diagnostics, relative to it, with the unused-import reports

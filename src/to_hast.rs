@@ -12,14 +12,13 @@
 use crate::diagnostic::{LineIndex, Report};
 use crate::hast::{Element, Node, dispose_mdast, normalize_url};
 use crate::jsx::{Evaluator, Static, html_attributes};
-use crate::name_map::NameMap;
+use crate::name_map::{NameMap, NameSet};
 use crate::options::{Format, Options};
 use crate::order::Intervals;
 use crate::prepass::{Fault, Prepared};
 use crate::rules::Rule;
 use crate::scope::{Scope, resolve};
 use markdown::mdast::{self, AlignKind};
-use std::collections::HashSet;
 
 /// Deepest nesting of mdast nodes we convert; deeper content becomes text.
 const MAX_DEPTH: usize = 96;
@@ -380,10 +379,10 @@ impl<'a> State<'a> {
             .children
             .iter()
             .any(|c| matches!(c, mdast::Node::MdxjsEsm(_)));
-        let given: HashSet<String> = if has_esm {
+        let given: NameSet = if has_esm {
             self.scope.bindings.keys().cloned().collect()
         } else {
-            HashSet::new()
+            NameSet::default()
         };
         for child in &root.children {
             match child {
@@ -434,7 +433,7 @@ impl<'a> State<'a> {
                 .scope
                 .bindings
                 .iter()
-                .filter(|(name, _)| !given.contains(*name))
+                .filter(|(name, _)| !given.contains(name))
                 .map(|(name, binding)| (name, binding.span))
                 .collect();
             crate::order::sort_by_key(&mut own, |(_, span)| *span);
