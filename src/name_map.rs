@@ -98,6 +98,22 @@ impl<V> NameMap<V> {
     }
 }
 
+impl<V> FromIterator<(String, V)> for NameMap<V> {
+    fn from_iter<I: IntoIterator<Item = (String, V)>>(entries: I) -> Self {
+        let mut map = NameMap::default();
+        for (name, value) in entries {
+            map.insert(name, value);
+        }
+        map
+    }
+}
+
+impl<V, const N: usize> From<[(String, V); N]> for NameMap<V> {
+    fn from(entries: [(String, V); N]) -> Self {
+        entries.into_iter().collect()
+    }
+}
+
 /// A set of names, over the same map type as [`NameMap`] (the values are
 /// not used).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]

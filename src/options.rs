@@ -2,9 +2,9 @@
 //! validation. Invalid options are the only error [`crate::render`] can give.
 
 use crate::json::to_json;
+use crate::name_map::NameMap;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
-use std::collections::HashMap;
 use std::fmt;
 
 /// Which syntax the source is written in.
@@ -148,7 +148,7 @@ pub struct Options {
     pub format: Format,
     /// URL for each import specifier or relative image path
     /// (`"./asset/a.png" → "blob:…"`).
-    pub assets: HashMap<String, String>,
+    pub assets: NameMap<String>,
     /// Base URL that relative import specifiers are resolved against when
     /// `assets` has no entry for them.
     pub base_url: Option<String>,
@@ -173,7 +173,7 @@ impl Default for Options {
     fn default() -> Self {
         Options {
             format: Format::Mdx,
-            assets: HashMap::new(),
+            assets: NameMap::default(),
             base_url: None,
             toc: TocOptions::default(),
             id_prefix: "user-content-".into(),

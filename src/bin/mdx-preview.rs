@@ -400,10 +400,7 @@ fn render_document(cli: &Cli, path: &Path, sites: &mut Sites) -> Option<Document
     });
     if let Some(checked) = &checked {
         for (specifier, url) in &checked.assets {
-            options
-                .assets
-                .entry(specifier.clone())
-                .or_insert(url.clone());
+            options.assets.first(specifier.clone(), url.clone());
         }
     }
     let mut rendered = match render(&source, &options) {
