@@ -162,7 +162,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn insert_replaces_and_get_or_insert_keeps() {
+    fn insert_replaces_and_first_keeps() {
         let mut map = NameMap::default();
         assert!(map.is_empty());
         map.insert("a".to_string(), 1);
