@@ -29,7 +29,9 @@
 use crate::diagnostic::{Report, Severity};
 use crate::lines::{Line, container_prefix, is_blank, is_thematic_break};
 use crate::options::Format;
-use crate::prepass::{Braces, Prepared, TagScan, fault, jsx_tag_spans, open_jsx_tags, tag_end};
+use crate::prepass::{
+    Braces, Prepared, TagScan, backtick_runs, fault, jsx_tag_spans, open_jsx_tags, tag_end,
+};
 use crate::rules::Rule;
 
 /// Most container markers (`>`, list items) allowed in front of one line.
@@ -540,37 +542,18 @@ fn unfinished_text_tag(source: &str, block: &[Line]) -> Option<(usize, usize)> {
     None
 }
 
-/// How many backtick runs of `text` no later run of the same length closes.
+/// How many backtick runs of `text` no later run of the same length
+/// closes: the last run of each length, so one per length (a rough count:
+/// the runs in between do not matter here).
 fn unclosed_code_runs(text: &str) -> usize {
-    if !text.contains('`') {
-        return 0;
-    }
-    let bytes = text.as_bytes();
-    // Run lengths, in order; a run is closed by a later one as long (the
-    // runs in between do not matter here: a rough count is enough).
-    let mut lengths = Vec::new();
-    let mut at = 0;
-    while at < bytes.len() {
-        if bytes[at] == b'`' {
-            let run = bytes[at..].iter().take_while(|&&b| b == b'`').count();
-            lengths.push(run);
-            at += run;
-        } else {
-            at += 1;
-        }
-    }
-    // Which run lengths come later, by length (no hash set: each set
-    // type adds its own copy of the map code to the wasm).
-    let longest = lengths.iter().copied().max().unwrap_or(0);
-    let mut seen_after = vec![false; longest + 1];
-    let mut unclosed = 0;
-    for length in lengths.into_iter().rev() {
-        if !seen_after[length] {
-            unclosed += 1;
-        }
-        seen_after[length] = true;
-    }
-    unclosed
+    let runs = backtick_runs(text.as_bytes(), 0, text.len());
+    // The lengths met, by length (no hash set: each set type adds its own
+    // copy of the map code to the wasm).
+    let longest = runs.iter().map(|&(length, _)| length).max().unwrap_or(0);
+    let mut met = vec![false; longest + 1];
+    runs.iter()
+        .filter(|&&(length, _)| !std::mem::replace(&mut met[length], true))
+        .count()
 }
 
 /// The deepest nesting of JSX tags in `source[start..end]` (tags closed or

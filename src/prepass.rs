@@ -619,6 +619,23 @@ pub(crate) fn tag_end(bytes: &[u8], from: usize, braces: &Braces) -> Option<usiz
     None
 }
 
+/// `(length, start)` of each run of backticks in `bytes[start..end]`, in
+/// order.
+pub(crate) fn backtick_runs(bytes: &[u8], start: usize, end: usize) -> Vec<(usize, usize)> {
+    let mut runs = Vec::new();
+    let mut at = start;
+    while at < end {
+        if bytes[at] == b'`' {
+            let run = bytes[at..end].iter().take_while(|&&b| b == b'`').count();
+            runs.push((run, at));
+            at += run;
+        } else {
+            at += 1;
+        }
+    }
+    runs
+}
+
 /// The backtick runs of a range, by length, so that where a code span
 /// ends is found without rescanning the rest of the range for every run
 /// (a document of runs that never close would make that quadratic).
@@ -630,17 +647,7 @@ pub(crate) struct CodeSpans {
 impl CodeSpans {
     /// The runs of `bytes[start..end]`.
     pub(crate) fn new(bytes: &[u8], start: usize, end: usize) -> CodeSpans {
-        let mut runs = Vec::new();
-        let mut at = start;
-        while at < end {
-            if bytes[at] == b'`' {
-                let run = bytes[at..end].iter().take_while(|&&b| b == b'`').count();
-                runs.push((run, at));
-                at += run;
-            } else {
-                at += 1;
-            }
-        }
+        let mut runs = backtick_runs(bytes, start, end);
         crate::order::sort_by_key(&mut runs, |&pair| pair);
         CodeSpans { runs }
     }
