@@ -1581,7 +1581,7 @@ impl Incremental {
         }
         if std::mem::take(&mut self.tally.used_changed) {
             let mut used = NameSet::default();
-            used.extend(self.tally.used.keys().cloned());
+            used.extend(self.tally.used.keys().map(String::as_str));
             self.used = Rc::new(used);
         }
         let toc_serial = self.toc_serial;
@@ -1817,11 +1817,9 @@ fn first_line_end(source: &str, at: usize) -> usize {
 /// The labels `text` may refer to.
 fn references(text: &str) -> NameSet {
     let mut keys = NameSet::default();
-    keys.extend(
-        crate::parse::references(text)
-            .into_iter()
-            .map(|reference| reference.key),
-    );
+    for reference in crate::parse::references(text) {
+        keys.insert(&reference.key);
+    }
     keys
 }
 

@@ -120,9 +120,14 @@ impl<V, const N: usize> From<[(String, V); N]> for NameMap<V> {
 pub struct NameSet(HashMap<String, usize>);
 
 impl NameSet {
-    /// Add `name`; false when it was there already.
-    pub fn insert(&mut self, name: String) -> bool {
-        self.0.insert(name, 0).is_none()
+    /// Add `name` (copied only when it is new); false when it was there
+    /// already.
+    pub fn insert(&mut self, name: &str) -> bool {
+        if self.0.contains_key(name) {
+            return false;
+        }
+        self.0.insert(name.to_string(), 0);
+        true
     }
 
     /// Whether `name` is in the set.
@@ -141,16 +146,16 @@ impl NameSet {
     }
 }
 
-impl Extend<String> for NameSet {
-    fn extend<I: IntoIterator<Item = String>>(&mut self, names: I) {
+impl<'a> Extend<&'a str> for NameSet {
+    fn extend<I: IntoIterator<Item = &'a str>>(&mut self, names: I) {
         for name in names {
             self.insert(name);
         }
     }
 }
 
-impl FromIterator<String> for NameSet {
-    fn from_iter<I: IntoIterator<Item = String>>(names: I) -> Self {
+impl<'a> FromIterator<&'a str> for NameSet {
+    fn from_iter<I: IntoIterator<Item = &'a str>>(names: I) -> Self {
         let mut set = NameSet::default();
         set.extend(names);
         set
@@ -187,10 +192,10 @@ mod tests {
 
     #[test]
     fn a_set_holds_each_name_once() {
-        let mut set: NameSet = ["a", "b", "a"].map(String::from).into_iter().collect();
+        let mut set: NameSet = ["a", "b", "a"].into_iter().collect();
         assert_eq!(set.len(), 2);
-        assert!(!set.insert("b".into()), "should say `b` was there");
-        assert!(set.insert("c".into()), "should say `c` is new");
+        assert!(!set.insert("b"), "should say `b` was there");
+        assert!(set.insert("c"), "should say `c` is new");
         assert!(set.contains("c") && !set.contains("d"));
         assert!(!set.is_empty() && NameSet::default().is_empty());
     }

@@ -465,7 +465,7 @@ impl Whole<'_> {
         let used: Vec<String> = piece
             .part(&marks.uses, |(at, _)| *at)
             .iter()
-            .filter(|(_, name)| seen.insert(name.clone()))
+            .filter(|(_, name)| seen.insert(name))
             .map(|(_, name)| name.clone())
             .collect();
         let text = &self.full[start..stop];
@@ -941,7 +941,7 @@ pub fn toc(block: &Block, base_line: usize, ids: &[String], options: &Options) -
 /// The names some block uses.
 pub fn used_names<'b>(blocks: impl Iterator<Item = &'b Block>) -> NameSet {
     blocks
-        .flat_map(|block| block.used.iter().cloned())
+        .flat_map(|block| block.used.iter().map(String::as_str))
         .collect()
 }
 

@@ -380,7 +380,7 @@ impl<'a> State<'a> {
             .iter()
             .any(|c| matches!(c, mdast::Node::MdxjsEsm(_)));
         let given: NameSet = if has_esm {
-            self.scope.bindings.keys().cloned().collect()
+            self.scope.bindings.keys().map(String::as_str).collect()
         } else {
             NameSet::default()
         };
