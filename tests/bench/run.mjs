@@ -471,7 +471,7 @@ function report(r) {
   const lines = [];
   const m = r.machine;
   lines.push(
-    `Measured ${r.generatedAt.slice(0, 10)} on ${m.cpu}, ${m.nproc} cores, ${m.memoryGiB} GiB, Node ${m.node} (load average ${m.loadAverageAtStart} at the start, ${m.loadAverageAtEnd} at the end: other builds shared the machine)` +
+    `Measured ${r.generatedAt.slice(0, 10)} on ${m.cpu}, ${m.nproc} cores, ${m.memoryGiB} GiB, Node ${m.node} (load average ${m.loadAverageAtStart} at the start, ${m.loadAverageAtEnd} at the end, the bench's own processes included)` +
       (r.quick ? " — **quick run: few samples, not for quoting**" : "") +
       ". Times are per render, warm, in one Node process; MB/s counts UTF-8 input bytes (10⁶). " +
       `"ours ×" is how many times faster our render from \`pkg/\` is than that row (below 1: slower).`,
