@@ -22,10 +22,14 @@
 // fixed seed), the pathological patterns in one child each, so that a crash
 // is reported and the rest still runs. The overhead budget (our render
 // against markdown-rs's `to_mdast` alone in the bench build) is timed apart
-// from the tables: the two alternate, round by round, on the seed
-// (`paired()`). Timed one renderer after the other, as in the tables, the
-// bench build's render came out 45 % slower than the same code from pkg/,
-// which is timed first; alternated in one process the two are equal.
+// from the tables, first, in a process that holds nothing else yet: the
+// two alternate, round by round, on the seed (`paired()`). Timed one
+// renderer after the other, as in the tables, the bench build's seed
+// render came out 31–45 % slower than the same code from pkg/ (timed
+// first) in two of three runs on 2026-12-04; and timed at the end, after
+// the peers had filled the JavaScript heap, it took 7.1 ms against 5.1 ms
+// in that run's table (`to_mdast` returns a number and allocates nothing
+// in JavaScript, so the collector's work falls on the render alone).
 
 import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from "node:fs";
@@ -279,6 +283,8 @@ console.log("markdown-only peers (marked, markdown-it, markdown-wasm) get the MD
 const pkgMemory = {};
 const wasmMemory = async () => (await import(pathToFileURL(join(root, "pkg/mdx_preview.js")).href)).initSync().memory.buffer.byteLength;
 
+// First, while the process holds nothing else (see the header).
+if (!args.has("--no-main")) results.paired = await paired();
 for (const renderer of args.has("--no-main") ? [] : RENDERERS) {
   let render;
   try {
@@ -305,7 +311,6 @@ for (const renderer of args.has("--no-main") ? [] : RENDERERS) {
   }
 }
 results.wasmMemory = pkgMemory;
-if (!args.has("--no-main")) results.paired = await paired();
 results.pkgSize = pkgSize();
 
 // Our ratio to each peer: how many times faster our pkg/ render is.
