@@ -26,10 +26,11 @@
 // two alternate, round by round, on the seed (`paired()`). Timed one
 // renderer after the other, as in the tables, the bench build's seed
 // render came out 31–45 % slower than the same code from pkg/ (timed
-// first) in two of three runs on 2026-12-04; and timed at the end, after
-// the peers had filled the JavaScript heap, it took 7.1 ms against 5.1 ms
-// in that run's table (`to_mdast` returns a number and allocates nothing
-// in JavaScript, so the collector's work falls on the render alone).
+// first) in three of four runs on 2026-12-04 (6 % in the fourth); timed
+// at the end of a run, after the peers, it took 7.1 ms against 5.1 ms in
+// that run's table. (The peers leave a large JavaScript heap behind, and
+// `to_mdast` alone returns a number: a busier collector would slow the
+// render only.)
 
 import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from "node:fs";
