@@ -23,7 +23,8 @@
 //!
 //! The known panics that no guard handles any more (setext underlines
 //! after setext underlines, wooorm/markdown-rs#22/#31/#193; tables followed
-//! by an unfinished tag; lazy block quotes around tables) are contained;
+//! by an unfinished tag; lazy block quotes around tables; an unclosed fence
+//! ending a list item before a list of the other kind, #23) are contained;
 //! `tests/panics.rs` lists every reported input and how it renders.
 
 use crate::diagnostic::{Report, Severity};

@@ -99,6 +99,12 @@ const CASES: &[(&str, &str, Outcome, Outcome)] = &[
     ("markdown-rs#19", "> x\n``", Fine, Fine),
     ("markdown-rs#20", "| a |\n| - |\n| www.a|", Fine, Fine),
     ("markdown-rs#21", "[*]() [*]()", Fine, Fine),
+    // An unclosed fence ends a list item and a list of the other kind
+    // follows: the shape of #23 (a pull request adding it as a failing
+    // test). These inputs are ours, minimized from a corpus post mutated
+    // in the differential of 2026-12-04's wasm-opt change.
+    ("markdown-rs#23", "- ```\n1.", Contained, Contained),
+    ("markdown-rs#23", "1. ```\n*", Contained, Contained),
     ("markdown-rs#24", "* [ ]\na", Fine, Fine),
     ("markdown-rs#26", "<", Fine, Fine),
     ("markdown-rs#42, #141", "* ", Fine, Fine),

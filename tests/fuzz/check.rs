@@ -114,7 +114,8 @@ pub const KNOWN_PANICS: &[(&str, &str)] = &[
         "expected heading on stack",
     ),
     // Exits that match no enter: a table followed by a list item or block
-    // quote (not reported yet), and #193.
+    // quote (not reported yet), #193, and an unclosed fence ending a list
+    // item before a list of the other kind (#23).
     ("markdown-1.0.0/src/to_mdast.rs", "mismatched (non-jsx)"),
     // wooorm/markdown-rs#206: `<![C&#;` (a debug assertion first, in
     // builds that have them).
