@@ -109,17 +109,72 @@ pub fn slug(value: &str) -> String {
 /// Whether github-slugger's removal regex matches `char`.
 fn is_removed(char: char) -> bool {
     let code = u32::from(char);
-    REMOVED
-        .binary_search_by(|&(start, end)| {
-            if end < code {
-                std::cmp::Ordering::Less
-            } else if start > code {
-                std::cmp::Ordering::Greater
-            } else {
-                std::cmp::Ordering::Equal
-            }
-        })
-        .is_ok()
+    // The runs alternate, kept then removed, from U+0000.
+    let mut end = 0u32;
+    for (index, &length) in RUNS.iter().enumerate() {
+        end += u32::from(length);
+        if code < end {
+            return index % 2 == 1;
+        }
+    }
+    false
+}
+
+/// [`REMOVED`] as the lengths of alternate runs of code points, kept and
+/// removed, from U+0000 (a run longer than `u16::MAX` continues after a
+/// run of length 0). Built at compile time; the wasm holds only this,
+/// 2.9 KB instead of the ranges' 5.9 KB (1.0 KB less gzip). A lookup
+/// walks it: slugs are made once per heading.
+static RUNS: [u16; run_count()] = {
+    let mut runs = [0; run_count()];
+    encode_runs(&mut runs);
+    runs
+};
+
+/// How many runs [`RUNS`] has.
+const fn run_count() -> usize {
+    encode_runs(&mut [])
+}
+
+/// Writes [`REMOVED`]'s runs into `out` (as many as fit) and returns how
+/// many there are.
+const fn encode_runs(out: &mut [u16]) -> usize {
+    let mut count = 0;
+    let mut next = 0;
+    let mut index = 0;
+    while index < REMOVED.len() {
+        let (start, end) = REMOVED[index];
+        count = push_run(out, count, start - next);
+        count = push_run(out, count, end + 1 - start);
+        next = end + 1;
+        index += 1;
+    }
+    count
+}
+
+/// Writes a run of `length` at `out[at..]` and returns where the next
+/// one goes.
+const fn push_run(out: &mut [u16], mut at: usize, mut length: u32) -> usize {
+    loop {
+        let part = if length > u16::MAX as u32 {
+            u16::MAX
+        } else {
+            length as u16
+        };
+        if at < out.len() {
+            out[at] = part;
+        }
+        at += 1;
+        length -= part as u32;
+        if length == 0 {
+            return at;
+        }
+        // The rest of the run comes after an empty run of the other kind.
+        if at < out.len() {
+            out[at] = 0;
+        }
+        at += 1;
+    }
 }
 
 /// Inclusive, sorted, disjoint code point ranges that github-slugger 2.0.0's
@@ -132,7 +187,7 @@ fn is_removed(char: char) -> bool {
 /// Unicode 13.0.0 general categories (No, Pe, Pf, Pi, Ps, Po, Pd, S*, Cc, Co,
 /// Cf, Cn, Z*) minus the `Alphabetic` property, `' '` and `'-'`.
 #[rustfmt::skip]
-static REMOVED: &[(u32, u32)] = &[
+const REMOVED: &[(u32, u32)] = &[
     (0x0000, 0x001F), (0x0021, 0x002C), (0x002E, 0x002F), (0x003A, 0x0040), (0x005B, 0x005E),
     (0x0060, 0x0060), (0x007B, 0x00A9), (0x00AB, 0x00B4), (0x00B6, 0x00B9), (0x00BB, 0x00BF),
     (0x00D7, 0x00D7), (0x00F7, 0x00F7), (0x02C2, 0x02C5), (0x02D2, 0x02DF), (0x02E5, 0x02EB),
@@ -307,6 +362,23 @@ mod tests {
         for pair in REMOVED.windows(2) {
             assert!(pair[0].0 <= pair[0].1, "should have start <= end");
             assert!(pair[0].1 < pair[1].0, "should be sorted and disjoint");
+        }
+    }
+
+    #[test]
+    fn runs_say_what_the_ranges_say() {
+        // Every code point of the Basic Multilingual Plane, every 97th
+        // after it, and each range's ends and the code points beside them.
+        let ends = REMOVED
+            .iter()
+            .flat_map(|&(start, end)| [start.saturating_sub(1), start, end, end + 1]);
+        let sampled = (0..=0xFFFF).chain((0x10000..=0x10_FFFF).step_by(97));
+        for char in sampled.chain(ends).filter_map(char::from_u32) {
+            let code = u32::from(char);
+            // The last range starting at or before `code`, if any.
+            let before = REMOVED.partition_point(|&(start, _)| start <= code);
+            let in_ranges = before > 0 && code <= REMOVED[before - 1].1;
+            assert_eq!(is_removed(char), in_ranges, "U+{code:04X}");
         }
     }
 
