@@ -488,7 +488,7 @@ function updateAsEdit(state, source) {
  * `self`, a contained object: a trap costs only the blocks that cause it. */
 function containedCall(self, method, args, invoke = (raw) => raw[method](...args)) {
   const state = self[STATE];
-  if (state.raw === null) throw new Error(`${state.Raw.name}: used after free()`);
+  if (state.raw === null) throw new Error(`${state.name}: used after free()`);
   // A new wasm-side object: what it renders next is a change from its
   // own first update, which the caller never saw.
   const revived = state.epoch !== epoch ? revive(state) : null;
@@ -513,9 +513,11 @@ function containedCall(self, method, args, invoke = (raw) => raw[method](...args
   return track(state, method, result);
 }
 
-/** A wrapper class for the glue's class `Raw`, whose constructor takes its
- * options at argument `optionsAt`. */
-function contain(Raw, optionsAt) {
+/** A wrapper class named `name` for the glue's class `Raw`, whose
+ * constructor takes its options at argument `optionsAt`. (The name is
+ * given, not read from `Raw`: the shipped glue's local names are
+ * minified.) */
+function contain(Raw, name, optionsAt) {
   class Contained {
     constructor(...args) {
       // Argument errors (TypeError) are thrown as they are.
@@ -524,6 +526,7 @@ function contain(Raw, optionsAt) {
       // `blocks`: the blocks the caller was last given, as `blockKey`s.
       this[STATE] = {
         Raw,
+        name,
         optionsAt,
         args,
         raw,
@@ -541,10 +544,10 @@ function contain(Raw, optionsAt) {
     }
   }
   if (Symbol.dispose) Contained.prototype[Symbol.dispose] = Contained.prototype.free;
-  Object.defineProperty(Contained, "name", { value: Raw.name });
+  Object.defineProperty(Contained, "name", { value: name });
   forward(Raw, Contained, containedCall);
   return Contained;
 }
 
 /** A renderer whose options are parsed and checked once (see the glue's `Renderer`). */
-export const Renderer = contain(glue.Renderer, 0);
+export const Renderer = contain(glue.Renderer, "Renderer", 0);
