@@ -39,11 +39,13 @@ if (!readFileSync(join(dir, types), "utf8").includes("export class BlockPatcher"
 // traces stay readable): 10 KB of the package's 17 KB gzip was comments and
 // indentation. The documented sources are src/js/ and wasm-bindgen's output.
 // In the glue and contain.mjs, local names are shortened too (0.8 KB
-// gzip). The glue's are wasm-bindgen's, seen by no one: what the package
-// exports from it goes through contain.mjs, which names its `Renderer`
-// itself and keeps the names of its functions and classes (`keepNames`),
-// so stack traces still say `render`. patch.mjs and preview.mjs are left
-// as they are: minifying them gains little.
+// gzip). What the package exports from the glue goes through contain.mjs,
+// which names its `Renderer` itself (`Renderer.name`, and the messages)
+// and keeps its functions' names (`keepNames`: stack traces still say
+// `render`, `containedCall`). A Renderer method's stack frames do read
+// `R.edit` and `l.edit` now: V8 names them by the class's binding.
+// patch.mjs and preview.mjs are left as they are: minifying them gains
+// little.
 for (const module of [glue, ...modules, entry, "node.mjs", ...snippets(dir)]) {
   const path = join(dir, module);
   const { code } = transformSync(readFileSync(path, "utf8"), {
