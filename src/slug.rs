@@ -109,9 +109,14 @@ pub fn slug(value: &str) -> String {
 /// Whether github-slugger's removal regex matches `char`.
 fn is_removed(char: char) -> bool {
     let code = u32::from(char);
-    // The runs alternate, kept then removed, from U+0000.
-    let mut end = 0u32;
-    for (index, &length) in RUNS.iter().enumerate() {
+    // The last checkpoint at or before `code` (the first is U+0000), then
+    // the runs from it, which alternate kept and removed from U+0000.
+    let checkpoint = CHECKPOINTS
+        .partition_point(|&start| start <= code)
+        .saturating_sub(1);
+    let first = checkpoint * CHECKPOINT_EVERY;
+    let mut end = CHECKPOINTS[checkpoint];
+    for (index, &length) in RUNS.iter().enumerate().skip(first) {
         end += u32::from(length);
         if code < end {
             return index % 2 == 1;
@@ -122,10 +127,33 @@ fn is_removed(char: char) -> bool {
 
 /// [`REMOVED`] as the lengths of alternate runs of code points, kept and
 /// removed, from U+0000 (a run longer than `u16::MAX` continues after a
-/// run of length 0). Built at compile time; the wasm holds only this,
-/// 2.9 KB instead of the ranges' 5.9 KB (1.0 KB less gzip). A lookup
-/// walks it: slugs are made once per heading.
-static RUNS: [u16; run_count()] = {
+/// run of length 0). Built at compile time; the wasm holds only this and
+/// [`CHECKPOINTS`], 3.4 KB instead of the ranges' 5.9 KB (1.0 KB less
+/// gzip).
+static RUNS: [u16; run_count()] = RUN_TABLE;
+
+/// Where every [`CHECKPOINT_EVERY`]th run of [`RUNS`] starts, so that a
+/// lookup (every character of every heading, again whenever a heading
+/// changes) walks at most that many runs instead of all of them.
+static CHECKPOINTS: [u32; run_count().div_ceil(CHECKPOINT_EVERY)] = {
+    let mut starts = [0; run_count().div_ceil(CHECKPOINT_EVERY)];
+    let mut start = 0;
+    let mut index = 0;
+    while index < RUN_TABLE.len() {
+        if index % CHECKPOINT_EVERY == 0 {
+            starts[index / CHECKPOINT_EVERY] = start;
+        }
+        start += RUN_TABLE[index] as u32;
+        index += 1;
+    }
+    starts
+};
+
+/// See [`CHECKPOINTS`].
+const CHECKPOINT_EVERY: usize = 16;
+
+/// [`RUNS`], for the compile-time code that reads it.
+const RUN_TABLE: [u16; run_count()] = {
     let mut runs = [0; run_count()];
     encode_runs(&mut runs);
     runs
